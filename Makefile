@@ -1,0 +1,49 @@
+# The README's commands. Each target sets up what it needs, so a fresh clone can run any.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup migrate fixtures test lint format bench check clean superuser
+
+run: migrate fixtures ## Set up, migrate, load the fixtures and serve on http://127.0.0.1:8000/
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+migrate: setup
+	$(MANAGE) migrate --noinput
+
+fixtures: setup ## Reference data first, then every athlete's file.
+	$(MANAGE) load_archive
+
+superuser: setup
+	$(MANAGE) createsuperuser
+
+test: setup ## Set up and pass every test (browser tests included where Chromium is found).
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: setup
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+	$(MANAGE) check_archive
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,55 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_filters import BooleanFilter, CharFilter, ChoiceFilter, FilterSet, ModelChoiceFilter
+
+from .models import Athlete, Country, Sex
+
+
+def countries_with_athletes(request):
+    return Country.objects.filter(athletes__isnull=False).distinct().order_by("name")
+
+
+class AthleteFilter(FilterSet):
+    q = CharFilter(label=_("Name"), method="filter_name")
+    country = ModelChoiceFilter(
+        label=_("Nation"),
+        queryset=countries_with_athletes,
+        to_field_name="code",
+        empty_label=_("All nations"),
+    )
+    sex = ChoiceFilter(label=_("Sex"), choices=Sex.choices, empty_label=_("Men and women"))
+    discipline = ModelChoiceFilter(
+        label=_("Discipline"),
+        queryset=lambda request: _disciplines(),
+        to_field_name="code",
+        method="filter_discipline",
+        empty_label=_("All disciplines"),
+    )
+    medallists = BooleanFilter(
+        label=_("Championship medallists only"),
+        method="filter_medallists",
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Athlete
+        fields = ["q", "country", "sex", "discipline", "medallists"]
+
+    def filter_name(self, queryset, name, value):
+        return queryset.search(value) if value.strip() else queryset
+
+    def filter_discipline(self, queryset, name, value):
+        return queryset.filter(results__event__discipline=value).distinct()
+
+    def filter_medallists(self, queryset, name, value):
+        if not value:
+            return queryset
+        from results.models import Result
+
+        return queryset.filter(pk__in=Result.objects.medals().finished().values("athlete"))
+
+
+def _disciplines():
+    from results.models import Discipline
+
+    return Discipline.objects.all()

@@ -1,0 +1,528 @@
+"""
+What happened: disciplines, championships and their editions, the events held there and
+every athlete's result in them.
+
+Marks are integers in the discipline's unit (see `results.marks`); everything a page
+summarises (podiums, medals, personal bests) is derived from Result rows by the QuerySet
+methods below and by `results.standings`, never stored.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from athletes.models import Athlete, Country, Sex, Source
+
+from . import marks
+
+
+class DisciplineManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Discipline(models.Model):
+    """An athletics event as athlib codes it: 20KW (road walk), 10000W (track walk), LJ…"""
+
+    class Venue(models.TextChoices):
+        ROAD = "road", _("Road")
+        TRACK = "track", _("Track and field")
+        INDOOR = "indoor", _("Indoor")
+        CROSS_COUNTRY = "xc", _("Cross country")
+
+    class Measure(models.TextChoices):
+        TIME = marks.TIME, _("Time")
+        DISTANCE = marks.DISTANCE, _("Distance")
+        HEIGHT = marks.HEIGHT, _("Height")
+        POINTS = marks.POINTS, _("Points")
+
+    code = models.CharField(_("code"), max_length=20, unique=True, help_text=_("athlib code."))
+    name = models.CharField(_("name"), max_length=100)
+    venue = models.CharField(_("venue"), max_length=10, choices=Venue.choices)
+    measure = models.CharField(_("measured in"), max_length=10, choices=Measure.choices)
+    distance_m = models.PositiveIntegerField(
+        _("distance (m)"), null=True, blank=True, help_text=_("For races only.")
+    )
+    is_walk = models.BooleanField(_("race walk"), default=False)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in lists: sprints first, walks last.")
+    )
+    men_world_record = models.BigIntegerField(
+        _("men's world record"), null=True, blank=True, help_text=_("As a stored mark.")
+    )
+    women_world_record = models.BigIntegerField(
+        _("women's world record"), null=True, blank=True, help_text=_("As a stored mark.")
+    )
+
+    objects = DisciplineManager()
+
+    class Meta:
+        ordering = ["venue", "position", "code"]
+        verbose_name = _("discipline")
+        verbose_name_plural = _("disciplines")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.code,)
+
+    def get_absolute_url(self):
+        return reverse("results:discipline", args=[self.code])
+
+    @property
+    def lower_is_better(self):
+        return self.measure == marks.TIME
+
+    @property
+    def is_road(self):
+        return self.venue == self.Venue.ROAD
+
+    def parse_mark(self, text):
+        return marks.parse_mark(text, self)
+
+    def format_mark(self, value, hand_timed=False):
+        return marks.format_mark(value, self, hand_timed=hand_timed)
+
+    def world_record(self, sex):
+        return self.men_world_record if sex == Sex.MEN else self.women_world_record
+
+    def beats(self, mark, other):
+        """True when `mark` is better than `other` in this discipline."""
+        return mark < other if self.lower_is_better else mark > other
+
+    def clean(self):
+        try:
+            code = marks.normalize_code(self.code)
+        except ValueError:
+            raise ValidationError(
+                {"code": _("“%(code)s” is not an athletics event code athlib knows.")},
+                params={"code": self.code},
+            ) from None
+        if code != self.code:
+            raise ValidationError(
+                {"code": _("Write the code as athlib does: %(code)s.") % {"code": code}}
+            )
+        if self.measure == marks.TIME and self.distance_m is None:
+            self.distance_m = marks.distance_of(self.code)
+
+
+class ChampionshipManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Championship(models.Model):
+    """A series of competitions: the Olympic Games, the World Championships…"""
+
+    class Level(models.TextChoices):
+        GLOBAL = "global", _("Global")
+        CONTINENTAL = "continental", _("Continental")
+        AREA = "area", _("Area")
+        NATIONAL = "national", _("National")
+        INVITATIONAL = "invitational", _("Invitational")
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    level = models.CharField(_("level"), max_length=15, choices=Level.choices)
+    awards_medals = models.BooleanField(
+        _("awards medals"), default=True, help_text=_("Whether places 1–3 of a final are medals.")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in medal tables: Olympic Games first.")
+    )
+
+    objects = ChampionshipManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("championship")
+        verbose_name_plural = _("championships")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("results:championship", args=[self.slug])
+
+
+class CompetitionManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Competition(models.Model):
+    """One edition of a championship, or a one-off meeting."""
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    championship = models.ForeignKey(
+        Championship,
+        verbose_name=_("championship"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="editions",
+    )
+    name = models.CharField(_("name"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("year"))
+    city = models.CharField(_("city"), max_length=100)
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="competitions"
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), blank=True, related_name="competitions"
+    )
+
+    objects = CompetitionManager()
+
+    class Meta:
+        ordering = ["-year", "-start_date", "name"]
+        verbose_name = _("competition")
+        verbose_name_plural = _("competitions")
+        indexes = [models.Index(fields=["year"], name="competition_year_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=1800) & Q(year__lte=2200), name="competition_year_plausible"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="competition_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("results:competition", args=[self.slug])
+
+    def clean(self):
+        for field in ("start_date", "end_date"):
+            day = getattr(self, field)
+            if day and self.year and day.year != self.year:
+                raise ValidationError({field: _("This date is not in the competition's year.")})
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("A competition cannot end before it starts.")})
+
+
+class EventManager(models.Manager):
+    def get_by_natural_key(self, competition_slug, discipline_code, sex, round):
+        return self.get(
+            competition__slug=competition_slug,
+            discipline__code=discipline_code,
+            sex=sex,
+            round=round,
+        )
+
+
+class Event(models.Model):
+    """One race or contest at a competition: the men's 20 km walk final, say."""
+
+    class Round(models.TextChoices):
+        FINAL = "final", _("Final")
+        SEMI_FINAL = "semi", _("Semi-final")
+        HEAT = "heat", _("Heat")
+        QUALIFICATION = "qualification", _("Qualification")
+
+    competition = models.ForeignKey(
+        Competition, verbose_name=_("competition"), on_delete=models.CASCADE, related_name="events"
+    )
+    discipline = models.ForeignKey(
+        Discipline, verbose_name=_("discipline"), on_delete=models.PROTECT, related_name="events"
+    )
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    round = models.CharField(_("round"), max_length=15, choices=Round.choices, default="final")
+    date = models.DateField(_("date"), null=True, blank=True)
+    video_url = models.URLField(_("video"), max_length=500, blank=True)
+
+    objects = EventManager()
+
+    class Meta:
+        ordering = ["competition", "discipline", "sex", "round"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "discipline", "sex", "round"], name="event_unique_round"
+            )
+        ]
+        indexes = [models.Index(fields=["discipline", "sex"], name="event_discipline_sex_idx")]
+
+    def __str__(self):
+        return f"{self.competition} – {self.title}"
+
+    @property
+    def title(self):
+        sex = _("Men's") if self.sex == Sex.MEN else _("Women's")
+        text = f"{sex} {self.discipline.name}"
+        if self.round != self.Round.FINAL:
+            text = f"{text}, {self.get_round_display().lower()}"
+        return text
+
+    def natural_key(self):
+        return (*self.competition.natural_key(), self.discipline.code, self.sex, self.round)
+
+    natural_key.dependencies = ["results.competition", "results.discipline"]
+
+    def get_absolute_url(self):
+        return reverse(
+            "results:event",
+            args=[self.competition.slug, self.discipline.code, self.sex.lower(), self.round],
+        )
+
+    @property
+    def day(self):
+        """The best-known day of the event: its own date, else the competition's start."""
+        return self.date or self.competition.start_date
+
+    def clean(self):
+        competition = self.competition if self.competition_id else None
+        if self.date and competition:
+            starts, ends = competition.start_date, competition.end_date
+            if self.date.year != competition.year or (
+                starts and ends and not starts <= self.date <= ends
+            ):
+                raise ValidationError({"date": _("The date is outside the competition's dates.")})
+
+
+class ResultQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related(
+            "athlete",
+            "athlete__country",
+            "country",
+            "event__discipline",
+            "event__competition__country",
+            "event__competition__championship",
+        )
+
+    def finished(self):
+        return self.filter(status=Result.Status.FINISHED)
+
+    def finals(self):
+        return self.filter(event__round=Event.Round.FINAL)
+
+    def podiums(self):
+        """Places 1–3 of finals."""
+        return self.finals().filter(place__lte=3)
+
+    def medals(self):
+        """Podium places in finals of championships that award medals."""
+        return self.podiums().filter(event__competition__championship__awards_medals=True)
+
+    def with_marks(self):
+        return self.finished().filter(mark__isnull=False)
+
+
+class ResultManager(models.Manager.from_queryset(ResultQuerySet)):
+    def get_by_natural_key(self, competition_slug, discipline_code, sex, round, athlete_slug):
+        return self.get(
+            event__competition__slug=competition_slug,
+            event__discipline__code=discipline_code,
+            event__sex=sex,
+            event__round=round,
+            athlete__slug=athlete_slug,
+        )
+
+
+RECORD_TAGS = {
+    "WR": _("World record"),
+    "OR": _("Olympic record"),
+    "WU20R": _("World U20 record"),
+    "AR": _("Area record"),
+    "CR": _("Championship record"),
+    "NR": _("National record"),
+    "MR": _("Meeting record"),
+}
+
+
+class Result(models.Model):
+    """One athlete's outcome in one event."""
+
+    class Status(models.TextChoices):
+        FINISHED = "OK", _("Finished")
+        DID_NOT_FINISH = "DNF", _("Did not finish")
+        DID_NOT_START = "DNS", _("Did not start")
+        DISQUALIFIED = "DQ", _("Disqualified")
+        NO_MARK = "NM", _("No mark")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="results"
+    )
+    athlete = models.ForeignKey(
+        Athlete, verbose_name=_("athlete"), on_delete=models.PROTECT, related_name="results"
+    )
+    country = models.ForeignKey(
+        Country,
+        verbose_name=_("nation"),
+        on_delete=models.PROTECT,
+        related_name="results",
+        help_text=_("The nation represented at the time."),
+    )
+    place = models.PositiveSmallIntegerField(_("place"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=3, choices=Status.choices, default=Status.FINISHED
+    )
+    mark = models.BigIntegerField(
+        _("mark"),
+        null=True,
+        blank=True,
+        help_text=_("Milliseconds, millimetres or points (see results.marks)."),
+    )
+    hand_timed = models.BooleanField(_("hand timed"), default=False)
+    wind = models.DecimalField(
+        _("wind (m/s)"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when not measured: 0.0 is a measured calm."),
+    )
+    records = models.CharField(
+        _("record tags"),
+        max_length=40,
+        blank=True,
+        help_text=_("Space-separated: WR OR WU20R AR CR NR MR, as set at the time."),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    sources = models.ManyToManyField(
+        Source, verbose_name=_("sources"), blank=True, related_name="results"
+    )
+
+    objects = ResultManager()
+
+    class Meta:
+        ordering = ["event", "place"]
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "athlete"], name="result_once_per_event"),
+            models.CheckConstraint(
+                condition=Q(place__isnull=True) | Q(place__gte=1), name="result_place_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(mark__isnull=True) | Q(mark__gt=0), name="result_mark_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="OK") | Q(place__isnull=False) | Q(mark__isnull=False),
+                name="result_finished_has_place_or_mark",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="OK") | Q(place__isnull=True),
+                name="result_unfinished_has_no_place",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["OK", "DNF", "DNS", "DQ", "NM"]),
+                name="result_status_known",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["athlete", "event"], name="result_athlete_idx"),
+            models.Index(fields=["event", "status", "place"], name="result_event_place_idx"),
+            models.Index(fields=["event", "mark"], name="result_event_mark_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.athlete} – {self.event}"
+
+    def natural_key(self):
+        return (*self.event.natural_key(), self.athlete.slug)
+
+    natural_key.dependencies = ["results.event", "athletes.athlete"]
+
+    @property
+    def mark_display(self):
+        return self.event.discipline.format_mark(self.mark, hand_timed=self.hand_timed)
+
+    @property
+    def speed_kmh(self):
+        return marks.average_speed_kmh(self.mark, self.event.discipline)
+
+    @property
+    def record_tags(self):
+        return self.records.split()
+
+    @property
+    def is_finished(self):
+        return self.status == self.Status.FINISHED
+
+    def clean(self):
+        errors = {}
+        if self.status != self.Status.FINISHED:
+            if self.place is not None:
+                errors["place"] = _("Only a finished result has a place.")
+            if self.mark is not None:
+                errors["mark"] = _("Only a finished result has a mark.")
+        elif self.place is None and self.mark is None:
+            errors["place"] = _("A finished result needs a place or a mark.")
+        unknown = [tag for tag in self.record_tags if tag not in RECORD_TAGS]
+        if unknown:
+            errors["records"] = _("Unknown record tag(s): %(tags)s. Known: %(known)s.") % {
+                "tags": " ".join(unknown),
+                "known": " ".join(RECORD_TAGS),
+            }
+        if self.event_id and self.athlete_id:
+            event, athlete = self.event, self.athlete
+            if event.sex != athlete.sex:
+                errors.setdefault("athlete", _("This athlete does not compete in this event's sex."))
+            day = event.day
+            if day and athlete.date_of_birth and day < athlete.date_of_birth:
+                errors.setdefault("athlete", _("The event took place before the athlete's birth."))
+            if self.mark is not None:
+                self._check_mark(event.discipline, errors)
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_mark(self, discipline, errors):
+        """A stored mark must read back as a mark athlib accepts for the discipline."""
+        try:
+            discipline.parse_mark(discipline.format_mark(self.mark))
+        except ValidationError as error:
+            errors["mark"] = error.messages[0]
+
+
+class BarrierManager(models.Manager):
+    def get_by_natural_key(self, discipline_code, sex, mark):
+        return self.get(discipline__code=discipline_code, sex=sex, mark=mark)
+
+
+class Barrier(models.Model):
+    """A threshold that statisticians count marks against: 20 km walk under 1 h 20'."""
+
+    discipline = models.ForeignKey(
+        Discipline, verbose_name=_("discipline"), on_delete=models.CASCADE, related_name="barriers"
+    )
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    mark = models.BigIntegerField(_("threshold"), help_text=_("As a stored mark."))
+
+    objects = BarrierManager()
+
+    class Meta:
+        ordering = ["discipline", "sex", "mark"]
+        verbose_name = _("barrier")
+        verbose_name_plural = _("barriers")
+        constraints = [
+            models.UniqueConstraint(fields=["discipline", "sex", "mark"], name="barrier_unique"),
+            models.CheckConstraint(condition=Q(mark__gt=0), name="barrier_mark_positive"),
+        ]
+
+    def __str__(self):
+        better = _("under") if self.discipline.lower_is_better else _("over")
+        return f"{self.discipline} {better} {self.discipline.format_mark(self.mark)}"
+
+    def natural_key(self):
+        return (self.discipline.code, self.sex, self.mark)
+
+    natural_key.dependencies = ["results.discipline"]

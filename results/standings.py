@@ -1,0 +1,525 @@
+"""
+Tables derived from results: podiums, medal tables, personal bests, barriers, progression,
+rivals and all-time lists.
+
+Two kinds of function live here. Those about one athlete take the athlete's results,
+fetched once by `athlete_results()`, and work in Python: an athlete has hundreds of results
+at most, so one query and a loop beat many small queries. Those about the whole archive
+(medal tables by nation, all-time lists) aggregate in SQL, because they run over millions
+of rows.
+"""
+
+from collections import defaultdict
+from datetime import date
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Rank, RowNumber
+
+from athletes.models import Country
+
+from . import marks
+from .charts import line_chart
+from .models import Barrier, Event, Result
+
+MEDAL_PLACES = {1: "gold", 2: "silver", 3: "bronze"}
+
+
+@dataclass
+class MedalRow:
+    """Medals of one row of a medal table (a championship, a nation, an athlete)."""
+
+    subject: object
+    gold: int = 0
+    silver: int = 0
+    bronze: int = 0
+
+    @property
+    def total(self):
+        return self.gold + self.silver + self.bronze
+
+    def add(self, place):
+        kind = MEDAL_PLACES[place]
+        setattr(self, kind, getattr(self, kind) + 1)
+
+    def sort_key(self):
+        return (-self.gold, -self.silver, -self.bronze)
+
+
+@dataclass
+class MedalTable:
+    rows: list = field(default_factory=list)
+
+    @property
+    def total(self):
+        total = MedalRow(subject=None)
+        for row in self.rows:
+            total.gold += row.gold
+            total.silver += row.silver
+            total.bronze += row.bronze
+        return total
+
+    def __bool__(self):
+        return bool(self.rows)
+
+    def row_for(self, subject):
+        return next((row for row in self.rows if row.subject == subject), None)
+
+
+def athlete_results(athlete):
+    """Every result of `athlete`, oldest first, with what the tables show (one query)."""
+    return list(
+        Result.objects.filter(athlete=athlete)
+        .with_related()
+        .order_by(
+            F("event__date").asc(nulls_last=True),
+            "event__competition__year",
+            "event__competition__start_date",
+            "event__discipline__position",
+        )
+    )
+
+
+def is_medal(result):
+    championship = result.event.competition.championship
+    return (
+        result.event.round == Event.Round.FINAL
+        and result.place is not None
+        and result.place <= 3
+        and result.status == Result.Status.FINISHED
+        and championship is not None
+        and championship.awards_medals
+    )
+
+
+def is_podium(result):
+    return (
+        result.event.round == Event.Round.FINAL
+        and result.status == Result.Status.FINISHED
+        and result.place is not None
+        and result.place <= 3
+    )
+
+
+def athlete_medal_table(results):
+    """An athlete's medals per championship (G/S/B/total), from their results."""
+    rows = {}
+    for result in results:
+        if is_medal(result):
+            championship = result.event.competition.championship
+            rows.setdefault(championship.pk, MedalRow(subject=championship)).add(result.place)
+    ordered = sorted(rows.values(), key=lambda row: (row.subject.position, row.subject.name))
+    return MedalTable(rows=ordered)
+
+
+def podiums(results):
+    """
+    The finals in which the athlete was in the top three, newest first, each with its
+    whole podium (one query for the other athletes on those podiums).
+    """
+    event_ids = [result.event_id for result in results if is_podium(result)]
+    if not event_ids:
+        return []
+    podium_results = (
+        Result.objects.filter(event_id__in=event_ids, place__lte=3)
+        .finished()
+        .select_related("athlete", "country")
+        .order_by("place", "mark", "athlete__family_name")
+    )
+    by_event = defaultdict(list)
+    for podium_result in podium_results:
+        by_event[podium_result.event_id].append(podium_result)
+    own = {result.event_id: result for result in results if result.event_id in by_event}
+    ordered = sorted(own.values(), key=_chronological, reverse=True)
+    return [(result, by_event[result.event_id]) for result in ordered]
+
+
+def _chronological(result):
+    event = result.event
+    return (event.competition.year, event.day or date.min)
+
+
+@dataclass
+class PersonalBest:
+    result: object
+    discipline: object
+
+    @property
+    def speed_kmh(self):
+        return self.result.speed_kmh
+
+
+def personal_bests(results):
+    """The best mark per discipline, road and track apart (an earlier mark wins a tie)."""
+    best = {}
+    for result in results:
+        if result.mark is None or result.status != Result.Status.FINISHED:
+            continue
+        discipline = result.event.discipline
+        current = best.get(discipline.pk)
+        if current is None or discipline.beats(result.mark, current.mark):
+            best[discipline.pk] = result
+    ordered = sorted(best.values(), key=lambda r: (r.event.discipline.position, r.event.discipline.code))
+    road = [PersonalBest(r, r.event.discipline) for r in ordered if r.event.discipline.is_road]
+    track = [PersonalBest(r, r.event.discipline) for r in ordered if not r.event.discipline.is_road]
+    return {"road": road, "track": track}
+
+
+@dataclass
+class BarrierCount:
+    barrier: object
+    results: list
+
+    @property
+    def count(self):
+        return len(self.results)
+
+    @property
+    def best(self):
+        return self.results[0] if self.results else None
+
+
+def barrier_counts(athlete, results):
+    """How many of the athlete's marks beat each barrier kept for their disciplines."""
+    discipline_ids = {result.event.discipline_id for result in results}
+    barriers = Barrier.objects.filter(
+        discipline_id__in=discipline_ids, sex=athlete.sex
+    ).select_related("discipline")
+    counts = []
+    for barrier in barriers:
+        discipline = barrier.discipline
+        beating = [
+            result
+            for result in results
+            if result.event.discipline_id == discipline.pk
+            and result.mark is not None
+            and result.status == Result.Status.FINISHED
+            and discipline.beats(result.mark, barrier.mark)
+        ]
+        if beating:
+            beating.sort(key=lambda r: r.mark if discipline.lower_is_better else -r.mark)
+            counts.append(BarrierCount(barrier=barrier, results=beating))
+    return counts
+
+
+def progression(results):
+    """The season's best per year, per discipline: {discipline: [(year, result), …]}."""
+    best = defaultdict(dict)
+    disciplines = {}
+    for result in results:
+        if result.mark is None or result.status != Result.Status.FINISHED:
+            continue
+        discipline = result.event.discipline
+        disciplines[discipline.pk] = discipline
+        year = result.event.competition.year
+        current = best[discipline.pk].get(year)
+        if current is None or discipline.beats(result.mark, current.mark):
+            best[discipline.pk][year] = result
+    ordered = sorted(disciplines.values(), key=lambda d: (d.position, d.code))
+    return [(d, sorted(best[d.pk].items())) for d in ordered]
+
+
+def medal_results():
+    """Results that are medals: podium places of finals of medal-awarding championships."""
+    return Result.objects.medals().finished()
+
+
+def nation_medal_table(results=None, limit=None):
+    """
+    Medals per nation represented, aggregated in SQL: [MedalRow(subject=Country)].
+    `results` narrows the medal results first (a championship, years, sex, discipline).
+    """
+    results = medal_results() if results is None else results
+    rows = (
+        results.values("country")
+        .annotate(
+            gold=Count("pk", filter=Q(place=1)),
+            silver=Count("pk", filter=Q(place=2)),
+            bronze=Count("pk", filter=Q(place=3)),
+        )
+        .order_by("-gold", "-silver", "-bronze", "country__name")
+    )
+    if limit:
+        rows = rows[:limit]
+    rows = list(rows)
+    countries = Country.objects.in_bulk([row["country"] for row in rows])
+    return MedalTable(
+        rows=[
+            MedalRow(countries[row["country"]], row["gold"], row["silver"], row["bronze"])
+            for row in rows
+        ]
+    )
+
+
+def athlete_medal_counts(results=None, limit=None):
+    """Medals per athlete, aggregated in SQL: [MedalRow(subject=Athlete)]."""
+    from athletes.models import Athlete
+
+    results = medal_results() if results is None else results
+    rows = (
+        results.values("athlete")
+        .annotate(
+            gold=Count("pk", filter=Q(place=1)),
+            silver=Count("pk", filter=Q(place=2)),
+            bronze=Count("pk", filter=Q(place=3)),
+        )
+        .order_by("-gold", "-silver", "-bronze", "athlete__family_name")
+    )
+    if limit:
+        rows = rows[:limit]
+    rows = list(rows)
+    athletes = Athlete.objects.select_related("country").in_bulk([row["athlete"] for row in rows])
+    return MedalTable(
+        rows=[
+            MedalRow(athletes[row["athlete"]], row["gold"], row["silver"], row["bronze"])
+            for row in rows
+        ]
+    )
+
+
+def performances(discipline, sex, results=None):
+    """
+    Every mark in a discipline, best first, each with its rank among performances (ties
+    share a rank). Unevaluated: the caller slices it, so only one page is read.
+    """
+    results = Result.objects.all() if results is None else results
+    order = F("mark").asc() if discipline.lower_is_better else F("mark").desc()
+    return (
+        results.filter(event__discipline=discipline, event__sex=sex)
+        .with_marks()
+        .with_related()
+        .annotate(rank=Window(Rank(), order_by=order))
+        .order_by(order, "event__competition__year", "pk")
+    )
+
+
+def performers(discipline, sex, results=None):
+    """
+    Each athlete's best mark in a discipline, one row per athlete, ranked with ties.
+    The best mark per athlete is picked by a window function, so the database reads the
+    discipline's marks once and never returns more than one page.
+    """
+    results = Result.objects.all() if results is None else results
+    order = F("mark").asc() if discipline.lower_is_better else F("mark").desc()
+    best_per_athlete = (
+        results.filter(event__discipline=discipline, event__sex=sex)
+        .with_marks()
+        .annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=[F("athlete_id")],
+                order_by=[order, F("event__competition__year").asc(), F("pk").asc()],
+            )
+        )
+        .filter(row=1)
+        .values("pk")
+    )
+    return (
+        Result.objects.filter(pk__in=best_per_athlete)
+        .with_related()
+        .annotate(rank=Window(Rank(), order_by=order))
+        .order_by(order, "event__competition__year", "pk")
+    )
+
+
+def championship_winners(championship):
+    """Winners of every final of a championship, newest edition first (one query)."""
+    return (
+        Result.objects.filter(
+            event__competition__championship=championship,
+            event__round=Event.Round.FINAL,
+            place=1,
+        )
+        .finished()
+        .with_related()
+        .order_by("-event__competition__year", "event__discipline__position", "event__sex")
+    )
+
+
+def age_at(athlete, result):
+    """
+    The athlete's age at the event: exact when the day is known, else the two ages the
+    athlete had during that year ("21–22").
+    """
+    born = athlete.date_of_birth
+    if born is None:
+        return ""
+    day = result.event.day
+    if day is not None:
+        return str(athlete.age_on(day))
+    year = result.event.competition.year
+    return f"{year - born.year - 1}–{year - born.year}"
+
+
+@dataclass
+class ResultRow:
+    result: object
+    age: str
+
+
+def results_by_discipline(athlete, results, order="date"):
+    """The athlete's results grouped by discipline; each group by date, or best mark first."""
+    groups = defaultdict(list)
+    disciplines = {}
+    for result in results:
+        discipline = result.event.discipline
+        disciplines[discipline.pk] = discipline
+        groups[discipline.pk].append(ResultRow(result, age_at(athlete, result)))
+    ordered = sorted(disciplines.values(), key=lambda d: (d.venue != "road", d.position, d.code))
+    table = []
+    for discipline in ordered:
+        rows = groups[discipline.pk]
+        if order == "mark":
+            rows.sort(key=lambda row: _mark_key(discipline, row.result))
+        else:
+            rows.sort(key=lambda row: _chronological(row.result))
+        table.append((discipline, rows))
+    return table
+
+
+def _mark_key(discipline, result):
+    if result.mark is None:
+        return (1, 0)
+    return (0, result.mark if discipline.lower_is_better else -result.mark)
+
+
+@dataclass
+class Rival:
+    athlete: object
+    meetings: int
+    ahead: int
+    behind: int
+
+
+def rivals(athlete, limit=10):
+    """
+    The athletes met most often in the same events, with the head-to-head count: how often
+    this athlete finished ahead and behind. Aggregated in SQL over the athlete's events.
+    """
+    from athletes.models import Athlete
+
+    own = Result.objects.filter(athlete=athlete, event=OuterRef("event"))
+    own_place = Subquery(own.values("place")[:1])
+    own_finished = Exists(own.filter(status=Result.Status.FINISHED))
+    rows = (
+        Result.objects.filter(event__results__athlete=athlete)
+        .exclude(athlete=athlete)
+        .annotate(own_place=own_place, own_finished=own_finished)
+        .values("athlete")
+        .annotate(
+            meetings=Count("pk"),
+            ahead=Count(
+                "pk",
+                filter=(Q(own_finished=True) & ~Q(status=Result.Status.FINISHED))
+                | Q(place__gt=F("own_place")),
+            ),
+            behind=Count(
+                "pk",
+                filter=(Q(own_finished=False) & Q(status=Result.Status.FINISHED))
+                | Q(place__lt=F("own_place")),
+            ),
+        )
+        .order_by("-meetings", "-behind", "athlete__family_name")[:limit]
+    )
+    rows = list(rows)
+    athletes = Athlete.objects.select_related("country").in_bulk([row["athlete"] for row in rows])
+    return [
+        Rival(athletes[row["athlete"]], row["meetings"], row["ahead"], row["behind"])
+        for row in rows
+    ]
+
+
+@dataclass
+class Progression:
+    discipline: object
+    seasons: list
+    chart: object
+
+
+def progression_charts(results):
+    charts = []
+    for discipline, seasons in progression(results):
+        chart = line_chart(
+            [(year, result.mark) for year, result in seasons],
+            discipline.lower_is_better,
+            discipline.format_mark,
+        )
+        charts.append(Progression(discipline, seasons, chart))
+    return charts
+
+
+@dataclass
+class AthleteProfile:
+    results: list
+    medal_table: MedalTable
+    podiums: list
+    personal_bests: dict
+    barriers: list
+    progression: list
+    results_by_discipline: list
+    rivals: list
+    order: str
+
+    @property
+    def is_empty(self):
+        return not self.results
+
+
+def athlete_profile(athlete, order=None):
+    """Every table of an athlete's page, in a fixed number of queries."""
+    order = "mark" if order == "mark" else "date"
+    results = athlete_results(athlete)
+    return AthleteProfile(
+        results=results,
+        medal_table=athlete_medal_table(results),
+        podiums=podiums(results),
+        personal_bests=personal_bests(results),
+        barriers=barrier_counts(athlete, results) if results else [],
+        progression=progression_charts(results),
+        results_by_discipline=results_by_discipline(athlete, results, order),
+        rivals=rivals(athlete) if results else [],
+        order=order,
+    )
+
+
+@dataclass
+class NationProfile:
+    medal_table: MedalTable
+    medallists: MedalTable
+
+
+def championship_medal_table(results):
+    """Medals per championship from a QuerySet of medal results, aggregated in SQL."""
+    from .models import Championship
+
+    rows = list(
+        results.values("event__competition__championship")
+        .annotate(
+            gold=Count("pk", filter=Q(place=1)),
+            silver=Count("pk", filter=Q(place=2)),
+            bronze=Count("pk", filter=Q(place=3)),
+        )
+        .order_by()
+    )
+    championships = Championship.objects.in_bulk(
+        [row["event__competition__championship"] for row in rows]
+    )
+    table = [
+        MedalRow(
+            championships[row["event__competition__championship"]],
+            row["gold"],
+            row["silver"],
+            row["bronze"],
+        )
+        for row in rows
+    ]
+    table.sort(key=lambda row: (row.subject.position, row.subject.name))
+    return MedalTable(rows=table)
+
+
+def nation_profile(country, limit=50):
+    medals = medal_results().filter(country=country)
+    return NationProfile(
+        medal_table=championship_medal_table(medals),
+        medallists=athlete_medal_counts(medals, limit=limit),
+    )
