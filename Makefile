@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
+NPM := $(shell command -v npm 2>/dev/null)
+NODE_STAMP := node_modules/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -29,8 +31,13 @@ fixtures: setup ## Reference data first, then every athlete's file.
 superuser: setup
 	$(MANAGE) createsuperuser
 
-test: setup ## Set up and pass every test (browser tests included where Chromium is found).
+test: setup $(if $(NPM),$(NODE_STAMP)) ## Set up and pass every test (browser tests where Chromium is).
 	$(BIN)/python -m pytest
+
+# The Nu HTML Checker (vnu-jar) for the page-validity tests; it needs Java to run.
+$(NODE_STAMP): package.json
+	$(NPM) install --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
 
 lint: setup
 	$(BIN)/ruff check .

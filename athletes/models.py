@@ -98,11 +98,11 @@ class Country(models.Model):
     def __str__(self):
         return f"{self.name} ({self.code})"
 
-    def natural_key(self):
-        return (self.code,)
-
     def get_absolute_url(self):
         return reverse("athletes:country", args=[self.code])
+
+    def natural_key(self):
+        return (self.code,)
 
 
 class AthleteQuerySet(models.QuerySet):
@@ -153,7 +153,9 @@ class Athlete(models.Model):
     )
     # Accent- and case-folded "given family" name, kept by a pre_save signal (which, unlike
     # save(), also runs under loaddata) so that name search is one indexed column.
-    search_name = models.CharField(max_length=210, editable=False, db_index=True, default="")
+    search_name = models.CharField(
+        max_length=210, editable=False, blank=True, db_index=True, default=""
+    )
 
     objects = AthleteManager()
 
@@ -166,11 +168,11 @@ class Athlete(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("athletes:detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def name(self):
@@ -189,9 +191,11 @@ class Athlete(models.Model):
 
     @property
     def age(self):
-        if self.retired_on:
-            return None
         return self.age_on(date.today())
+
+    @property
+    def age_at_retirement(self):
+        return self.age_on(self.retired_on)
 
     def clean(self):
         if self.date_of_birth and self.date_of_birth > date.today():
@@ -210,7 +214,9 @@ class Alias(models.Model):
 
     athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(_("name"), max_length=210)
-    search_name = models.CharField(max_length=210, editable=False, db_index=True, default="")
+    search_name = models.CharField(
+        max_length=210, editable=False, blank=True, db_index=True, default=""
+    )
 
     objects = AliasManager()
 

@@ -15,7 +15,7 @@ def paginate(request, queryset, per_page):
 
 def athlete_list(request):
     athletes = Athlete.objects.select_related("country").order_by("family_name", "given_name")
-    athlete_filter = AthleteFilter(request.GET or None, queryset=athletes, request=request)
+    athlete_filter = AthleteFilter(request.GET, queryset=athletes, request=request)
     # An invalid filter (an unknown nation) shows the form's error over an empty list.
     queryset = athlete_filter.qs if athlete_filter.is_valid() else athletes.none()
     return render(

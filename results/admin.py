@@ -54,12 +54,24 @@ class ResultInline(admin.TabularInline):
     form = ResultForm
     formset = ResultInlineFormSet
     extra = 3
-    fields = ["place", "athlete", "country", "mark", "status", "hand_timed", "wind", "records", "note"]
+    fields = [
+        "place",
+        "athlete",
+        "country",
+        "mark",
+        "status",
+        "hand_timed",
+        "wind",
+        "records",
+        "note",
+    ]
     autocomplete_fields = ["athlete", "country"]
     ordering = ["place"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("athlete", "country", "event__discipline")
+        return (
+            super().get_queryset(request).select_related("athlete", "country", "event__discipline")
+        )
 
 
 @admin.register(Event)

@@ -69,5 +69,8 @@ def line_chart(series, lower_is_better, format_value):
     ]
     step = max(1, round((last_year - first_year) / 8))
     x_ticks = [(x_of(year), str(year)) for year in range(first_year, last_year + 1, step)]
-    y_ticks = [(y_of(value), format_value(value)) for value in sorted({low, high, *values})[:: max(1, len(values) // 4)]]
+    y_ticks = [
+        (y_of(value), format_value(value))
+        for value in sorted({low, high, *values})[:: max(1, len(values) // 4)]
+    ]
     return LineChart(points=points, x_ticks=x_ticks, y_ticks=y_ticks)

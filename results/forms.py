@@ -22,7 +22,19 @@ class ResultForm(forms.ModelForm):
 
     class Meta:
         model = Result
-        fields = "__all__"
+        fields = [
+            "event",
+            "place",
+            "athlete",
+            "country",
+            "mark",
+            "status",
+            "hand_timed",
+            "wind",
+            "records",
+            "note",
+            "sources",
+        ]
 
     def __init__(self, *args, event=None, **kwargs):
         super().__init__(*args, **kwargs)

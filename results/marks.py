@@ -125,12 +125,30 @@ def parse_mark(text, discipline):
         raise _invalid(typed, discipline, str(error)) from None
     try:
         if discipline.measure == TIME:
-            return _seconds_text_to_ms(normalised)
+            value = _seconds_text_to_ms(normalised)
+            _check_walking_speed(typed, discipline, value)
+            return value
         if discipline.measure == POINTS:
             return int(normalised)
         return int((Decimal(normalised) * 1000).to_integral_value(ROUND_HALF_UP))
     except (InvalidOperation, ValueError):
         raise _invalid(typed, discipline) from None
+
+
+# athlib checks races against running speeds. A walker never averages 18 km/h (the 20 km
+# world record is under 16 km/h), so anything faster is a typo such as minutes for hours.
+WALK_SPEED_LIMIT_KMH = 18
+
+
+def _check_walking_speed(typed, discipline, value):
+    if getattr(discipline, "is_walk", False) and discipline.distance_m:
+        speed = average_speed_kmh(value, discipline)
+        if speed is not None and speed > WALK_SPEED_LIMIT_KMH:
+            raise _invalid(
+                typed,
+                discipline,
+                _("%(speed)s km/h is too fast for a walk, check the format") % {"speed": speed},
+            )
 
 
 def _seconds_text_to_ms(text):

@@ -17,6 +17,8 @@ from athletes.models import Athlete, Country, Sex, Source
 
 from . import marks
 
+WIND_MEASURED = {"100", "200", "100H", "110H", "LJ", "TJ"}
+
 
 class DisciplineManager(models.Manager):
     def get_by_natural_key(self, code):
@@ -66,15 +68,20 @@ class Discipline(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.code,)
-
     def get_absolute_url(self):
         return reverse("results:discipline", args=[self.code])
+
+    def natural_key(self):
+        return (self.code,)
 
     @property
     def lower_is_better(self):
         return self.measure == marks.TIME
+
+    @property
+    def wind_measured(self):
+        """Wind is read for sprints up to 200 m and the horizontal jumps (a rule of the sport)."""
+        return self.code in WIND_MEASURED
 
     @property
     def is_road(self):
@@ -144,11 +151,11 @@ class Championship(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("results:championship", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class CompetitionManager(models.Manager):
@@ -202,11 +209,11 @@ class Competition(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("results:competition", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
     def clean(self):
         for field in ("start_date", "end_date"):
@@ -263,6 +270,17 @@ class Event(models.Model):
     def __str__(self):
         return f"{self.competition} – {self.title}"
 
+    def get_absolute_url(self):
+        return reverse(
+            "results:event",
+            args=[self.competition.slug, self.discipline.code, self.sex.lower(), self.round],
+        )
+
+    def natural_key(self):
+        return (*self.competition.natural_key(), self.discipline.code, self.sex, self.round)
+
+    natural_key.dependencies = ["results.competition", "results.discipline"]
+
     @property
     def title(self):
         sex = _("Men's") if self.sex == Sex.MEN else _("Women's")
@@ -270,17 +288,6 @@ class Event(models.Model):
         if self.round != self.Round.FINAL:
             text = f"{text}, {self.get_round_display().lower()}"
         return text
-
-    def natural_key(self):
-        return (*self.competition.natural_key(), self.discipline.code, self.sex, self.round)
-
-    natural_key.dependencies = ["results.competition", "results.discipline"]
-
-    def get_absolute_url(self):
-        return reverse(
-            "results:event",
-            args=[self.competition.slug, self.discipline.code, self.sex.lower(), self.round],
-        )
 
     @property
     def day(self):
@@ -455,6 +462,22 @@ class Result(models.Model):
         return self.records.split()
 
     @property
+    def record_labels(self):
+        """
+        The record tags as a page shows them: a world record that the discipline's current
+        world record has since beaten is an "ex-WR", as statisticians write it.
+        """
+        labels = []
+        for tag in self.record_tags:
+            if tag == "WR" and self.mark is not None:
+                discipline = self.event.discipline
+                current = discipline.world_record(self.event.sex)
+                if current is not None and discipline.beats(current, self.mark):
+                    tag = "ex-WR"
+            labels.append(tag)
+        return labels
+
+    @property
     def is_finished(self):
         return self.status == self.Status.FINISHED
 
@@ -476,7 +499,9 @@ class Result(models.Model):
         if self.event_id and self.athlete_id:
             event, athlete = self.event, self.athlete
             if event.sex != athlete.sex:
-                errors.setdefault("athlete", _("This athlete does not compete in this event's sex."))
+                errors.setdefault(
+                    "athlete", _("This athlete does not compete in this event's sex.")
+                )
             day = event.day
             if day and athlete.date_of_birth and day < athlete.date_of_birth:
                 errors.setdefault("athlete", _("The event took place before the athlete's birth."))

@@ -10,15 +10,27 @@ of rows.
 """
 
 from collections import defaultdict
-from datetime import date
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Rank, RowNumber
 
 from athletes.models import Country
 
-from . import marks
 from .charts import line_chart
 from .models import Barrier, Event, Result
 
@@ -130,6 +142,10 @@ def podiums(results):
     for podium_result in podium_results:
         by_event[podium_result.event_id].append(podium_result)
     own = {result.event_id: result for result in results if result.event_id in by_event}
+    for event_id, podium in by_event.items():
+        # The athlete's own result already holds the event: spare each row a query.
+        for podium_result in podium:
+            podium_result.event = own[event_id].event
     ordered = sorted(own.values(), key=_chronological, reverse=True)
     return [(result, by_event[result.event_id]) for result in ordered]
 
@@ -159,7 +175,9 @@ def personal_bests(results):
         current = best.get(discipline.pk)
         if current is None or discipline.beats(result.mark, current.mark):
             best[discipline.pk] = result
-    ordered = sorted(best.values(), key=lambda r: (r.event.discipline.position, r.event.discipline.code))
+    ordered = sorted(
+        best.values(), key=lambda r: (r.event.discipline.position, r.event.discipline.code)
+    )
     road = [PersonalBest(r, r.event.discipline) for r in ordered if r.event.discipline.is_road]
     track = [PersonalBest(r, r.event.discipline) for r in ordered if not r.event.discipline.is_road]
     return {"road": road, "track": track}
@@ -523,3 +541,110 @@ def nation_profile(country, limit=50):
         medal_table=championship_medal_table(medals),
         medallists=athlete_medal_counts(medals, limit=limit),
     )
+
+
+@dataclass
+class EventRow:
+    result: object
+    tied: bool
+
+
+def event_results(event):
+    """
+    The full result list of an event: finishers by place then mark, then those without a
+    place, then DNF, DNS, DQ and NM. A shared place or an equal mark is shown as a tie.
+    """
+    status_order = Case(
+        *[When(status=status, then=Value(index)) for index, status in enumerate(STATUS_ORDER)],
+        default=Value(len(STATUS_ORDER)),
+    )
+    order = F("mark").asc(nulls_last=True)
+    if not event.discipline.lower_is_better:
+        order = F("mark").desc(nulls_last=True)
+    results = list(
+        event.results.select_related("athlete", "country").order_by(
+            status_order, F("place").asc(nulls_last=True), order, "athlete__family_name"
+        )
+    )
+    places = defaultdict(int)
+    marks_seen = defaultdict(int)
+    for result in results:
+        if result.status == Result.Status.FINISHED:
+            if result.place is not None:
+                places[result.place] += 1
+            if result.mark is not None:
+                marks_seen[result.mark] += 1
+    return [
+        EventRow(
+            result,
+            tied=result.status == Result.Status.FINISHED
+            and (places.get(result.place, 0) > 1 or marks_seen.get(result.mark, 0) > 1),
+        )
+        for result in results
+    ]
+
+
+STATUS_ORDER = ["OK", "DNF", "DNS", "DQ", "NM"]
+
+
+def competition_podiums(competition):
+    """Each event of a competition with its podium, in two queries."""
+    events = list(
+        competition.events.select_related("discipline").order_by(
+            "discipline__venue", "discipline__position", "sex", "round"
+        )
+    )
+    podium_results = (
+        Result.objects.filter(event__competition=competition, place__lte=3)
+        .finished()
+        .select_related("athlete", "country")
+        .order_by("place", "mark", "athlete__family_name")
+    )
+    by_event = defaultdict(list)
+    for result in podium_results:
+        by_event[result.event_id].append(result)
+    for event in events:
+        # The event is already loaded: spare each podium row a query for its discipline.
+        for result in by_event[event.pk]:
+            result.event = event
+    return [(event, by_event[event.pk]) for event in events]
+
+
+@dataclass
+class RecordStep:
+    year: int
+    mark: int
+    results: list
+
+
+def best_mark_progression(discipline, sex, results=None):
+    """
+    How the best mark in the archive improved over the years: the best mark of each year,
+    kept where it beat every earlier year. One aggregate query over the discipline and one
+    for the results that set those marks.
+    """
+    results = Result.objects.all() if results is None else results
+    scoped = results.filter(event__discipline=discipline, event__sex=sex).with_marks()
+    best = Min("mark") if discipline.lower_is_better else Max("mark")
+    seasons = (
+        scoped.values("event__competition__year")
+        .annotate(best=best)
+        .order_by("event__competition__year")
+    )
+    steps = []
+    for season in seasons:
+        if not steps or discipline.beats(season["best"], steps[-1].mark):
+            steps.append(RecordStep(season["event__competition__year"], season["best"], []))
+    if not steps:
+        return []
+    condition = Q()
+    for step in steps:
+        condition |= Q(event__competition__year=step.year, mark=step.mark)
+    by_step = defaultdict(list)
+    for result in scoped.filter(condition).select_related(
+        "athlete", "country", "event__competition", "event__discipline"
+    ):
+        by_step[(result.event.competition.year, result.mark)].append(result)
+    for step in steps:
+        step.results = by_step[(step.year, step.mark)]
+    return steps

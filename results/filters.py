@@ -1,0 +1,118 @@
+"""FilterSets for the public lists. A bad value shows the form's error, never a 500."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_filters import CharFilter, ChoiceFilter, FilterSet, ModelChoiceFilter, NumberFilter
+
+from athletes.models import Country, Sex
+
+from .models import Championship, Competition, Discipline, Result
+
+
+class YearFilter(NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1800)
+        kwargs.setdefault("max_value", 2200)
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"size": 5}))
+        super().__init__(*args, **kwargs)
+
+
+def _country_filter(field_name):
+    return ModelChoiceFilter(
+        field_name=field_name,
+        label=_("Nation"),
+        queryset=Country.objects.order_by("name"),
+        to_field_name="code",
+        empty_label=_("All nations"),
+    )
+
+
+def _championship_filter(field_name):
+    return ModelChoiceFilter(
+        field_name=field_name,
+        label=_("Championship"),
+        queryset=Championship.objects.all(),
+        to_field_name="slug",
+        empty_label=_("All championships"),
+    )
+
+
+class CompetitionFilter(FilterSet):
+    q = CharFilter(label=_("Name or city"), method="filter_text")
+    championship = _championship_filter("championship")
+    year_from = YearFilter(field_name="year", lookup_expr="gte", label=_("From year"))
+    year_to = YearFilter(field_name="year", lookup_expr="lte", label=_("To year"))
+    country = _country_filter("country")
+
+    class Meta:
+        model = Competition
+        fields = ["q", "championship", "year_from", "year_to", "country"]
+
+    def filter_text(self, queryset, name, value):
+        from django.db.models import Q
+
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(name__icontains=value) | Q(city__icontains=value))
+
+
+class ResultYearsFilter(FilterSet):
+    """Years and nation, over Result rows."""
+
+    year_from = YearFilter(
+        field_name="event__competition__year", lookup_expr="gte", label=_("From year")
+    )
+    year_to = YearFilter(
+        field_name="event__competition__year", lookup_expr="lte", label=_("To year")
+    )
+    country = _country_filter("country")
+
+    class Meta:
+        model = Result
+        fields = ["year_from", "year_to", "country"]
+
+
+class AllTimeFilter(ResultYearsFilter):
+    sex = ChoiceFilter(
+        label=_("Sex"), choices=Sex.choices, empty_label=None, method="filter_nothing"
+    )
+    list = ChoiceFilter(
+        label=_("List"),
+        choices=[("performers", _("Performers")), ("performances", _("Performances"))],
+        empty_label=None,
+        method="filter_nothing",
+    )
+
+    class Meta(ResultYearsFilter.Meta):
+        fields = ["sex", "list", "year_from", "year_to", "country"]
+
+    def filter_nothing(self, queryset, name, value):
+        # Sex and list choose which list is drawn (see the view), not which rows it keeps.
+        return queryset
+
+
+class MedalFilter(FilterSet):
+    championship = _championship_filter("event__competition__championship")
+    year_from = YearFilter(
+        field_name="event__competition__year", lookup_expr="gte", label=_("From year")
+    )
+    year_to = YearFilter(
+        field_name="event__competition__year", lookup_expr="lte", label=_("To year")
+    )
+    sex = ChoiceFilter(
+        field_name="event__sex", label=_("Sex"), choices=Sex.choices, empty_label=_("Men and women")
+    )
+    discipline = ModelChoiceFilter(
+        field_name="event__discipline",
+        label=_("Discipline"),
+        queryset=Discipline.objects.all(),
+        to_field_name="code",
+        empty_label=_("All disciplines"),
+    )
+
+    class Meta:
+        model = Result
+        fields = ["championship", "year_from", "year_to", "sex", "discipline"]

@@ -1,0 +1,20 @@
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+PEREZ_FIXTURE = settings.ATHLETE_FIXTURES_DIR / "jefferson-perez.json"
+
+
+@pytest.fixture
+def reference_data(db):
+    """Countries, disciplines, championships and barriers, as `make run` loads them."""
+    call_command("loaddata", *settings.REFERENCE_FIXTURES, verbosity=0)
+
+
+@pytest.fixture
+def perez(reference_data):
+    """The archive as shipped: reference data and Jefferson Pérez's fixture."""
+    from athletes.models import Athlete
+
+    call_command("loaddata", str(PEREZ_FIXTURE), verbosity=0)
+    return Athlete.objects.get(slug="jefferson-perez")

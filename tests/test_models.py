@@ -1,0 +1,85 @@
+"""The rules that must never break live in the database; the rest in clean()."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from results.models import Result
+
+from .factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_athlete_cannot_have_two_results_in_one_event(reference_data):
+    result = ResultFactory()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ResultFactory(event=result.event, athlete=result.athlete)
+    assert Result.objects.count() == 1
+
+
+def test_place_zero_is_refused_by_the_database(reference_data):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ResultFactory(place=0)
+    assert Result.objects.count() == 0
+
+
+def test_a_did_not_finish_has_no_place(reference_data):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ResultFactory(status=Result.Status.DID_NOT_FINISH, place=5, mark=None)
+    assert not Result.objects.exists()
+
+
+def test_a_finished_result_needs_a_place_or_a_mark(reference_data):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ResultFactory(place=None, mark=None)
+    ResultFactory(place=None, mark=4_900_000)
+    ResultFactory(place=4, mark=None)
+    assert Result.objects.count() == 2
+
+
+def test_a_did_not_finish_without_place_or_mark_is_valid(reference_data):
+    result = ResultFactory(status=Result.Status.DID_NOT_FINISH, place=None, mark=None)
+    result.full_clean()
+
+
+def test_clean_refuses_a_result_before_the_athletes_birth(reference_data):
+    athlete = AthleteFactory(date_of_birth=datetime.date(1990, 1, 1))
+    event = EventFactory(competition=CompetitionFactory(year=1985), date=datetime.date(1985, 6, 1))
+    result = ResultFactory.build(event=event, athlete=athlete, country=athlete.country)
+    with pytest.raises(ValidationError) as raised:
+        result.full_clean()
+    assert "before the athlete's birth" in str(raised.value)
+
+
+def test_clean_refuses_an_implausible_mark(reference_data):
+    result = ResultFactory.build(
+        event=EventFactory(), athlete=AthleteFactory(), mark=17 * 60 * 1000, place=1
+    )
+    result.country = result.athlete.country
+    with pytest.raises(ValidationError) as raised:
+        result.full_clean()
+    assert "mark" in raised.value.message_dict
+
+
+def test_clean_refuses_unknown_record_tags(reference_data):
+    result = ResultFactory(records="WR XX")
+    with pytest.raises(ValidationError) as raised:
+        result.full_clean()
+    assert "XX" in raised.value.message_dict["records"][0]
+
+
+def test_a_world_record_since_beaten_is_shown_as_ex_wr(perez):
+    paris = Result.objects.get(athlete=perez, event__competition__slug="world-championships-2003")
+    assert paris.record_tags == ["WR"]
+    assert paris.record_labels == ["ex-WR"]
+
+
+def test_athlete_search_ignores_accents_and_case(perez):
+    from athletes.models import Athlete
+
+    assert list(Athlete.objects.search("PEREZ")) == [perez]
+    assert list(Athlete.objects.search("jefferson pérez")) == [perez]
+    assert not Athlete.objects.search("   ").exists()

@@ -1,0 +1,399 @@
+"""
+Every public page renders for the shipped archive and for an empty one, runs a fixed
+number of SQL queries whatever the archive holds, and never answers junk input with a 500.
+"""
+
+import html
+import re
+
+import pytest
+from django.urls import reverse
+
+from athletes.models import Athlete, Sex
+from results.models import Championship, Discipline, Event, Result
+
+from .factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
+
+pytestmark = pytest.mark.django_db
+
+# Each public page and the number of queries it runs, whatever the size of the archive.
+PAGES = {
+    "/": 2,
+    "/athletes/": 4,
+    "/athletes/?q=perez&sex=M&country=ECU&discipline=20KW&medallists=on": 6,
+    "/athletes/jefferson-perez/": 9,
+    "/athletes/jefferson-perez/?order=mark": 9,
+    "/countries/": 3,
+    "/countries/ECU/": 7,
+    "/competitions/": 4,
+    "/competitions/?championship=olympic-games&year_from=1990&year_to=2010&country=USA": 6,
+    "/competitions/olympic-games-1996/": 6,
+    "/competitions/world-championships-2007/20KW/m/final/": 2,
+    "/championships/": 1,
+    "/championships/world-championships/": 7,
+    "/disciplines/": 1,
+    "/disciplines/20KW/": 6,
+    "/disciplines/20KW/?list=performances&sex=M&year_from=1990&country=ECU": 7,
+    "/medals/": 6,
+    "/medals/?championship=olympic-games&sex=M&discipline=20KW&year_from=1990": 8,
+    "/search/?q=perez": 4,
+    "/sitemap.xml": 5,
+    "/robots.txt": 0,
+}
+
+
+def grow_archive(perez, competitions=20, field_size=25):
+    """
+    Ten times the shipped archive: 500 more athletes and results in 20 more Olympic
+    finals, Pérez in each of them. Bulk-created, so the test stays fast.
+    """
+    walk = Discipline.objects.get(code="20KW")
+    olympics = Championship.objects.get(slug="olympic-games")
+    country = perez.country
+    athletes = Athlete.objects.bulk_create(
+        Athlete(
+            slug=f"rival-{index}",
+            given_name="Rival",
+            family_name=f"Number {index}",
+            search_name=f"rival number {index}",
+            sex=Sex.MEN,
+            country=country,
+        )
+        for index in range(competitions * field_size)
+    )
+    results = []
+    for index in range(competitions):
+        competition = CompetitionFactory(championship=olympics, year=1960 + index, country=country)
+        event = EventFactory(competition=competition, discipline=walk, sex=Sex.MEN)
+        results.append(
+            Result(
+                event=event,
+                athlete=perez,
+                country=country,
+                place=field_size + 1,
+                mark=4_900_000 + index,
+            )
+        )
+        for place in range(1, field_size + 1):
+            athlete = athletes[index * field_size + place - 1]
+            results.append(
+                Result(
+                    event=event,
+                    athlete=athlete,
+                    country=country,
+                    place=place,
+                    mark=4_700_000 + place * 1000 + index,
+                )
+            )
+    Result.objects.bulk_create(results)
+
+
+def count_queries(client, url, django_assert_num_queries, expected):
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_page_runs_a_fixed_number_of_queries_whatever_the_archive_holds(
+    client, perez, django_assert_num_queries, url
+):
+    count_queries(client, url, django_assert_num_queries, PAGES[url])
+    grow_archive(perez)
+    count_queries(client, url, django_assert_num_queries, PAGES[url])
+
+
+EMPTY_PAGES = [
+    ("/", "No athletes in the archive yet."),
+    ("/athletes/", "No athletes match yet."),
+    ("/countries/", "No medals recorded yet."),
+    ("/competitions/", "No competitions match yet."),
+    ("/championships/", "No championships in the archive yet."),
+    ("/disciplines/", "No disciplines in the archive yet."),
+    ("/medals/", "No medals recorded yet."),
+    ("/search/?q=perez", "Nothing in the archive matches"),
+]
+
+
+@pytest.mark.parametrize(("url", "message"), EMPTY_PAGES)
+def test_an_empty_archive_says_nothing_is_there_yet(client, url, message):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert message in html.unescape(response.content.decode())
+
+
+def test_reference_pages_of_an_archive_without_results_say_so(client, reference_data):
+    competition = CompetitionFactory()
+    athlete = AthleteFactory()
+    event = EventFactory(competition=competition)
+    pages = {
+        athlete.get_absolute_url(): "No results recorded yet for this athlete.",
+        competition.get_absolute_url(): "No podium recorded.",
+        event.get_absolute_url(): "No results recorded yet for this event.",
+        reverse("results:discipline", args=["20KW"]): "No marks recorded yet in this discipline.",
+        reverse("results:championship", args=["olympic-games"]): "No editions recorded yet.",
+        reverse("athletes:country", args=["ECU"]): "No athletes of this nation in the archive yet.",
+    }
+    for url, message in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert message in response.content.decode(), url
+
+
+def page_text(response):
+    """The visible text of a page, tags stripped and white space folded."""
+    text = re.sub(r"<[^>]+>", " ", response.content.decode())
+    return re.sub(r"\s+", " ", html.unescape(text))
+
+
+# Every fact of the seed page, as the profile must show it.
+SEED_FACTS = [
+    # Who he is.
+    "Jefferson Pérez",
+    "Ecuador",
+    "1 July 1974",
+    "Cuenca",
+    # The biography and its stories.
+    "On July 26, 1996 in Atlanta",
+    "85,000 spectators",
+    "Ilya Markov",
+    "Bernardo Segura",
+    "youngest Olympic champion",
+    "first gold medalist in Ecuador's history",
+    "cathedral in Quito",
+    "If God wills it and I become Olympic Champion",
+    "460 km pilgrimage",
+    "between 2,500 m and 4,800 m",
+    "collective memory",
+    "Luis Chocho",
+    "Chocodrome",
+    "fighting spirit of a warrior",
+    "bronze medal in the 10 km walk at the 1990 World Junior Athletics Championships in Plovdiv",
+    "Seoul 1992",
+    "At the 2000 Sydney Olympics, he placed 4th",
+    "2004 Athens Games",
+    "14 seconds behind the Russian Valery Borchin",
+    "three successive World Athletics Championships",
+    "remains the only Olympic medalist in athletics",
+    "21 September 2008",
+    "My heart tells me to keep going but I feel that my body will not be able to handle",
+    "disadvantaged young Ecuadorians",
+    "Holder of the dual titles of IAAF World champion & World record holder",
+    # Memories.
+    "My victory in the 20 km at the Olympic Games in Atlanta",
+    "Achieving a double victory at the World Championships in Paris",
+    "My silver medal at the Beijing 2008 Olympic Games",
+    # Podiums: rivals, nations and marks.
+    "Valery Borchin",
+    "Jared Tallent",
+    "Francisco Javier Fernández",
+    "Roman Rasskazov",
+    "Juan Molina",
+    "Hatem Ghoula",
+    "Daniel Garcia",
+    "Robert Korzeniowski",
+    "Nathan Deakes",
+    "Julio Martinez",
+    "Alejandro Lopez",
+    "Rolando Saquipay",
+    "Gustavo Restrepo",
+    "1:20:07",
+    "1:20:16",
+    "1:20:23",
+    "1:19:01",
+    "1:19:15",
+    "1:19:42",
+    "1:17:21",
+    "1:18:00",
+    "1:18:07",
+    "1:18:35",
+    "1:19:36",
+    "1:19:44",
+    "1:22:20",
+    "1:22:40",
+    "1:23:34",
+    "1:24:19",
+    "1:24:31",
+    "1:18:42",
+    "1:19:02",
+    "1:19:11",
+    "1:23:14",
+    "1:24:02",
+    "1:24:35",
+    "1:20:17",
+    "1:20:28",
+    "1:20:46",
+    "1:22:53",
+    "1:22:56",
+    "1:23:50",
+    "1:23:06",
+    "1:23:31",
+    "1:24:33",
+    "1:22:08",
+    "1:23:28",
+    "1:24:51",
+    "ex-WR",
+    "my last competition",
+    # Performance tables and personal bests, with average speeds.
+    "18:46",
+    "Xalapa",
+    "38:24",
+    "15.625",
+    "Kraków",
+    "International Racewalking Event",
+    "38:37",
+    "15.537",
+    "Bergen",
+    "International Racewalking competition",
+    "40:08",
+    "14.95",
+    "40:42",
+    "14.742",
+    "1:18:24",
+    "15.306",
+    "Poděbrady",
+    "15.27",
+    "Helsinki",
+    "1:20:54",
+    "14.833",
+    "1:22:54",
+    "14.475",
+    "Cali",
+    "Central American Championships",
+    "3:53:04",
+    "12.872",
+    "Athens",
+    "15.514",
+    "Winnipeg",
+    "Mar del Plata",
+    "Santo Domingo",
+    "Rio de Janeiro",
+    "Naumburg",
+    "Murcia",
+    "Osaka",
+    "Seville",
+    "Beijing",
+    "Sydney",
+    # Derived summaries.
+    "5 performances: 20 km race walk under 1:20:00",
+    "1 performance: 50 km race walk under 4:00:00",
+    # The video of the 1996 final and the source.
+    "https://www.belgianwalkingassociation.com/en/reports-race-walking/?country_id=13",
+    "Jefferson Pérez: race results &amp; historic",
+]
+
+
+def test_the_profile_shows_every_fact_of_the_seed_page(client, perez):
+    response = client.get(perez.get_absolute_url())
+    text = page_text(response)
+    raw = response.content.decode()
+    missing = [fact for fact in SEED_FACTS if fact not in text and fact not in raw]
+    assert not missing, f"missing from the profile: {missing}"
+
+
+def test_the_profile_shows_places_without_marks(client, perez):
+    text = page_text(client.get(perez.get_absolute_url() + "?order=date"))
+    assert re.search(r"Olympic Games Sydney 2000 Sydney AUS 4 ", text)
+    assert re.search(r"Olympic Games Athens 2004 Athens GRE 4 ", text)
+
+
+def test_the_profile_medal_table_is_derived_from_results(client, perez):
+    text = page_text(client.get(perez.get_absolute_url()))
+    assert "Olympic Games 1 1 0 2" in text
+    assert "World Championships 3 1 0 4" in text
+    assert "Total 12 2 3 17" in text
+
+
+def test_the_osaka_podium_shows_the_tie_for_second(client, perez):
+    text = page_text(client.get("/competitions/world-championships-2007/"))
+    assert (
+        "1 Jefferson Pérez ECU 1:22:20 2 Francisco Javier Fernández ESP 1:22:40 "
+        "3 Hatem Ghoula TUN 1:22:40" in text
+    )
+
+
+def test_event_page_lists_finishers_then_dnf_and_shows_ties(client, perez):
+    event = Event.objects.get(competition__slug="world-championships-2007")
+    late = AthleteFactory(family_name="Laggard")
+    ResultFactory(
+        event=event, athlete=late, place=None, mark=None, status=Result.Status.DID_NOT_FINISH
+    )
+    text = page_text(client.get(event.get_absolute_url()))
+    assert "1 Jefferson Pérez ECU 1:22:20" in text
+    assert "2 Francisco Javier Fernández ESP 1:22:40 =" in text
+    assert "3 Hatem Ghoula TUN 1:22:40 =" in text
+    assert text.index("Ghoula") < text.index("Laggard")
+    assert "DNF" in text
+
+
+@pytest.mark.parametrize(
+    ("url", "error"),
+    [
+        ("/medals/?year_from=abc", "Enter a whole number."),
+        ("/medals/?championship=nope", "Select a valid choice."),
+        ("/competitions/?year_to=1e99", "Enter a whole number."),
+        ("/competitions/?country=XXX", "Select a valid choice."),
+        ("/athletes/?country=XXX&sex=Q", "Select a valid choice."),
+        ("/disciplines/20KW/?sex=X", "Select a valid choice."),
+        ("/disciplines/20KW/?year_from=99999", "less than or equal to 2200"),
+    ],
+)
+def test_a_bad_filter_value_shows_the_form_error_and_never_a_500(client, perez, url, error):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert error in html.unescape(response.content.decode())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/athletes/?page=abc",
+        "/athletes/?page=99999",
+        "/competitions/?page=-1",
+        "/search/?q=" + "x" * 5000,
+        "/search/?q=%00",
+        "/disciplines/20KW/?page=0",
+        "/athletes/?q=%E2%80%8B",
+    ],
+)
+def test_junk_query_strings_never_cause_a_server_error(client, perez, url):
+    assert client.get(url).status_code == 200
+
+
+def test_unknown_pages_are_a_friendly_404(client, perez):
+    for url in [
+        "/athletes/nobody/",
+        "/competitions/nothing/",
+        "/countries/XYZ/",
+        "/disciplines/NOPE/",
+        "/competitions/olympic-games-1996/20KW/x/final/",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert "Page not found" in response.content.decode()
+
+
+def test_search_finds_athletes_competitions_and_disciplines(client, perez):
+    text = page_text(client.get("/search/?q=perez"))
+    assert "Jefferson Pérez" in text
+    text = page_text(client.get("/search/?q=atlanta"))
+    assert "Olympic Games Atlanta 1996" in text
+    text = page_text(client.get("/search/?q=race walk"))
+    assert "20 km race walk" in text
+
+
+def test_directory_filters_by_name_nation_and_medallists(client, perez):
+    text = page_text(client.get("/athletes/?q=perez"))
+    assert "Pérez, Jefferson" in text and "Markov" not in text
+    text = page_text(client.get("/athletes/?country=ESP"))
+    assert "Fernández, Francisco Javier" in text and "Pérez" not in text
+    AthleteFactory(family_name="Nomedal")
+    text = page_text(client.get("/athletes/?medallists=on"))
+    assert "Nomedal" not in text and "Pérez, Jefferson" in text
+
+
+def test_sitemap_and_robots_point_at_public_pages(client, perez):
+    assert b"/athletes/jefferson-perez/" in client.get("/sitemap-athletes.xml").content
+    robots = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in robots and "sitemap.xml" in robots

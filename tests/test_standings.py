@@ -1,0 +1,114 @@
+"""Every summary on the seed page is derived from results, never typed."""
+
+import pytest
+
+from results import standings
+from results.models import Result
+
+from .factories import AthleteFactory, EventFactory, ResultFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def medals_of(perez):
+    table = standings.athlete_medal_table(standings.athlete_results(perez))
+    return {row.subject.slug: (row.gold, row.silver, row.bronze) for row in table.rows}
+
+
+def test_world_championship_and_olympic_medals_are_counted_from_results(perez):
+    medals = medals_of(perez)
+    assert medals["world-championships"] == (3, 1, 0)
+    assert medals["olympic-games"] == (1, 1, 0)
+
+
+def test_the_archive_shows_what_the_results_say_where_the_page_contradicts_itself(perez):
+    # The page claims "2 x bronze" at the World Race Walking Cup, but its own podiums show
+    # wins at Poděbrady 1997 and Naumburg 2004 and a bronze at Murcia 2008.
+    assert medals_of(perez)["world-race-walking-cup"] == (2, 0, 1)
+    assert medals_of(perez)["pan-american-games"] == (3, 0, 1)
+    assert medals_of(perez)["world-u20-championships"] == (1, 0, 1)
+
+
+def test_marks_under_one_hour_twenty_over_twenty_km_road(perez):
+    results = standings.athlete_results(perez)
+    counts = {c.barrier.discipline.code: c for c in standings.barrier_counts(perez, results)}
+    assert counts["20KW"].count == 5
+    assert counts["20KW"].best.mark_display == "1:17:21"
+    assert counts["50KW"].count == 1
+    assert counts["50KW"].best.mark_display == "3:53:04"
+
+
+def test_personal_bests_road_and_track_apart_with_average_speed(perez):
+    bests = standings.personal_bests(standings.athlete_results(perez))
+    road = {pb.discipline.code: pb for pb in bests["road"]}
+    track = {pb.discipline.code: pb for pb in bests["track"]}
+    assert road["20KW"].result.mark_display == "1:17:21"
+    assert str(road["20KW"].speed_kmh) == "15.514"
+    assert road["20KW"].result.event.competition.year == 2003
+    assert track["20000W"].result.mark_display == "1:20:54"
+    assert str(track["20000W"].speed_kmh) == "14.833"
+    assert {pb.result.mark_display for pb in track.values()} == {"18:46", "38:37", "1:20:54"}
+    assert {pb.result.mark_display for pb in road.values()} == {"38:24", "1:17:21", "3:53:04"}
+
+
+def test_progression_keeps_the_best_mark_of_each_season(perez):
+    lines = {
+        d.code: seasons for d, seasons in standings.progression(standings.athlete_results(perez))
+    }
+    assert [(year, r.mark_display) for year, r in lines["10000W"]] == [
+        (1990, "40:08"),
+        (1992, "40:42"),
+        (1998, "38:37"),
+    ]
+    # Two 20 km road races in 2003 (Paris and Santo Domingo): the faster one counts.
+    assert dict(lines["20KW"])[2003].mark_display == "1:17:21"
+
+
+def test_a_podium_is_whole_and_keeps_a_tie(perez):
+    podiums = {
+        result.event.competition.slug: podium
+        for result, podium in standings.podiums(standings.athlete_results(perez))
+    }
+    osaka = podiums["world-championships-2007"]
+    assert [(r.place, r.athlete.family_name, r.mark_display) for r in osaka] == [
+        (1, "Pérez", "1:22:20"),
+        (2, "Fernández", "1:22:40"),
+        (3, "Ghoula", "1:22:40"),
+    ]
+
+
+def test_rivals_count_meetings_and_who_finished_ahead(perez):
+    rivals = {r.athlete.slug: r for r in standings.rivals(perez)}
+    fernandez = rivals["francisco-javier-fernandez"]
+    assert (fernandez.meetings, fernandez.ahead, fernandez.behind) == (4, 3, 1)
+
+
+def test_a_finisher_is_ahead_of_a_rival_who_did_not_finish(reference_data):
+    event = EventFactory()
+    walker, rival = AthleteFactory(), AthleteFactory()
+    ResultFactory(event=event, athlete=walker, place=8)
+    ResultFactory(
+        event=event, athlete=rival, place=None, mark=None, status=Result.Status.DID_NOT_FINISH
+    )
+    (record,) = standings.rivals(walker)
+    assert (record.meetings, record.ahead, record.behind) == (1, 1, 0)
+
+
+def test_nation_medal_table_counts_medals_for_the_nation_represented(perez):
+    table = standings.nation_medal_table()
+    ecuador = next(row for row in table.rows if row.subject.code == "ECU")
+    assert (ecuador.gold, ecuador.silver, ecuador.bronze) == (12, 3, 3)
+
+
+def test_all_time_performers_list_one_row_per_athlete_ranked_with_ties(perez):
+    from results.models import Discipline
+
+    walk = Discipline.objects.get(code="20KW")
+    performers = list(standings.performers(walk, "M"))
+    assert performers[0].athlete.slug == "jefferson-perez"
+    assert performers[0].mark_display == "1:17:21"
+    assert len({r.athlete_id for r in performers}) == len(performers)
+    performances = list(standings.performances(walk, "M"))
+    assert len(performances) > len(performers)
+    tied = [r for r in performances if r.mark_display == "1:22:40"]
+    assert len(tied) == 2 and tied[0].rank == tied[1].rank
