@@ -15,7 +15,7 @@ class YearFilter(NumberFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1800)
         kwargs.setdefault("max_value", 2200)
-        kwargs.setdefault("widget", forms.NumberInput(attrs={"size": 5}))
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"class": "year-input"}))
         super().__init__(*args, **kwargs)
 
 

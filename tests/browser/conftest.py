@@ -1,0 +1,107 @@
+"""Fixtures for the browser tests: one headless Chromium for the session, a fresh page per test.
+
+The browser is Debian's Chromium, never one that Playwright downloads. Without it the tests
+skip on a developer's machine, but fail under CI, where a skipped browser suite would pass
+silently.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+SCREENSHOT_DIR = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+# Long enough for a slow CI machine, short enough that a missing element fails quickly.
+TIMEOUT_MS = 10_000
+
+
+def in_ci():
+    return bool(os.environ.get("CI"))
+
+
+def skip_or_fail(reason):
+    """Skip on a developer's machine; fail under CI, which must run the browser tests."""
+    if in_ci():
+        pytest.fail(f"CI must run the browser tests, but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def find_chromium():
+    """CHROMIUM_PATH if set, else Debian's Chromium, else whatever `chromium` is on PATH."""
+    candidates = [os.environ.get("CHROMIUM_PATH"), DEBIAN_CHROMIUM, shutil.which("chromium")]
+    for candidate in candidates:
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    path = find_chromium()
+    if path is None:
+        where = os.environ.get("CHROMIUM_PATH") or DEBIAN_CHROMIUM
+        skip_or_fail(
+            f"no Chromium found at {where} (nor `chromium` on PATH); "
+            "install Debian's chromium package (apt-get install chromium)"
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """One Chromium for the whole session: launching it is the slowest step.
+
+    Playwright's sync API keeps an event loop running in this thread until the session ends,
+    which Django takes for async code and so refuses the ORM (loading fixtures, flushing the
+    test database), here and in any test that runs later. Those calls are plain synchronous
+    ones, so Django's guard is lifted for as long as Playwright runs.
+    """
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("Playwright is not installed; run `make setup`")
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        chromium = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh desktop-sized page, so no cookie or viewport leaks from one test to the next."""
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def site(browser, live_server, perez):
+    """The live server's address, with the archive as shipped loaded into its database.
+
+    `live_server` makes the database transactional, so the server's thread sees the fixtures
+    and every test starts from the same data.
+    """
+    return live_server.url
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOT_DIR

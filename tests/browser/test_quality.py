@@ -1,0 +1,170 @@
+"""Every kind of page is valid HTML, passes axe's accessibility rules and has a sound outline.
+
+The pages are visited once, in one module-scoped crawl, and each test then reads what the crawl
+recorded: loading the archive and opening a page per test would take several times as long.
+"""
+
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.core.management import call_command
+from django.test.utils import modify_settings
+
+from ..conftest import PEREZ_FIXTURE
+from .conftest import DESKTOP, TIMEOUT_MS, skip_or_fail
+
+pytestmark = pytest.mark.browser
+
+# One page of each type, by a name for the test ids. The last one exists to show the 404 page.
+PAGES = {
+    "home": "/",
+    "athlete-list": "/athletes/",
+    "athlete": "/athletes/jefferson-perez/",
+    "country-list": "/countries/",
+    "country": "/countries/ECU/",
+    "competition-list": "/competitions/",
+    "competition": "/competitions/olympic-games-1996/",
+    "event": "/competitions/world-championships-2007/20KW/m/final/",
+    "championship-list": "/championships/",
+    "championship": "/championships/world-championships/",
+    "discipline-list": "/disciplines/",
+    "discipline": "/disciplines/20KW/",
+    "discipline-performances": "/disciplines/20KW/?list=performances",
+    "medals": "/medals/",
+    "search": "/search/?q=perez",
+    "not-found": "/no-such-page/",
+}
+NOT_FOUND = {"not-found"}
+
+VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+HEADINGS_JS = """
+() => [...document.querySelectorAll("h1, h2, h3, h4, h5, h6")].map((h) => ({
+  level: Number(h.tagName[1]),
+  text: h.textContent.trim().replace(/\\s+/g, " "),
+}))
+"""
+
+
+@dataclass
+class Visit:
+    status: int
+    html_file: Path
+    axe: object
+    headings: list
+
+
+@pytest.fixture(scope="module")
+def crawl(browser, live_server, django_db_setup, django_db_blocker, tmp_path_factory):
+    """Load the archive as shipped, visit every page once, then empty the database again.
+
+    For each page it keeps the status, the raw HTML the server sent (for the validator: what
+    the browser's DOM serialises back is not what was sent), axe's results and the headings.
+    """
+    html_dir = tmp_path_factory.mktemp("html")
+    host = urlsplit(live_server.url).hostname
+    visits = {}
+    with django_db_blocker.unblock(), modify_settings(ALLOWED_HOSTS={"append": host}):
+        call_command("loaddata", *settings.REFERENCE_FIXTURES, verbosity=0)
+        call_command("loaddata", str(PEREZ_FIXTURE), verbosity=0)
+        context = browser.new_context(viewport=DESKTOP)
+        context.set_default_timeout(TIMEOUT_MS)
+        try:
+            page = context.new_page()
+            for name, path in PAGES.items():
+                response = page.goto(live_server.url + path)
+                html_file = html_dir / f"{name}.html"
+                html_file.write_bytes(response.body())
+                visits[name] = Visit(
+                    status=response.status,
+                    html_file=html_file,
+                    axe=Axe().run(page),
+                    headings=page.evaluate(HEADINGS_JS),
+                )
+        finally:
+            context.close()
+            call_command("flush", interactive=False, verbosity=0)
+    return visits
+
+
+@pytest.fixture(scope="module")
+def html_errors(request):
+    """The Nu HTML Checker's errors, by page name, from one run over every page's HTML."""
+    java = shutil.which("java")
+    if java is None:
+        skip_or_fail("no `java` on PATH to run the Nu HTML Checker; install a JRE (17+)")
+    if not VNU_JAR.exists():
+        skip_or_fail(f"no Nu HTML Checker at {VNU_JAR}; run `npm install` in the project root")
+    crawl = request.getfixturevalue("crawl")  # Only once the checker is known to be there.
+    files = {visit.html_file.resolve(): name for name, visit in crawl.items()}
+    run = subprocess.run(
+        [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", *map(str, files)],
+        capture_output=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=120,
+    )
+    # vnu writes its report to stderr and exits 1 when it finds errors.
+    try:
+        messages = json.loads(run.stderr)["messages"]
+    except (ValueError, KeyError):
+        pytest.fail(
+            f"the Nu HTML Checker gave no JSON report (exit {run.returncode}):\n{run.stderr}"
+        )
+    unchecked = [message for message in messages if message.get("type") == "non-document-error"]
+    if unchecked:
+        pytest.fail(f"the Nu HTML Checker could not check every page: {unchecked}")
+    errors = {name: [] for name in crawl}
+    for message in messages:
+        if message.get("type") == "error":
+            path = Path(urlsplit(message["url"]).path).resolve()
+            errors[files[path]].append(message)
+    return errors
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_answers_with_its_status(crawl, name):
+    """A page that failed to render would be checked as if it were the page itself."""
+    expected = 404 if name in NOT_FOUND else 200
+    assert crawl[name].status == expected, f"{PAGES[name]} answered {crawl[name].status}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_accessibility_violations(crawl, name):
+    """axe finds the faults a screen reader or keyboard user would meet (contrast, names, ...)."""
+    results = crawl[name].axe
+    assert results.violations_count == 0, f"{PAGES[name]}: {results.generate_report()}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_headings_form_an_outline(crawl, name):
+    """One h1 names the page, and no level is skipped going down, so headings navigate it."""
+    headings = crawl[name].headings
+    outline = "\n".join(f"{'  ' * (h['level'] - 1)}h{h['level']} {h['text']}" for h in headings)
+    h1_count = sum(1 for h in headings if h["level"] == 1)
+    assert h1_count == 1, f"{PAGES[name]} has {h1_count} h1 headings:\n{outline}"
+    jumps = [
+        f"h{before['level']} {before['text']!r} -> h{after['level']} {after['text']!r}"
+        for before, after in zip(headings, headings[1:], strict=False)
+        if after["level"] > before["level"] + 1
+    ]
+    assert not jumps, f"{PAGES[name]} skips heading levels: {jumps}\n{outline}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_is_valid_html(html_errors, name):
+    """Invalid markup is parsed differently by each browser and by assistive technology."""
+    errors = html_errors[name]
+    report = "\n".join(
+        f"  line {error.get('lastLine', '?')}: {error['message']}"
+        f" [{error.get('extract', '').strip()}]"
+        for error in errors
+    )
+    assert len(errors) == 0, f"{PAGES[name]} has {len(errors)} HTML errors:\n{report}"
