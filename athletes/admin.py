@@ -1,10 +1,21 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.template.response import TemplateResponse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
+from .forms import AthleteAdminForm
 from .models import Alias, Athlete, Country, Highlight, Source, fold
+from .photos import make_thumbnails
+
+# Editors paste addresses without a scheme; they are web pages (Django 6 assumes https too).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["title", "publisher", "url", "accessed_on"]
     search_fields = ["title", "publisher", "slug", "url"]
     prepopulated_fields = {"slug": ["title"]}
@@ -32,6 +43,7 @@ class AliasInline(admin.TabularInline):
 
 @admin.register(Athlete)
 class AthleteAdmin(admin.ModelAdmin):
+    form = AthleteAdminForm
     list_display = ["name", "country", "sex", "date_of_birth", "birthplace"]
     list_filter = ["sex", "country"]
     list_select_related = ["country"]
@@ -39,12 +51,76 @@ class AthleteAdmin(admin.ModelAdmin):
     autocomplete_fields = ["country", "sources"]
     prepopulated_fields = {"slug": ["given_name", "family_name"]}
     inlines = [HighlightInline, AliasInline]
+    readonly_fields = ["photo_preview"]
+    actions = ["merge_athletes"]
     fieldsets = [
         (None, {"fields": ["given_name", "family_name", "slug", "sex", "country"]}),
         (None, {"fields": ["date_of_birth", "birthplace", "retired_on"]}),
-        (None, {"fields": ["photo", "photo_credit", "biography", "sources"]}),
+        (None, {"fields": ["photo", "photo_preview", "photo_credit", "biography", "sources"]}),
     ]
 
     def get_search_results(self, request, queryset, search_term):
         # Names are searched in their folded form, so "perez" and "Pérez" find Pérez.
         return super().get_search_results(request, queryset, fold(search_term))
+
+    @admin.display(description=_("preview"))
+    def photo_preview(self, obj):
+        """The photo as the profile shows it, so an editor sees what visitors will see."""
+        if not obj.photo:
+            return _("No photo")
+        return format_html(
+            '<img src="{}" width="240" alt="{}">', obj.photo_thumbnail_url, _("Current photo")
+        )
+
+    def save_model(self, request, obj, form, change):
+        # Thumbnails are made here, once, rather than on a visitor's page view.
+        super().save_model(request, obj, form, change)
+        if obj.photo:
+            make_thumbnails(obj)
+
+    @admin.action(description=_("Merge two records of the same person"), permissions=["change"])
+    def merge_athletes(self, request, queryset):
+        """
+        Two records of one person (names spelled differently, day and month of birth
+        swapped): show what moves, then move every result and highlight to the kept one.
+        """
+        from results.merge import merge_athletes, merge_plan
+
+        athletes = list(queryset.select_related("country"))
+        if len(athletes) != 2:
+            self.message_user(request, _("Select exactly two athletes to merge."), messages.WARNING)
+            return None
+        if "confirm" in request.POST:
+            keep = next((a for a in athletes if str(a.pk) == request.POST.get("keep")), None)
+            if keep is None:
+                self.message_user(request, _("Choose the record to keep."), messages.WARNING)
+                return None
+            duplicate = athletes[1] if keep is athletes[0] else athletes[0]
+            duplicate_repr = str(duplicate)
+            try:
+                with transaction.atomic():
+                    # Logged while the record still exists; undone with the merge if it fails.
+                    self.log_deletions(request, [duplicate])
+                    merge_athletes(keep, duplicate)
+                    self.log_change(
+                        request, keep, [{"changed": {"fields": [f"merged {duplicate_repr}"]}}]
+                    )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            self.message_user(
+                request,
+                _("%(duplicate)s was merged into %(keep)s.")
+                % {"duplicate": duplicate_repr, "keep": keep},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Merge two athlete records"),
+            "athletes": athletes,
+            "plans": [merge_plan(athletes[0], athletes[1]), merge_plan(athletes[1], athletes[0])],
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/athletes/athlete/merge.html", context)

@@ -203,6 +203,19 @@ class Athlete(models.Model):
         if self.date_of_birth and self.retired_on and self.retired_on < self.date_of_birth:
             raise ValidationError({"retired_on": _("An athlete cannot retire before birth.")})
 
+    # The profile's <img> sources, from the photo's name alone: no database query.
+    @property
+    def photo_thumbnail_url(self):
+        from .photos import THUMBNAIL_WIDTHS, thumbnail_url
+
+        return thumbnail_url(self, THUMBNAIL_WIDTHS[0])
+
+    @property
+    def photo_thumbnail_2x_url(self):
+        from .photos import THUMBNAIL_WIDTHS, thumbnail_url
+
+        return thumbnail_url(self, THUMBNAIL_WIDTHS[1])
+
 
 class AliasManager(models.Manager):
     def get_by_natural_key(self, athlete_slug, name):

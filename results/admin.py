@@ -1,9 +1,24 @@
-from django.contrib import admin
-from django.forms.models import BaseInlineFormSet
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .forms import ResultForm
+from athletes.admin import URL_FIELDS
+
+from .editions import copy_events_to_next_edition
+from .forms import ResultForm, ResultInlineFormSet
 from .models import Barrier, Championship, Competition, Discipline, Event, Result
+from .paste import (
+    PastedRowFormSet,
+    PasteForm,
+    initial_rows,
+    nation_codes,
+    read_result_list,
+    save_rows,
+)
 
 
 @admin.register(Discipline)
@@ -14,6 +29,20 @@ class DisciplineAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
+class EditionInline(admin.TabularInline):
+    model = Competition
+    extra = 0
+    fields = ["year", "name", "city", "country", "start_date", "end_date"]
+    autocomplete_fields = ["country"]
+    ordering = ["-year"]
+    show_change_link = True
+    verbose_name = _("edition")
+    verbose_name_plural = _("editions")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("country")
+
+
 @admin.register(Championship)
 class ChampionshipAdmin(admin.ModelAdmin):
     list_display = ["name", "level", "awards_medals", "position"]
@@ -21,10 +50,12 @@ class ChampionshipAdmin(admin.ModelAdmin):
     list_editable = ["position"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+    inlines = [EditionInline]
 
 
 class EventInline(admin.TabularInline):
     model = Event
+    formfield_overrides = URL_FIELDS
     extra = 1
     fields = ["discipline", "sex", "round", "date", "video_url"]
     show_change_link = True
@@ -40,13 +71,45 @@ class CompetitionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "start_date"
     inlines = [EventInline]
+    actions = ["copy_events_to_next_edition"]
 
+    @admin.action(
+        description=_("Copy the event list to the next edition"),
+        permissions=["add_event"],
+    )
+    def copy_events_to_next_edition(self, request, queryset):
+        for competition in queryset.select_related("championship"):
+            next_edition, copied = copy_events_to_next_edition(competition)
+            if next_edition is None:
+                self.message_user(
+                    request,
+                    _("%(competition)s has no later edition to copy its events to.")
+                    % {"competition": competition},
+                    messages.WARNING,
+                )
+                continue
+            if copied:
+                self.log_change(
+                    request,
+                    next_edition,
+                    [
+                        {"added": {"name": str(Event._meta.verbose_name), "object": str(e)}}
+                        for e in copied
+                    ],
+                )
+            self.message_user(
+                request,
+                ngettext(
+                    "Copied %(count)d event from %(source)s to %(target)s.",
+                    "Copied %(count)d events from %(source)s to %(target)s.",
+                    len(copied),
+                )
+                % {"count": len(copied), "source": competition, "target": next_edition},
+                messages.SUCCESS,
+            )
 
-class ResultInlineFormSet(BaseInlineFormSet):
-    """Hands each row the event being edited, so a mark is read for its discipline."""
-
-    def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "event": self.instance}
+    def has_add_event_permission(self, request):
+        return request.user.has_perm("results.add_event")
 
 
 class ResultInline(admin.TabularInline):
@@ -76,12 +139,70 @@ class ResultInline(admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    formfield_overrides = URL_FIELDS
     list_display = ["competition", "discipline", "sex", "round", "date"]
     list_filter = ["sex", "round", "discipline", "competition__championship"]
     list_select_related = ["competition", "discipline"]
     search_fields = ["competition__name", "discipline__name", "discipline__code"]
     autocomplete_fields = ["competition", "discipline"]
     inlines = [ResultInline]
+
+    def get_urls(self):
+        paste = path(
+            "<path:object_id>/paste/",
+            self.admin_site.admin_view(self.paste_view),
+            name="results_event_paste",
+        )
+        return [paste, *super().get_urls()]
+
+    def paste_view(self, request, object_id):
+        """
+        Paste a result list as a source prints it, check the preview, save every row in
+        one transaction or none.
+        """
+        event = get_object_or_404(
+            Event.objects.select_related("competition", "discipline"), pk=object_id
+        )
+        if not request.user.has_perm("results.add_result"):
+            raise PermissionDenied
+        paste_form, formset = PasteForm(), None
+        if request.method == "POST" and "preview" in request.POST:
+            paste_form = PasteForm(request.POST)
+            if paste_form.is_valid():
+                rows, codes = read_result_list(paste_form.cleaned_data["lines"], event.sex)
+                formset = PastedRowFormSet(initial=initial_rows(rows), event=event, codes=codes)
+        elif request.method == "POST" and "save" in request.POST:
+            formset = PastedRowFormSet(request.POST, event=event, codes=nation_codes())
+            if formset.is_valid():
+                try:
+                    created = save_rows(event, formset)
+                except ValidationError as error:
+                    formset._non_form_errors = formset.error_class(error.messages)
+                else:
+                    for obj in created:
+                        self.log_addition(request, obj, [{"added": {}}])
+                    results = sum(1 for obj in created if isinstance(obj, Result))
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "Saved %(count)d result from the pasted list.",
+                            "Saved %(count)d results from the pasted list.",
+                            results,
+                        )
+                        % {"count": results},
+                        messages.SUCCESS,
+                    )
+                    return redirect("admin:results_event_change", event.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "event": event,
+            "original": event,
+            "paste_form": paste_form,
+            "formset": formset,
+            "title": _("Paste a result list"),
+        }
+        return TemplateResponse(request, "admin/results/event/paste.html", context)
 
 
 @admin.register(Result)

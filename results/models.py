@@ -7,7 +7,7 @@ summarises (podiums, medals, personal bests) is derived from Result rows by the 
 methods below and by `results.standings`, never stored.
 """
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -496,19 +496,26 @@ class Result(models.Model):
                 "tags": " ".join(unknown),
                 "known": " ".join(RECORD_TAGS),
             }
-        if self.event_id and self.athlete_id:
-            event, athlete = self.event, self.athlete
+        event, athlete = self._related("event"), self._related("athlete")
+        if event is not None and athlete is not None:
             if event.sex != athlete.sex:
                 errors.setdefault(
                     "athlete", _("This athlete does not compete in this event's sex.")
                 )
-            day = event.day
+            day = event.date or (event.competition.start_date if event.competition_id else None)
             if day and athlete.date_of_birth and day < athlete.date_of_birth:
                 errors.setdefault("athlete", _("The event took place before the athlete's birth."))
-            if self.mark is not None:
-                self._check_mark(event.discipline, errors)
+        if event is not None and self.mark is not None and event.discipline_id:
+            self._check_mark(event.discipline, errors)
         if errors:
             raise ValidationError(errors)
+
+    def _related(self, name):
+        """The related object, even one not saved yet (an event typed with its results)."""
+        try:
+            return getattr(self, name)
+        except ObjectDoesNotExist:
+            return None
 
     def _check_mark(self, discipline, errors):
         """A stored mark must read back as a mark athlib accepts for the discipline."""

@@ -84,10 +84,14 @@ def athlete_results(athlete):
         Result.objects.filter(athlete=athlete)
         .with_related()
         .order_by(
-            F("event__date").asc(nulls_last=True),
             "event__competition__year",
-            "event__competition__start_date",
+            F("event__date").asc(nulls_last=True),
+            F("event__competition__start_date").asc(nulls_last=True),
+            # Undated races of one year keep a stable order that survives an export.
+            "event__competition__name",
             "event__discipline__position",
+            "event__sex",
+            "event__round",
         )
     )
 
@@ -152,7 +156,7 @@ def podiums(results):
 
 def _chronological(result):
     event = result.event
-    return (event.competition.year, event.day or date.min)
+    return (event.competition.year, event.day or date.max, event.competition.name)
 
 
 @dataclass

@@ -1,0 +1,57 @@
+"""Forms editors use; the public site only reads."""
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+
+from .models import Athlete
+from .photos import ACCEPTED_CONTENT_TYPES, prepare_photo, validate_photo
+
+
+class PhotoField(forms.FileField):
+    """
+    The upload field for a photo. Unlike forms.ImageField it does not open the file with
+    Pillow itself: that would answer a decompression bomb or a non-image with one generic
+    message before `clean_photo` could say what is wrong, and decode the file once more.
+    validate_photo does all the image checks instead.
+    """
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.FileInput) and "accept" not in widget.attrs:
+            # Only a hint to the browser's file picker; the server checks the content.
+            attrs["accept"] = ",".join(ACCEPTED_CONTENT_TYPES)
+        return attrs
+
+
+class AthleteAdminForm(forms.ModelForm):
+    """The athlete form of the admin, which checks and cleans an uploaded photo."""
+
+    class Meta:
+        model = Athlete
+        fields = [
+            "slug",
+            "given_name",
+            "family_name",
+            "sex",
+            "date_of_birth",
+            "birthplace",
+            "country",
+            "photo",
+            "photo_credit",
+            "biography",
+            "retired_on",
+            "sources",
+        ]
+        field_classes = {"photo": PhotoField}
+
+    def clean_photo(self):
+        """
+        Check a new upload and store the cleaned copy (upright, without metadata) under the
+        upload's name. The current photo (unchanged) and False (cleared) pass through: they
+        were checked when uploaded.
+        """
+        photo = self.cleaned_data.get("photo")
+        if isinstance(photo, UploadedFile):
+            validate_photo(photo)
+            return prepare_photo(photo)
+        return photo
