@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from results.admin_views import check_archive_view
+
 from . import views
 from .sitemaps import SITEMAPS
 
@@ -22,6 +24,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
+    path("admin/check-archive/", check_archive_view, name="check-archive"),
     path("admin/", admin.site.urls),
     path("", include("athletes.urls")),
     path("", include("results.urls")),

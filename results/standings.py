@@ -246,31 +246,41 @@ def medal_results():
     return Result.objects.medals().finished()
 
 
+def medal_counts(results, group_by, tie_break, limit=None):
+    """
+    Gold, silver and bronze per value of `group_by`, counted in SQL from medal results,
+    best first: [{group_by: …, "gold": n, "silver": n, "bronze": n}].
+    """
+    rows = (
+        results.values(group_by)
+        .annotate(
+            gold=Count("pk", filter=Q(place=1)),
+            silver=Count("pk", filter=Q(place=2)),
+            bronze=Count("pk", filter=Q(place=3)),
+        )
+        .order_by("-gold", "-silver", "-bronze", tie_break)
+    )
+    return list(rows[:limit] if limit else rows)
+
+
+def _medal_table(rows, group_by, subjects):
+    return MedalTable(
+        rows=[
+            MedalRow(subjects[row[group_by]], row["gold"], row["silver"], row["bronze"])
+            for row in rows
+        ]
+    )
+
+
 def nation_medal_table(results=None, limit=None):
     """
     Medals per nation represented, aggregated in SQL: [MedalRow(subject=Country)].
     `results` narrows the medal results first (a championship, years, sex, discipline).
     """
     results = medal_results() if results is None else results
-    rows = (
-        results.values("country")
-        .annotate(
-            gold=Count("pk", filter=Q(place=1)),
-            silver=Count("pk", filter=Q(place=2)),
-            bronze=Count("pk", filter=Q(place=3)),
-        )
-        .order_by("-gold", "-silver", "-bronze", "country__name")
-    )
-    if limit:
-        rows = rows[:limit]
-    rows = list(rows)
+    rows = medal_counts(results, "country", "country__name", limit)
     countries = Country.objects.in_bulk([row["country"] for row in rows])
-    return MedalTable(
-        rows=[
-            MedalRow(countries[row["country"]], row["gold"], row["silver"], row["bronze"])
-            for row in rows
-        ]
-    )
+    return _medal_table(rows, "country", countries)
 
 
 def athlete_medal_counts(results=None, limit=None):
@@ -278,25 +288,9 @@ def athlete_medal_counts(results=None, limit=None):
     from athletes.models import Athlete
 
     results = medal_results() if results is None else results
-    rows = (
-        results.values("athlete")
-        .annotate(
-            gold=Count("pk", filter=Q(place=1)),
-            silver=Count("pk", filter=Q(place=2)),
-            bronze=Count("pk", filter=Q(place=3)),
-        )
-        .order_by("-gold", "-silver", "-bronze", "athlete__family_name")
-    )
-    if limit:
-        rows = rows[:limit]
-    rows = list(rows)
+    rows = medal_counts(results, "athlete", "athlete__family_name", limit)
     athletes = Athlete.objects.select_related("country").in_bulk([row["athlete"] for row in rows])
-    return MedalTable(
-        rows=[
-            MedalRow(athletes[row["athlete"]], row["gold"], row["silver"], row["bronze"])
-            for row in rows
-        ]
-    )
+    return _medal_table(rows, "athlete", athletes)
 
 
 def performances(discipline, sex, results=None):
@@ -514,29 +508,12 @@ def championship_medal_table(results):
     """Medals per championship from a QuerySet of medal results, aggregated in SQL."""
     from .models import Championship
 
-    rows = list(
-        results.values("event__competition__championship")
-        .annotate(
-            gold=Count("pk", filter=Q(place=1)),
-            silver=Count("pk", filter=Q(place=2)),
-            bronze=Count("pk", filter=Q(place=3)),
-        )
-        .order_by()
-    )
-    championships = Championship.objects.in_bulk(
-        [row["event__competition__championship"] for row in rows]
-    )
-    table = [
-        MedalRow(
-            championships[row["event__competition__championship"]],
-            row["gold"],
-            row["silver"],
-            row["bronze"],
-        )
-        for row in rows
-    ]
-    table.sort(key=lambda row: (row.subject.position, row.subject.name))
-    return MedalTable(rows=table)
+    key = "event__competition__championship"
+    rows = medal_counts(results, key, key)
+    championships = Championship.objects.in_bulk([row[key] for row in rows])
+    table = _medal_table(rows, key, championships)
+    table.rows.sort(key=lambda row: (row.subject.position, row.subject.name))
+    return table
 
 
 def nation_profile(country, limit=50):

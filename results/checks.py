@@ -1,0 +1,472 @@
+"""
+Re-checks what is already in the archive, for `manage.py check_archive` and its admin page.
+
+Rows can break the rules without anyone editing them in the admin: Django's own `loaddata`,
+`bulk_create()`, `QuerySet.update()` and raw SQL all skip `Model.clean()`, and some rules
+span several rows that no single form sees (places within an event, a personal best against
+the world record, two records of one person in one final). `find_problems()` reports them
+so that an editor can fix each one from its admin page.
+
+The archive may hold millions of results, so every rule reads the tables in a fixed number
+of queries: rows are streamed with `.iterator()` and `select_related()`, and cross-row rules
+are GROUP BY / EXISTS queries that return only the offending rows (or one small row per
+group), never one query per result.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.apps import apps
+from django.contrib.admin.utils import quote
+from django.contrib.humanize.templatetags.humanize import ordinal
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
+from django.db.models.functions import ExtractYear
+from django.urls import NoReverseMatch, reverse
+from django.utils.formats import date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from athletes.models import Sex
+
+from .models import Discipline, Event, Result
+
+# The apps whose every row `full_clean()` re-validates.
+CHECKED_APPS = ("athletes", "results")
+
+# Rows read per round trip when streaming a table.
+CHUNK_SIZE = 2000
+
+# Offending rows looked up per query (each adds parameters to an OR of conditions).
+BATCH_SIZE = 200
+
+# What clean() and __str__() of each model read through foreign keys, joined up front so
+# that validating a row never costs a query.
+RELATED_FOR_CLEAN = {
+    Result: ("athlete", "event__competition", "event__discipline"),
+    Event: ("competition", "discipline"),
+}
+
+RULES = {
+    "invalid": gettext_lazy("Fails validation"),
+    "places": gettext_lazy("Places out of sequence"),
+    "medal-without-final": gettext_lazy("Medal place in a round with no final"),
+    "beats-world-record": gettext_lazy("Personal best better than the world record"),
+    "before-birth": gettext_lazy("Result before the athlete's birth"),
+    "after-retirement": gettext_lazy("Result after retirement"),
+    "twice-in-final": gettext_lazy("Same person twice in a final"),
+}
+
+
+@dataclass
+class Problem:
+    """One thing wrong in the archive, with the admin page where an editor can fix it."""
+
+    rule: str
+    message: str
+    obj: object = field(repr=False)
+    admin_url: str = ""
+
+    @property
+    def model(self):
+        """The model label ("results.Result") of the row to fix."""
+        return self.obj._meta.label
+
+    @property
+    def rule_label(self):
+        return RULES.get(self.rule, self.rule)
+
+    @property
+    def verbose_name(self):
+        return capfirst(self.obj._meta.verbose_name)
+
+
+def admin_url(obj):
+    """
+    The admin change page of `obj`. Aliases and highlights have no page of their own: they
+    are edited inline on their athlete's page, so that page is the one to open.
+    """
+    opts = obj._meta
+    try:
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)])
+    except NoReverseMatch:
+        athlete_id = getattr(obj, "athlete_id", None)
+        if athlete_id is None:
+            return ""
+        return reverse("admin:athletes_athlete_change", args=[athlete_id])
+
+
+def batches(items, size=BATCH_SIZE):
+    """`items` in lists of `size`, so an OR of conditions stays under the database's limits."""
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def any_of(conditions):
+    """The OR of a non-empty iterable of Q objects."""
+    return reduce(or_, conditions)
+
+
+def problem(rule, message, obj):
+    return Problem(rule=rule, message=message, obj=obj, admin_url=admin_url(obj))
+
+
+def find_problems():
+    """Every problem in the archive, rule by rule (the order of `RULES`)."""
+    return [
+        *invalid_rows(),
+        *place_gaps(),
+        *medals_without_final(),
+        *personal_bests_beating_world_records(),
+        *results_before_birth(),
+        *results_after_retirement(),
+        *same_person_twice_in_a_final(),
+    ]
+
+
+# 1. Rows that fail full_clean() ------------------------------------------------------------
+
+
+def invalid_rows():
+    """
+    Each row of the checked apps that `full_clean()` refuses, one problem per message.
+
+    Only what the database cannot enforce is re-checked: unique and check constraints and
+    foreign keys are in the schema, so the rows already satisfy them, and Django would check
+    them with one query per row. Field values, choices and each model's clean() are checked.
+    """
+    for app_label in CHECKED_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            yield from _invalid_rows_of(model)
+
+
+def _invalid_rows_of(model):
+    relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
+    rows = model._default_manager.order_by("pk")
+    related = RELATED_FOR_CLEAN.get(model)
+    if related:
+        rows = rows.select_related(*related)
+    for obj in rows.iterator(chunk_size=CHUNK_SIZE):
+        try:
+            obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            for field_name, messages in error.message_dict.items():
+                for text in messages:
+                    yield problem("invalid", _describe_error(obj, field_name, text), obj)
+
+
+def _describe_error(obj, field_name, text):
+    params = {"model": capfirst(obj._meta.verbose_name), "object": obj, "error": text}
+    if field_name == NON_FIELD_ERRORS:
+        return _("%(model)s “%(object)s”: %(error)s") % params
+    try:
+        params["field"] = obj._meta.get_field(field_name).verbose_name
+    except LookupError:
+        params["field"] = field_name
+    return _("%(model)s “%(object)s”, %(field)s: %(error)s") % params
+
+
+# 2. Places out of sequence -----------------------------------------------------------------
+
+
+def place_gaps():
+    """
+    Events whose finishers' places do not follow each other, ties counted: after k athletes
+    share a place p, the next place is p + k (1, 2, 2, 4). The archive often holds only the
+    places of the athletes it follows (a 4th place alone), so a list need not start at 1;
+    only the steps between the places it does hold are checked.
+
+    One GROUP BY query (finishers per event and place), streamed in event order.
+    """
+    counts = (
+        Result.objects.finished()
+        .filter(place__isnull=False)
+        .values("event_id", "place")
+        .annotate(count=Count("pk"))
+        .order_by("event_id", "place")
+    )
+    steps = []
+    previous = None
+    for row in counts.iterator(chunk_size=CHUNK_SIZE):
+        if previous is not None and previous["event_id"] == row["event_id"]:
+            expected = previous["place"] + previous["count"]
+            if row["place"] != expected:
+                steps.append((row["event_id"], previous, row["place"], expected))
+        previous = row
+    if not steps:
+        return []
+    events = Event.objects.select_related("competition", "discipline").in_bulk(
+        {event_id for event_id, *_rest in steps}
+    )
+    problems = []
+    for event_id, previous, place, expected in steps:
+        event = events[event_id]
+        params = {
+            "event": event,
+            "previous": previous["place"],
+            "place": place,
+            "tied": ordinal(previous["place"]),
+            "expected": ordinal(expected),
+        }
+        if place < expected:
+            message = _(
+                "Place %(place)d follows a tie for %(tied)s in %(event)s: after that tie the "
+                "next place is %(expected)s."
+            )
+        elif previous["count"] > 1:
+            message = _(
+                "Places skip from %(previous)d to %(place)d in %(event)s: after the tie for "
+                "%(tied)s the next place is %(expected)s."
+            )
+        else:
+            message = _("Places skip from %(previous)d to %(place)d in %(event)s.")
+        problems.append(problem("places", message % params, event))
+    return problems
+
+
+# 3. Medal places in a round that has no final ----------------------------------------------
+
+
+def medals_without_final():
+    """
+    Places 1–3 of a heat, semi-final or qualification at a medal-awarding championship whose
+    edition has no final in that discipline and sex: medals are counted from finals only, so
+    that podium is missing from every medal table (the round was probably mistyped).
+    """
+    final = Event.objects.filter(
+        competition=OuterRef("event__competition"),
+        discipline=OuterRef("event__discipline"),
+        sex=OuterRef("event__sex"),
+        round=Event.Round.FINAL,
+    )
+    results = (
+        Result.objects.finished()
+        .filter(place__lte=3, event__competition__championship__awards_medals=True)
+        .exclude(event__round=Event.Round.FINAL)
+        .filter(~Exists(final))
+        .select_related("athlete", "event__competition", "event__discipline")
+        .order_by("event_id", "place", "pk")
+    )
+    for result in results.iterator(chunk_size=CHUNK_SIZE):
+        event = result.event
+        message = _(
+            "%(athlete)s is %(place)s in %(event)s, but %(competition)s has no %(final)s final, "
+            "so this podium is missing from the medal tables."
+        ) % {
+            "athlete": result.athlete,
+            "place": ordinal(result.place),
+            "event": event,
+            "competition": event.competition,
+            "final": _sex_possessive(event.sex) + " " + event.discipline.name,
+        }
+        yield problem("medal-without-final", message, result)
+
+
+def _sex_possessive(sex):
+    return _("men's") if sex == Sex.MEN else _("women's")
+
+
+# 4. Personal bests better than the world record --------------------------------------------
+
+
+def personal_bests_beating_world_records():
+    """
+    Athletes whose best mark in a discipline beats the world record for their sex: a typo
+    in the mark, the wrong discipline or sex, or a world record to update. One aggregate
+    query (the best mark per athlete, kept when it beats the record) per discipline and sex
+    that has a record, and one for the results that set those bests.
+    """
+    disciplines = Discipline.objects.filter(
+        Q(men_world_record__isnull=False) | Q(women_world_record__isnull=False)
+    ).order_by("position", "code")
+    for discipline in disciplines:
+        for sex in (Sex.MEN, Sex.WOMEN):
+            record = discipline.world_record(sex)
+            if record is not None:
+                yield from _bests_beating(discipline, sex, record)
+
+
+def _bests_beating(discipline, sex, record):
+    marks = Result.objects.with_marks().filter(event__discipline=discipline, athlete__sex=sex)
+    if discipline.lower_is_better:
+        bests = marks.values("athlete_id").annotate(best=Min("mark")).filter(best__lt=record)
+    else:
+        bests = marks.values("athlete_id").annotate(best=Max("mark")).filter(best__gt=record)
+    bests = {row["athlete_id"]: row["best"] for row in bests.order_by()}
+    if not bests:
+        return
+    for batch in batches(bests.items()):
+        setting = any_of(Q(athlete_id=pk, mark=mark) for pk, mark in batch)
+        results = (
+            marks.filter(setting)
+            .select_related("athlete", "event__competition", "event__discipline")
+            .order_by(
+                "athlete_id",
+                "event__competition__year",
+                F("event__date").asc(nulls_last=True),
+                "pk",
+            )
+        )
+        seen = set()
+        for result in results:
+            # An earlier mark wins a tie, as on the athlete's page.
+            if result.athlete_id not in seen:
+                seen.add(result.athlete_id)
+                yield _best_beating(discipline, sex, record, result)
+
+
+def _best_beating(discipline, sex, record, result):
+    message = _(
+        "%(athlete)s's personal best in %(discipline)s, %(mark)s at %(competition)s, is "
+        "better than the %(sex)s world record, %(record)s."
+    ) % {
+        "athlete": result.athlete,
+        "discipline": discipline.name,
+        "mark": discipline.format_mark(result.mark, hand_timed=result.hand_timed),
+        "competition": result.event.competition,
+        "sex": _sex_possessive(sex),
+        "record": discipline.format_mark(record),
+    }
+    return problem("beats-world-record", message, result)
+
+
+# 5. Results before birth or after retirement -----------------------------------------------
+
+
+def results_before_birth():
+    """
+    Results dated before the athlete was born: the event's date, else the competition's
+    start, else (only the year being known) a competition year before the year of birth.
+    A wrong date of birth, or a result given to the wrong athlete.
+    """
+    born = F("athlete__date_of_birth")
+    dated = Q(event__date__isnull=False, event__date__lt=born)
+    started = Q(
+        event__date__isnull=True,
+        event__competition__start_date__isnull=False,
+        event__competition__start_date__lt=born,
+    )
+    year_only = Q(
+        event__date__isnull=True,
+        event__competition__start_date__isnull=True,
+        event__competition__year__lt=ExtractYear("athlete__date_of_birth"),
+    )
+    results = _dated_results().filter(athlete__date_of_birth__isnull=False)
+    for result in results.filter(dated | started | year_only).iterator(chunk_size=CHUNK_SIZE):
+        message = _("%(athlete)s, born %(born)s, has a result in %(event)s, %(when)s.") % {
+            "athlete": result.athlete,
+            "born": date_format(result.athlete.date_of_birth),
+            "event": result.event,
+            "when": _when(result.event),
+        }
+        yield problem("before-birth", message, result)
+
+
+def results_after_retirement():
+    """
+    Results dated after the athlete's recorded retirement: the event's date, else the
+    competition's start (every event of it is on or after that day), else a competition
+    year after the year of retirement. A wrong retirement date, or the wrong athlete.
+    """
+    retired = F("athlete__retired_on")
+    dated = Q(event__date__isnull=False, event__date__gt=retired)
+    started = Q(
+        event__date__isnull=True,
+        event__competition__start_date__isnull=False,
+        event__competition__start_date__gt=retired,
+    )
+    year_only = Q(
+        event__date__isnull=True,
+        event__competition__start_date__isnull=True,
+        event__competition__year__gt=ExtractYear("athlete__retired_on"),
+    )
+    results = _dated_results().filter(athlete__retired_on__isnull=False)
+    for result in results.filter(dated | started | year_only).iterator(chunk_size=CHUNK_SIZE):
+        message = _(
+            "%(athlete)s retired on %(retired)s, but has a result in %(event)s, %(when)s."
+        ) % {
+            "athlete": result.athlete,
+            "retired": date_format(result.athlete.retired_on),
+            "event": result.event,
+            "when": _when(result.event),
+        }
+        yield problem("after-retirement", message, result)
+
+
+def _dated_results():
+    return Result.objects.select_related(
+        "athlete", "event__competition", "event__discipline"
+    ).order_by("athlete_id", "event__competition__year", "pk")
+
+
+def _when(event):
+    """The best-known day of an event ("on July 26, 1996"), else its year ("in 1996")."""
+    day = event.day
+    if day:
+        return _("on %(day)s") % {"day": date_format(day)}
+    return _("in %(year)d") % {"year": event.competition.year}
+
+
+# 6. The same person twice in a final -------------------------------------------------------
+
+
+def same_person_twice_in_a_final():
+    """
+    Finals in which two different athlete rows share an accent-folded name: almost always
+    one person entered twice ("Jefferson Pérez" and "Jefferson Perez"), whose results are
+    then split between two pages. `Athlete.search_name` holds exactly `fold()` of the full
+    name (kept by a pre_save signal), so the grouping happens in SQL.
+    """
+    groups = (
+        Result.objects.filter(event__round=Event.Round.FINAL)
+        .exclude(athlete__search_name="")
+        .values("event_id", "athlete__search_name")
+        .annotate(athletes=Count("athlete_id", distinct=True))
+        .filter(athletes__gt=1)
+        .order_by("event_id", "athlete__search_name")
+    )
+    groups = [(row["event_id"], row["athlete__search_name"]) for row in groups]
+    if not groups:
+        return []
+    athletes = defaultdict(list)
+    events = {}
+    for batch in batches(groups):
+        condition = any_of(
+            Q(event_id=event_id, athlete__search_name=name) for event_id, name in batch
+        )
+        results = (
+            Result.objects.filter(condition)
+            .select_related("athlete", "event__competition", "event__discipline")
+            .order_by("event_id", "athlete__slug")
+        )
+        for result in results:
+            key = (result.event_id, result.athlete.search_name)
+            athletes[key].append(result.athlete)
+            events[result.event_id] = result.event
+    problems = []
+    for key in groups:
+        found = athletes[key]
+        event = events[key[0]]
+        message = _(
+            "%(name)s appears %(count)d times in %(event)s, as different athletes (%(slugs)s): "
+            "one is probably a duplicate record to merge."
+        ) % {
+            "name": found[0],
+            "count": len(found),
+            "event": event,
+            "slugs": ", ".join(athlete.slug for athlete in found),
+        }
+        problems.append(problem("twice-in-final", message, event))
+    return problems
+
+
+def count_by_rule(problems):
+    """{rule: count} in the order of `RULES`, for summaries."""
+    counts = defaultdict(int)
+    for item in problems:
+        counts[item.rule] += 1
+    return {rule: counts[rule] for rule in RULES if counts[rule]}
