@@ -11,7 +11,6 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models.functions import Lower
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -163,7 +162,7 @@ class Athlete(models.Model):
         ordering = ["family_name", "given_name"]
         verbose_name = _("athlete")
         verbose_name_plural = _("athletes")
-        indexes = [models.Index(Lower("family_name"), "given_name", name="athlete_name_idx")]
+        indexes = [models.Index(fields=["family_name", "given_name"], name="athlete_name_idx")]
 
     def __str__(self):
         return self.name

@@ -1,5 +1,5 @@
-from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.apps import AppConfig, apps
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,3 +14,20 @@ class ResultsConfig(AppConfig):
         # Connected after django.contrib.auth's own post_migrate handler (auth comes first
         # in INSTALLED_APPS), so every permission exists when the group is built.
         post_migrate.connect(create_roles, sender=self, dispatch_uid="results.create_roles")
+
+        from .caching import archive_changed
+        from .models import ArchiveVersion
+
+        for app_label in ("athletes", "results"):
+            for model in apps.get_app_config(app_label).get_models():
+                if model is ArchiveVersion:
+                    continue
+                uid = f"archive_changed.{model._meta.label}"
+                post_save.connect(archive_changed, sender=model, dispatch_uid=uid + ".save")
+                post_delete.connect(archive_changed, sender=model, dispatch_uid=uid + ".delete")
+                for field in model._meta.local_many_to_many:
+                    m2m_changed.connect(
+                        archive_changed,
+                        sender=field.remote_field.through,
+                        dispatch_uid=uid + field.name,
+                    )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from athletes.models import Alias
 
+from .caching import archive_changed
 from .models import Event, Result
 
 
@@ -68,6 +69,7 @@ def merge_athletes(keep, duplicate):
             % {"keep": keep, "other": duplicate, "events": events}
         )
     Result.objects.filter(athlete=duplicate).update(athlete=keep)
+    archive_changed()  # update() sends no signals
     # Highlights follow the kept record's own, in their order.
     last = keep.highlights.aggregate(last=Max("position"))["last"] or 0
     for offset, highlight in enumerate(plan.highlights, start=1):

@@ -31,6 +31,7 @@ from django.db.models.functions import Rank, RowNumber
 
 from athletes.models import Country
 
+from .caching import cached_query
 from .charts import line_chart
 from .models import Barrier, Event, Result
 
@@ -260,7 +261,9 @@ def medal_counts(results, group_by, tie_break, limit=None):
         )
         .order_by("-gold", "-silver", "-bronze", tie_break)
     )
-    return list(rows[:limit] if limit else rows)
+    rows = rows[:limit] if limit else rows
+    # The whole archive's medal tables are the slowest queries at scale: see results.caching.
+    return cached_query("medal_counts", rows, lambda: list(rows))
 
 
 def _medal_table(rows, group_by, subjects):
@@ -338,11 +341,12 @@ def performers(discipline, sex, results=None):
     )
 
 
-def championship_winners(championship):
-    """Winners of every final of a championship, newest edition first (one query)."""
+def championship_winners(championship, editions):
+    """Winners of every final of some editions of a championship, newest first (one query)."""
     return (
         Result.objects.filter(
             event__competition__championship=championship,
+            event__competition__in=[edition.pk for edition in editions],
             event__round=Event.Round.FINAL,
             place=1,
         )

@@ -11,6 +11,7 @@ from .models import Championship, Competition, Discipline, Event, Result
 COMPETITIONS_PER_PAGE = 50
 LIST_LENGTH = 100
 MEDAL_TABLE_LENGTH = 50
+EDITIONS_PER_PAGE = 10
 
 
 def paginate(request, queryset, per_page):
@@ -74,13 +75,18 @@ def championship_list(request):
 def championship_detail(request, slug):
     championship = get_object_or_404(Championship, slug=slug)
     medals = standings.medal_results().filter(event__competition__championship=championship)
+    editions = paginate(
+        request,
+        championship.editions.select_related("country").order_by("-year", "-start_date"),
+        EDITIONS_PER_PAGE,
+    )
     return render(
         request,
         "results/championship_detail.html",
         {
             "championship": championship,
-            "editions": championship.editions.select_related("country").order_by("-year"),
-            "winners": standings.championship_winners(championship),
+            "page": editions,
+            "winners": standings.championship_winners(championship, editions.object_list),
             "nation_table": standings.nation_medal_table(medals, limit=MEDAL_TABLE_LENGTH),
             "athlete_table": standings.athlete_medal_counts(medals, limit=MEDAL_TABLE_LENGTH),
         },

@@ -1,8 +1,15 @@
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 
 PEREZ_FIXTURE = settings.ATHLETE_FIXTURES_DIR / "jefferson-perez.json"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test's database starts anew, so its cached tables must too."""
+    cache.clear()
 
 
 @pytest.fixture

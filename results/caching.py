@@ -1,0 +1,47 @@
+"""
+The one cache of the archive: tables that aggregate the whole archive (all-time medal
+tables) cost hundreds of milliseconds on millions of results, so `make bench` proved they
+must be cached (see docs/benchmarks.md).
+
+Invalidation is a single mechanism: every save, delete or many-to-many change of a model
+of the `athletes` or `results` apps moves `ArchiveVersion.number` on, in the same
+transaction as the change, and every cache key holds that number. A change is therefore
+visible on the next request, in every process, and an old entry is simply never read
+again (the cache evicts it). Code that writes with `bulk_create()` or `update()`, which send
+no signals, calls `archive_changed()` itself.
+"""
+
+import hashlib
+
+from django.core.cache import cache
+from django.db.models import F
+
+from .models import ArchiveVersion
+
+TIMEOUT = 60 * 60 * 24
+
+
+def current_version():
+    return ArchiveVersion.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+
+def archive_changed(**kwargs):
+    """Move the archive's version on; connected to every archive model's signals."""
+    updated = ArchiveVersion.objects.filter(pk=1).update(number=F("number") + 1)
+    if not updated:
+        ArchiveVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+
+
+def cached_query(name, queryset, compute):
+    """
+    `compute()` for `queryset`, cached under the query's own SQL and the archive's version:
+    two requests with the same filters share the entry; any change to the data retires it.
+    """
+    sql, params = queryset.query.sql_with_params()
+    digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+    key = f"archive:{current_version()}:{name}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
