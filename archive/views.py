@@ -29,7 +29,10 @@ def home(request):
 
 
 def search(request):
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    # Control characters (a NUL byte among them, which PostgreSQL refuses) are never part
+    # of a name: drop them rather than fail.
+    typed = request.GET.get("q", "")
+    query = "".join(c for c in typed if c.isprintable()).strip()[:MAX_QUERY_LENGTH]
     context = {"search_query": query, "searched": bool(query)}
     if query:
         context.update(

@@ -411,3 +411,10 @@ def test_a_cached_medal_table_shows_an_editors_change_on_the_next_request(client
     assert "No medals recorded yet." in text
     ecuador = re.search(r"Ecuador (\d+) (\d+) (\d+) (\d+)", page_text(client.get("/medals/")))
     assert ecuador.groups() == ("11", "2", "3", "16")
+
+
+def test_the_server_error_page_renders_without_a_request_or_database():
+    from django.template.loader import render_to_string
+
+    page = render_to_string("500.html")
+    assert "Something went wrong" in page and "/static/css/archive.css" in page
