@@ -34,7 +34,7 @@ PAGES = {
     "/championships/": 1,
     "/championships/world-championships/": 10,
     "/disciplines/": 1,
-    "/disciplines/20KW/": 6,
+    "/disciplines/20KW/": 8,
     "/disciplines/20KW/?list=performances&sex=M&year_from=1990&country=ECU": 7,
     "/medals/": 8,
     "/medals/?championship=olympic-games&sex=M&discipline=20KW&year_from=1990": 10,

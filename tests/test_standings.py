@@ -112,3 +112,18 @@ def test_all_time_performers_list_one_row_per_athlete_ranked_with_ties(perez):
     assert len(performances) > len(performers)
     tied = [r for r in performances if r.mark_display == "1:22:40"]
     assert len(tied) == 2 and tied[0].rank == tied[1].rank
+
+
+def test_performers_keep_a_tie_rank_across_pages(reference_data):
+    from django.core.paginator import Paginator
+
+    from results.models import Discipline
+
+    event = EventFactory()
+    for mark in (4_700_000, 4_750_000, 4_750_000, 4_800_000):
+        ResultFactory(event=event, place=None, mark=mark)
+    walk = Discipline.objects.get(code="20KW")
+    pages = Paginator(standings.performers(walk, "M"), 2)
+    assert pages.count == 4
+    assert [r.rank for r in pages.page(1)] == [1, 2]
+    assert [r.rank for r in pages.page(2)] == [2, 4]
