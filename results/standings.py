@@ -46,6 +46,7 @@ class MedalRow:
     gold: int = 0
     silver: int = 0
     bronze: int = 0
+    rank: int = 0
 
     @property
     def total(self):
@@ -62,6 +63,13 @@ class MedalRow:
 @dataclass
 class MedalTable:
     rows: list = field(default_factory=list)
+
+    def __post_init__(self):
+        # Equal gold, silver and bronze share a rank, as medal tables are printed (1, 2, 2, 4).
+        for index, row in enumerate(self.rows):
+            previous = self.rows[index - 1] if index else None
+            same = previous is not None and previous.sort_key() == row.sort_key()
+            row.rank = previous.rank if same else index + 1
 
     @property
     def total(self):

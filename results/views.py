@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
-from athletes.models import Sex
+from athletes.models import Sex, Source
 
 from . import standings
 from .filters import AllTimeFilter, CompetitionFilter, MedalFilter
@@ -63,7 +63,11 @@ def event_detail(request, slug, code, sex, round):
     return render(
         request,
         "results/event_detail.html",
-        {"event": event, "rows": standings.event_results(event)},
+        {
+            "event": event,
+            "rows": standings.event_results(event),
+            "sources": Source.objects.filter(results__event=event).distinct().order_by("title"),
+        },
     )
 
 

@@ -30,7 +30,7 @@ PAGES = {
     "/competitions/": 4,
     "/competitions/?championship=olympic-games&year_from=1990&year_to=2010&country=USA": 6,
     "/competitions/olympic-games-1996/": 7,
-    "/competitions/world-championships-2007/20KW/m/final/": 2,
+    "/competitions/world-championships-2007/20KW/m/final/": 3,
     "/championships/": 1,
     "/championships/world-championships/": 10,
     "/disciplines/": 1,

@@ -127,3 +127,9 @@ def test_performers_keep_a_tie_rank_across_pages(reference_data):
     assert pages.count == 4
     assert [r.rank for r in pages.page(1)] == [1, 2]
     assert [r.rank for r in pages.page(2)] == [2, 4]
+
+
+def test_nations_with_equal_medals_share_a_rank(perez):
+    ranks = {row.subject.code: row.rank for row in standings.nation_medal_table().rows}
+    assert ranks["ECU"] == 1
+    assert ranks["COL"] == ranks["GUA"] == ranks["TUN"] == 7
