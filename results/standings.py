@@ -137,6 +137,20 @@ def athlete_medal_table(results):
     return MedalTable(rows=ordered)
 
 
+def podiums_by_event(results):
+    """Places 1–3 of `results`, grouped by event, ties in place order (one query)."""
+    by_event = defaultdict(list)
+    podium_results = (
+        results.filter(place__lte=3)
+        .finished()
+        .select_related("athlete", "country")
+        .order_by("place", "mark", "athlete__family_name")
+    )
+    for result in podium_results:
+        by_event[result.event_id].append(result)
+    return by_event
+
+
 def podiums(results):
     """
     The finals in which the athlete was in the top three, newest first, each with its
@@ -145,15 +159,7 @@ def podiums(results):
     event_ids = [result.event_id for result in results if is_podium(result)]
     if not event_ids:
         return []
-    podium_results = (
-        Result.objects.filter(event_id__in=event_ids, place__lte=3)
-        .finished()
-        .select_related("athlete", "country")
-        .order_by("place", "mark", "athlete__family_name")
-    )
-    by_event = defaultdict(list)
-    for podium_result in podium_results:
-        by_event[podium_result.event_id].append(podium_result)
+    by_event = podiums_by_event(Result.objects.filter(event_id__in=event_ids))
     own = {result.event_id: result for result in results if result.event_id in by_event}
     for event_id, podium in by_event.items():
         # The athlete's own result already holds the event: spare each row a query.
@@ -623,15 +629,7 @@ def competition_podiums(competition):
             "discipline__venue", "discipline__position", "sex", "round"
         )
     )
-    podium_results = (
-        Result.objects.filter(event__competition=competition, place__lte=3)
-        .finished()
-        .select_related("athlete", "country")
-        .order_by("place", "mark", "athlete__family_name")
-    )
-    by_event = defaultdict(list)
-    for result in podium_results:
-        by_event[result.event_id].append(result)
+    by_event = podiums_by_event(Result.objects.filter(event__competition=competition))
     for event in events:
         # The event is already loaded: spare each podium row a query for its discipline.
         for result in by_event[event.pk]:
