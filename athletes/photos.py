@@ -99,6 +99,23 @@ def _bombs_are_errors():
         yield
 
 
+@contextmanager
+def _reading(uploaded_file):
+    """Pillow's errors while reading an upload, as the messages an editor sees."""
+    try:
+        uploaded_file.seek(0)
+        with _bombs_are_errors():
+            yield
+    except UnidentifiedImageError as exc:
+        raise _error("not_an_image") from exc
+    except BOMB_ERRORS as exc:
+        raise _error("too_many_pixels_unknown", limit=_pixel_limit()) from exc
+    except DECODE_ERRORS as exc:
+        raise _error("corrupt") from exc
+    finally:
+        uploaded_file.seek(0)
+
+
 def _format_of(image):
     return FORMAT_ALIASES.get(image.format, image.format)
 
@@ -119,27 +136,16 @@ def validate_photo(uploaded_file):
             size=filesizeformat(uploaded_file.size),
             limit=filesizeformat(settings.PHOTO_MAX_BYTES),
         )
-    try:
-        uploaded_file.seek(0)
-        with _bombs_are_errors(), Image.open(uploaded_file) as image:
-            image_format = _format_of(image)
-            if image_format not in ACCEPTED_FORMATS:
-                raise _error("format", format=image.format)
-            width, height = image.size
-            if width * height > settings.PHOTO_MAX_PIXELS:
-                raise _error("too_many_pixels", width=width, height=height, limit=_pixel_limit())
-            image.verify()
-        uploaded_file.seek(0)
-        with _bombs_are_errors(), Image.open(uploaded_file) as image:
-            image.load()
-    except UnidentifiedImageError as exc:
-        raise _error("not_an_image") from exc
-    except BOMB_ERRORS as exc:
-        raise _error("too_many_pixels_unknown", limit=_pixel_limit()) from exc
-    except DECODE_ERRORS as exc:
-        raise _error("corrupt") from exc
-    finally:
-        uploaded_file.seek(0)
+    with _reading(uploaded_file), Image.open(uploaded_file) as image:
+        image_format = _format_of(image)
+        if image_format not in ACCEPTED_FORMATS:
+            raise _error("format", format=image.format)
+        width, height = image.size
+        if width * height > settings.PHOTO_MAX_PIXELS:
+            raise _error("too_many_pixels", width=width, height=height, limit=_pixel_limit())
+        image.verify()
+    with _reading(uploaded_file), Image.open(uploaded_file) as image:
+        image.load()
 
 
 def _output_mode(image, image_format):
@@ -202,21 +208,11 @@ def prepare_photo(uploaded_file):
 
     Call validate_photo first: this decodes the whole image.
     """
-    try:
-        uploaded_file.seek(0)
-        with _bombs_are_errors(), Image.open(uploaded_file) as original:
-            image_format = _format_of(original)
-            if image_format not in ACCEPTED_FORMATS:
-                raise _error("format", format=original.format)
-            data = _encode(ImageOps.exif_transpose(original), image_format)
-    except UnidentifiedImageError as exc:
-        raise _error("not_an_image") from exc
-    except BOMB_ERRORS as exc:
-        raise _error("too_many_pixels_unknown", limit=_pixel_limit()) from exc
-    except DECODE_ERRORS as exc:
-        raise _error("corrupt") from exc
-    finally:
-        uploaded_file.seek(0)
+    with _reading(uploaded_file), Image.open(uploaded_file) as original:
+        image_format = _format_of(original)
+        if image_format not in ACCEPTED_FORMATS:
+            raise _error("format", format=original.format)
+        data = _encode(ImageOps.exif_transpose(original), image_format)
     return ContentFile(data, name=_name_for(uploaded_file.name, image_format))
 
 

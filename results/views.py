@@ -1,8 +1,8 @@
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
 from athletes.models import Sex, Source
+from athletes.views import paginate
 
 from . import standings
 from .filters import AllTimeFilter, CompetitionFilter, MedalFilter
@@ -12,10 +12,6 @@ COMPETITIONS_PER_PAGE = 50
 LIST_LENGTH = 100
 MEDAL_TABLE_LENGTH = 50
 EDITIONS_PER_PAGE = 10
-
-
-def paginate(request, queryset, per_page):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def competition_list(request):
