@@ -43,6 +43,8 @@ PAGES = {
 }
 NOT_FOUND = {"not-found"}
 
+PHONE = {"width": 375, "height": 812}
+
 VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 HEADINGS_JS = """
@@ -59,6 +61,7 @@ class Visit:
     html_file: Path
     axe: object
     headings: list
+    phone_width: int
 
 
 @pytest.fixture(scope="module")
@@ -82,11 +85,16 @@ def crawl(browser, live_server, django_db_setup, django_db_blocker, tmp_path_fac
                 response = page.goto(live_server.url + path)
                 html_file = html_dir / f"{name}.html"
                 html_file.write_bytes(response.body())
+                axe, headings = Axe().run(page), page.evaluate(HEADINGS_JS)
+                page.set_viewport_size(PHONE)
+                phone_width = page.evaluate("document.documentElement.scrollWidth")
+                page.set_viewport_size(DESKTOP)
                 visits[name] = Visit(
                     status=response.status,
                     html_file=html_file,
-                    axe=Axe().run(page),
-                    headings=page.evaluate(HEADINGS_JS),
+                    axe=axe,
+                    headings=headings,
+                    phone_width=phone_width,
                 )
         finally:
             context.close()
@@ -156,6 +164,13 @@ def test_page_headings_form_an_outline(crawl, name):
         if after["level"] > before["level"] + 1
     ]
     assert not jumps, f"{PAGES[name]} skips heading levels: {jumps}\n{outline}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_fits_a_phone_screen(crawl, name):
+    """At 375 px nothing pushes the page sideways: wide tables scroll in their own box."""
+    width = crawl[name].phone_width
+    assert width <= PHONE["width"], f"{PAGES[name]} is {width} px wide on a 375 px screen"
 
 
 @pytest.mark.parametrize("name", PAGES)
