@@ -120,7 +120,7 @@ EMPTY_PAGES = [
 
 
 @pytest.mark.parametrize(("url", "message"), EMPTY_PAGES)
-def test_an_empty_archive_says_nothing_is_there_yet(client, url, message):
+def test_an_empty_archive_says_nothing_is_there_yet(client, empty_archive, url, message):
     response = client.get(url)
     assert response.status_code == 200
     assert message in html.unescape(response.content.decode())
