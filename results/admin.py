@@ -117,17 +117,8 @@ class ResultInline(admin.TabularInline):
     form = ResultForm
     formset = ResultInlineFormSet
     extra = 3
-    fields = [
-        "place",
-        "athlete",
-        "country",
-        "mark",
-        "status",
-        "hand_timed",
-        "wind",
-        "records",
-        "note",
-    ]
+    # The form's fields, less those the event's page already gives or that need more room.
+    fields = [name for name in ResultForm.Meta.fields if name not in {"event", "sources"}]
     autocomplete_fields = ["athlete", "country"]
     ordering = ["place"]
 
