@@ -8,6 +8,7 @@ methods below and by `results.standings`, never stored.
 """
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -18,6 +19,9 @@ from athletes.models import Athlete, Country, Sex, Source
 from . import marks
 
 WIND_MEASURED = {"100", "200", "100H", "110H", "LJ", "TJ"}
+
+# The largest field in the sport: city marathons finish some 55,000 runners.
+MAX_PLACE = 100_000
 
 
 class DisciplineManager(models.Manager):
@@ -253,6 +257,14 @@ class Event(models.Model):
     round = models.CharField(_("round"), max_length=15, choices=Round.choices, default="final")
     date = models.DateField(_("date"), null=True, blank=True)
     video_url = models.URLField(_("video"), max_length=500, blank=True)
+    complete = models.BooleanField(
+        _("complete result list"),
+        default=False,
+        help_text=_(
+            "Tick when the archive holds every finisher's place: only then is a gap in the "
+            "places a problem. Archives often know just the winner and one athlete's place."
+        ),
+    )
 
     objects = EventManager()
 
@@ -378,7 +390,12 @@ class Result(models.Model):
         related_name="results",
         help_text=_("The nation represented at the time."),
     )
-    place = models.PositiveSmallIntegerField(_("place"), null=True, blank=True)
+    place = models.PositiveIntegerField(
+        _("place"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PLACE)],
+    )
     status = models.CharField(
         _("status"), max_length=3, choices=Status.choices, default=Status.FINISHED
     )
@@ -418,6 +435,10 @@ class Result(models.Model):
             models.UniqueConstraint(fields=["event", "athlete"], name="result_once_per_event"),
             models.CheckConstraint(
                 condition=Q(place__isnull=True) | Q(place__gte=1), name="result_place_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(place__isnull=True) | Q(place__lte=MAX_PLACE),
+                name="result_place_bounded",
             ),
             models.CheckConstraint(
                 condition=Q(mark__isnull=True) | Q(mark__gt=0), name="result_mark_positive"
@@ -516,6 +537,10 @@ class Result(models.Model):
             day = event.date or (event.competition.start_date if event.competition_id else None)
             if day and athlete.date_of_birth and day < athlete.date_of_birth:
                 errors.setdefault("athlete", _("The event took place before the athlete's birth."))
+            if day and athlete.retired_on and day > athlete.retired_on:
+                errors.setdefault(
+                    "athlete", _("The event took place after the athlete's retirement.")
+                )
         if event is not None and self.mark is not None and event.discipline_id:
             self._check_mark(event.discipline, errors)
         if errors:
@@ -569,6 +594,108 @@ class Barrier(models.Model):
         return (self.discipline.code, self.sex, self.mark)
 
     natural_key.dependencies = ["results.discipline"]
+
+
+class ClaimManager(models.Manager):
+    def get_by_natural_key(self, athlete_slug, position):
+        return self.get(athlete__slug=athlete_slug, position=position)
+
+
+class Claim(models.Model):
+    """
+    What a source says of an athlete's record in its own summary ("2 x bronze", "7
+    performances under 1 h 20'"), kept as that source's claim. The archive's own figures are
+    always derived from results; a claim only lets `check_archive` and editors see where a
+    source's summary and the results disagree.
+    """
+
+    class Subject(models.TextChoices):
+        MEDALS = "medals", _("Medals won")
+        BARRIER = "barrier", _("Marks beating a barrier")
+
+    class Medal(models.TextChoices):
+        GOLD = "gold", _("Gold")
+        SILVER = "silver", _("Silver")
+        BRONZE = "bronze", _("Bronze")
+
+    athlete = models.ForeignKey(
+        Athlete, verbose_name=_("athlete"), on_delete=models.CASCADE, related_name="claims"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="claims"
+    )
+    quote = models.CharField(
+        _("as the source writes it"), max_length=300, help_text=_("“2 x bronze medalist”.")
+    )
+    subject = models.CharField(_("counts"), max_length=10, choices=Subject.choices)
+    championship = models.ForeignKey(
+        Championship,
+        verbose_name=_("championship"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Medals only; leave empty for medals at every championship."),
+    )
+    medal = models.CharField(
+        _("medal"),
+        max_length=6,
+        choices=Medal.choices,
+        blank=True,
+        help_text=_("Medals only; leave empty to count every medal."),
+    )
+    barrier = models.ForeignKey(
+        Barrier,
+        verbose_name=_("barrier"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Barrier claims only."),
+    )
+    count = models.PositiveIntegerField(_("count"))
+
+    objects = ClaimManager()
+
+    class Meta:
+        ordering = ["athlete", "position"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["athlete", "position"], name="claim_position_unique_per_athlete"
+            ),
+            models.CheckConstraint(
+                condition=Q(subject="medals", barrier__isnull=True)
+                | Q(subject="barrier", barrier__isnull=False, championship__isnull=True, medal=""),
+                name="claim_subject_fields",
+            ),
+        ]
+
+    def __str__(self):
+        return self.quote
+
+    def natural_key(self):
+        return (self.athlete.slug, self.position)
+
+    natural_key.dependencies = [
+        "athletes.athlete",
+        "athletes.source",
+        "results.championship",
+        "results.barrier",
+    ]
+
+    def clean(self):
+        if self.subject == self.Subject.MEDALS and self.barrier_id:
+            raise ValidationError({"barrier": _("A medal claim names no barrier.")})
+        if self.subject == self.Subject.BARRIER:
+            if not self.barrier_id:
+                raise ValidationError({"barrier": _("Choose the barrier the claim counts.")})
+            if self.championship_id or self.medal:
+                raise ValidationError(
+                    {"championship": _("A barrier claim names no championship or medal.")}
+                )
 
 
 class ArchiveVersion(models.Model):
