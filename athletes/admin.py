@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .forms import AthleteAdminForm
+from .forms import AthleteAdminForm, HighlightForm
 from .models import Alias, Athlete, Country, Highlight, Source, fold
 from .photos import make_thumbnails
 
@@ -30,6 +30,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 class HighlightInline(admin.StackedInline):
     model = Highlight
+    form = HighlightForm
     extra = 0
     fields = ["position", "kind", "title", "text", "source"]
     autocomplete_fields = ["source"]

@@ -2,8 +2,9 @@
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import normalize_newlines
 
-from .models import Athlete
+from .models import Athlete, Highlight
 from .photos import ACCEPTED_CONTENT_TYPES, prepare_photo, validate_photo
 
 
@@ -21,6 +22,16 @@ class PhotoField(forms.FileField):
             # Only a hint to the browser's file picker; the server checks the content.
             attrs["accept"] = ",".join(ACCEPTED_CONTENT_TYPES)
         return attrs
+
+
+class TextareaField(forms.CharField):
+    """
+    Text typed in a textarea, with the line endings the archive keeps (LF). Browsers send
+    CR LF: kept as sent, an unchanged biography would count as changed in the history.
+    """
+
+    def to_python(self, value):
+        return normalize_newlines(super().to_python(value))
 
 
 class AthleteAdminForm(forms.ModelForm):
@@ -42,7 +53,7 @@ class AthleteAdminForm(forms.ModelForm):
             "retired_on",
             "sources",
         ]
-        field_classes = {"photo": PhotoField}
+        field_classes = {"photo": PhotoField, "biography": TextareaField}
 
     def clean_photo(self):
         """
@@ -55,3 +66,12 @@ class AthleteAdminForm(forms.ModelForm):
             validate_photo(photo)
             return prepare_photo(photo)
         return photo
+
+
+class HighlightForm(forms.ModelForm):
+    """A highlight as typed on the athlete's page of the admin."""
+
+    class Meta:
+        model = Highlight
+        fields = ["position", "kind", "title", "text", "source"]
+        field_classes = {"text": TextareaField}

@@ -6,6 +6,7 @@ This module never imports `results` models: an athlete's tables come from
 `results.standings`, which depends on this app and not the other way round.
 """
 
+import re
 import unicodedata
 from datetime import date
 
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
 
@@ -179,7 +181,12 @@ class Athlete(models.Model):
 
     @property
     def biography_paragraphs(self):
-        return [p.strip() for p in self.biography.split("\n\n") if p.strip()]
+        """
+        The paragraphs, split on blank lines whatever the line endings (a browser sends
+        CR LF); a line of spaces between paragraphs still looks blank to whoever typed it.
+        """
+        text = normalize_newlines(self.biography)
+        return [p.strip() for p in re.split(r"\n[^\S\n]*\n", text) if p.strip()]
 
     def age_on(self, day):
         """Age in whole years on `day`, or None when either date is unknown."""
@@ -197,6 +204,8 @@ class Athlete(models.Model):
         return self.age_on(self.retired_on)
 
     def clean(self):
+        # Browsers send a textarea's lines ending in "\r\n"; the archive keeps "\n".
+        self.biography = normalize_newlines(self.biography)
         if self.date_of_birth and self.date_of_birth > date.today():
             raise ValidationError({"date_of_birth": _("A date of birth cannot be in the future.")})
         if self.date_of_birth and self.retired_on and self.retired_on < self.date_of_birth:
@@ -298,6 +307,10 @@ class Highlight(models.Model):
 
     def __str__(self):
         return self.title or self.text[:60]
+
+    def clean(self):
+        # Browsers send a textarea's lines ending in "\r\n"; the archive keeps "\n".
+        self.text = normalize_newlines(self.text)
 
     def natural_key(self):
         return (self.athlete.slug, self.position)

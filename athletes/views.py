@@ -32,16 +32,18 @@ def athlete_detail(request, slug):
         ),
         slug=slug,
     )
+    from results.claims import contradicted_claims
     from results.standings import athlete_profile
 
-    return render(
-        request,
-        "athletes/athlete_detail.html",
-        {
-            "athlete": athlete,
-            "profile": athlete_profile(athlete, order=request.GET.get("order")),
-        },
-    )
+    context = {
+        "athlete": athlete,
+        "profile": athlete_profile(athlete, order=request.GET.get("order")),
+    }
+    # Editors see where the sources' summaries and the results disagree; visitors see only
+    # what the results give (and the page costs them no query more).
+    if request.user.has_perm("results.view_claim"):
+        context["contradicted_claims"] = contradicted_claims(athlete.claims.all())
+    return render(request, "athletes/athlete_detail.html", context)
 
 
 def country_list(request):

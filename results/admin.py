@@ -10,7 +10,7 @@ from athletes.admin import URL_FIELDS
 
 from .editions import copy_events_to_next_edition
 from .forms import ResultForm, ResultInlineFormSet
-from .models import Barrier, Championship, Competition, Discipline, Event, Result
+from .models import Barrier, Championship, Claim, Competition, Discipline, Event, Result
 from .paste import (
     PastedRowFormSet,
     PasteForm,
@@ -220,3 +220,30 @@ class BarrierAdmin(admin.ModelAdmin):
     list_display = ["__str__", "discipline", "sex"]
     list_filter = ["sex", "discipline"]
     list_select_related = ["discipline"]
+    # A claim picks its barrier by autocomplete, which searches these.
+    search_fields = ["discipline__name", "discipline__code"]
+
+
+@admin.register(Claim)
+class ClaimAdmin(admin.ModelAdmin):
+    """
+    A source's own summary of an athlete, kept to be checked against the results
+    (`check_archive` lists the contradicted ones); it changes no figure of the archive.
+    """
+
+    list_display = ["athlete", "position", "quote", "subject", "count", "source"]
+    list_display_links = ["athlete", "position"]
+    list_filter = ["subject", "championship"]
+    list_select_related = ["athlete", "source"]
+    # Folded names find "perez" for Pérez; the plain ones find what is typed with accents.
+    search_fields = [
+        "athlete__search_name",
+        "athlete__given_name",
+        "athlete__family_name",
+        "quote",
+    ]
+    autocomplete_fields = ["athlete", "source", "championship", "barrier"]
+    fieldsets = [
+        (None, {"fields": ["athlete", "position", "source", "quote"]}),
+        (None, {"fields": ["subject", "championship", "medal", "barrier", "count"]}),
+    ]

@@ -10,7 +10,10 @@ so that an editor can fix each one from its admin page.
 The archive may hold millions of results, so every rule reads the tables in a fixed number
 of queries: rows are streamed with `.iterator()` and `select_related()`, and cross-row rules
 are GROUP BY / EXISTS queries that return only the offending rows (or one small row per
-group), never one query per result.
+group), or one stream in event order checked an event at a time; never one query per result.
+
+What sources claim against what the results give is not a problem of the archive (a source
+may miscount); `results.claims` lists those contradictions beside the problems.
 """
 
 from collections import defaultdict
@@ -23,9 +26,7 @@ from django.contrib.admin.utils import quote
 from django.contrib.humanize.templatetags.humanize import ordinal
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
-from django.db.models.functions import ExtractYear
 from django.urls import NoReverseMatch, reverse
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +34,7 @@ from django.utils.translation import gettext_lazy
 from athletes.models import Sex
 
 from .models import Discipline, Event, Result
+from .rules import result_list_problems
 
 # The apps whose every row `full_clean()` re-validates.
 CHECKED_APPS = ("athletes", "results")
@@ -53,10 +55,9 @@ RELATED_FOR_CLEAN = {
 RULES = {
     "invalid": gettext_lazy("Fails validation"),
     "places": gettext_lazy("Places out of sequence"),
+    "result-list": gettext_lazy("Result list rules"),
     "medal-without-final": gettext_lazy("Medal place in a round with no final"),
     "beats-world-record": gettext_lazy("Personal best better than the world record"),
-    "before-birth": gettext_lazy("Result before the athlete's birth"),
-    "after-retirement": gettext_lazy("Result after retirement"),
     "twice-in-final": gettext_lazy("Same person twice in a final"),
 }
 
@@ -120,10 +121,9 @@ def find_problems():
     return [
         *invalid_rows(),
         *place_gaps(),
+        *result_lists(),
         *medals_without_final(),
         *personal_bests_beating_world_records(),
-        *results_before_birth(),
-        *results_after_retirement(),
         *same_person_twice_in_a_final(),
     ]
 
@@ -175,16 +175,17 @@ def _describe_error(obj, field_name, text):
 
 def place_gaps():
     """
-    Events whose finishers' places do not follow each other, ties counted: after k athletes
-    share a place p, the next place is p + k (1, 2, 2, 4). The archive often holds only the
-    places of the athletes it follows (a 4th place alone), so a list need not start at 1;
-    only the steps between the places it does hold are checked.
+    Events marked as a complete result list whose finishers' places do not follow each
+    other, ties counted: after k athletes share a place p, the next place is p + k (1, 2, 2,
+    4). An archive often knows only the winner and the place of the athlete it follows (1st
+    and 4th), so a gap is a problem only where editors say the list is complete. Only the
+    steps between the places held are checked.
 
     One GROUP BY query (finishers per event and place), streamed in event order.
     """
     counts = (
         Result.objects.finished()
-        .filter(place__isnull=False)
+        .filter(place__isnull=False, event__complete=True)
         .values("event_id", "place")
         .annotate(count=Count("pk"))
         .order_by("event_id", "place")
@@ -228,7 +229,48 @@ def place_gaps():
     return problems
 
 
-# 3. Medal places in a round that has no final ----------------------------------------------
+# 3. The rules across an event's result list ----------------------------------------------
+
+
+def result_lists():
+    """
+    Each event's results against the rules across a result list, the same rules the admin,
+    the paste and `loaddata` run (`results.rules`): an athlete entered twice, one place with
+    two marks, a better mark placed behind a worse one.
+
+    One query: every result, finished or not, streamed in event order; each event's list is
+    checked as soon as the stream moves past it, so memory holds one list at a time.
+    """
+    results = Result.objects.select_related(
+        "athlete", "event__competition", "event__discipline"
+    ).order_by("event_id", "pk")
+    event_results = []
+    for result in results.iterator(chunk_size=CHUNK_SIZE):
+        if event_results and event_results[0].event_id != result.event_id:
+            yield from _result_list_problems(event_results)
+            event_results = []
+        event_results.append(result)
+    if event_results:
+        yield from _result_list_problems(event_results)
+
+
+def _result_list_problems(event_results):
+    # Each row is labelled with its athlete, whose name the messages print; the label found
+    # in a problem leads back to its result.
+    rows = [(result.athlete, result) for result in event_results]
+    by_label = {id(athlete): result for athlete, result in rows}
+    event = event_results[0].event
+    for label, _field, text in result_list_problems(rows, event.discipline):
+        result = by_label[id(label)]
+        message = _("%(event)s, %(athlete)s: %(problem)s") % {
+            "event": event,
+            "athlete": result.athlete,
+            "problem": text,
+        }
+        yield problem("result-list", message, result)
+
+
+# 4. Medal places in a round that has no final ----------------------------------------------
 
 
 def medals_without_final():
@@ -270,7 +312,7 @@ def _sex_possessive(sex):
     return _("men's") if sex == Sex.MEN else _("women's")
 
 
-# 4. Personal bests better than the world record --------------------------------------------
+# 5. Personal bests better than the world record --------------------------------------------
 
 
 def personal_bests_beating_world_records():
@@ -334,84 +376,7 @@ def _best_beating(discipline, sex, record, result):
     return problem("beats-world-record", message, result)
 
 
-# 5. Results before birth or after retirement -----------------------------------------------
-
-
-def results_before_birth():
-    """
-    Results dated before the athlete was born: the event's date, else the competition's
-    start, else (only the year being known) a competition year before the year of birth.
-    A wrong date of birth, or a result given to the wrong athlete.
-    """
-    born = F("athlete__date_of_birth")
-    dated = Q(event__date__isnull=False, event__date__lt=born)
-    started = Q(
-        event__date__isnull=True,
-        event__competition__start_date__isnull=False,
-        event__competition__start_date__lt=born,
-    )
-    year_only = Q(
-        event__date__isnull=True,
-        event__competition__start_date__isnull=True,
-        event__competition__year__lt=ExtractYear("athlete__date_of_birth"),
-    )
-    results = _dated_results().filter(athlete__date_of_birth__isnull=False)
-    for result in results.filter(dated | started | year_only).iterator(chunk_size=CHUNK_SIZE):
-        message = _("%(athlete)s, born %(born)s, has a result in %(event)s, %(when)s.") % {
-            "athlete": result.athlete,
-            "born": date_format(result.athlete.date_of_birth),
-            "event": result.event,
-            "when": _when(result.event),
-        }
-        yield problem("before-birth", message, result)
-
-
-def results_after_retirement():
-    """
-    Results dated after the athlete's recorded retirement: the event's date, else the
-    competition's start (every event of it is on or after that day), else a competition
-    year after the year of retirement. A wrong retirement date, or the wrong athlete.
-    """
-    retired = F("athlete__retired_on")
-    dated = Q(event__date__isnull=False, event__date__gt=retired)
-    started = Q(
-        event__date__isnull=True,
-        event__competition__start_date__isnull=False,
-        event__competition__start_date__gt=retired,
-    )
-    year_only = Q(
-        event__date__isnull=True,
-        event__competition__start_date__isnull=True,
-        event__competition__year__gt=ExtractYear("athlete__retired_on"),
-    )
-    results = _dated_results().filter(athlete__retired_on__isnull=False)
-    for result in results.filter(dated | started | year_only).iterator(chunk_size=CHUNK_SIZE):
-        message = _(
-            "%(athlete)s retired on %(retired)s, but has a result in %(event)s, %(when)s."
-        ) % {
-            "athlete": result.athlete,
-            "retired": date_format(result.athlete.retired_on),
-            "event": result.event,
-            "when": _when(result.event),
-        }
-        yield problem("after-retirement", message, result)
-
-
-def _dated_results():
-    return Result.objects.select_related(
-        "athlete", "event__competition", "event__discipline"
-    ).order_by("athlete_id", "event__competition__year", "pk")
-
-
-def _when(event):
-    """The best-known day of an event ("on July 26, 1996"), else its year ("in 1996")."""
-    day = event.day
-    if day:
-        return _("on %(day)s") % {"day": date_format(day)}
-    return _("in %(year)d") % {"year": event.competition.year}
-
-
-# 6. The same person twice in a final -------------------------------------------------------
+# 7. The same person twice in a final -------------------------------------------------------
 
 
 def same_person_twice_in_a_final():

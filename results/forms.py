@@ -1,10 +1,15 @@
-"""Forms that read marks the way sources write them, and check a result list as a whole."""
+"""
+Forms that read marks the way sources write them, and check a result list as a whole with
+the rules of `results.rules`, which every way into the archive shares.
+"""
 
 from django import forms
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Result
+from .models import MAX_PLACE, Result
+from .rules import result_list_problems
 
 
 class ResultForm(forms.ModelForm):
@@ -43,6 +48,10 @@ class ResultForm(forms.ModelForm):
         self.event = event
         if self.instance.pk and self.instance.mark is not None:
             self.initial["mark"] = self.instance.mark_display
+        if "place" in self.fields:
+            # The model field's validators refuse a place out of 1..MAX_PLACE; the browser
+            # is told the same bounds.
+            self.fields["place"].widget.attrs.update(min=1, max=MAX_PLACE)
         if "country" in self.fields:
             self.fields["country"].required = False
             self.fields["country"].help_text = _("Leave blank for the athlete's nation.")
@@ -84,49 +93,6 @@ class ResultForm(forms.ModelForm):
         super()._post_clean()
 
 
-def check_result_rows(rows):
-    """
-    Rules that need the whole result list: an athlete entered once, and a place shared only
-    by equal marks (two winners are a tie, not a typo). `rows` is [(row number, cleaned
-    data)]; returns [(row number, field, message)].
-    """
-    problems = []
-    athletes, places = {}, {}
-    for number, data in rows:
-        athlete = data.get("athlete")
-        if athlete is not None:
-            if athlete.pk in athletes:
-                problems.append(
-                    (
-                        number,
-                        "athlete",
-                        _("%(athlete)s is already entered in row %(row)s.")
-                        % {"athlete": athlete, "row": athletes[athlete.pk]},
-                    )
-                )
-            else:
-                athletes[athlete.pk] = number
-        place = data.get("place")
-        if place is not None:
-            if place in places:
-                other_number, other_mark = places[place]
-                if data.get("mark") is None or data.get("mark") != other_mark:
-                    problems.append(
-                        (
-                            number,
-                            "place",
-                            _(
-                                "Place %(place)s is also given in row %(row)s with a different "
-                                "mark: only equal marks can share a place."
-                            )
-                            % {"place": place, "row": other_number},
-                        )
-                    )
-            else:
-                places[place] = (number, data.get("mark"))
-    return problems
-
-
 class ResultInlineFormSet(BaseInlineFormSet):
     """
     The results of one event, typed in a table. Each row is read for the event's discipline,
@@ -137,16 +103,22 @@ class ResultInlineFormSet(BaseInlineFormSet):
         return {**super().get_form_kwargs(index), "event": self.instance}
 
     def clean(self):
-        rows = []
+        discipline = self.instance.discipline if self.instance.discipline_id else None
+        rows, forms_by_label = [], {}
         for number, form in enumerate(self.forms, start=1):
             if not form.has_changed() and not form.instance.pk:
                 continue
             if self.can_delete and self._should_delete_form(form):
                 continue
-            if hasattr(form, "cleaned_data"):
-                rows.append((number, form.cleaned_data))
-        for number, field, message in check_result_rows(rows):
-            self.forms[number - 1].add_error(field, message)
+            if form.errors:
+                # A row that failed its own checks has no trustworthy place or mark.
+                continue
+            label = gettext("row %(number)s") % {"number": number}
+            rows.append((label, form.instance))
+            forms_by_label[label] = form
+        if discipline is not None:
+            for label, field, message in result_list_problems(rows, discipline):
+                forms_by_label[label].add_error(field, message)
         if not any(form.errors for form in self.forms):
             # Django's own unique checks, for what the rows above cannot see.
             super().clean()

@@ -14,7 +14,14 @@ Notations read (besides athlib's own "1:17:21", "38:24.35", "9.58"):
 * a decimal comma: ``8,95``; a trailing metre sign: ``8.95 m``.
 
 athlib checks the normalised text for the discipline (digits, ``:`` and ``.`` only, and a
-plausible speed for races), so that ``17:21`` for a 20 km walk is refused as too fast.
+plausible speed for races), so that ``17:21`` for a 20 km walk is refused as too fast. This
+module adds what athlib lets through: after the leading unit, minutes and seconds run 0-59
+(athlib reads ``1:99:00`` as 2:39:00), and no mark is finer than the archive keeps
+(hundredths of a second, centimetres, whole points), since athlib rounds a third decimal
+away without a word.
+
+`check_mark_value` runs the same checks on a mark given as the stored integer (a fixture,
+`check_archive`), so every way into the archive refuses the same marks.
 """
 
 import re
@@ -23,6 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 import athlib
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 TIME = "time"
 DISTANCE = "distance"
@@ -31,10 +39,38 @@ POINTS = "points"
 
 # What each kind of mark looks like, for error messages.
 EXPECTED = {
-    TIME: "a time such as 1:17:21, 38:24.35, 9.58 or 1 h 17' 21\"",
-    DISTANCE: "a distance in metres such as 8.95 or 8,95",
-    HEIGHT: "a height in metres such as 2.45",
-    POINTS: "a whole number of points such as 8045",
+    TIME: gettext_lazy("a time such as 1:17:21, 38:24.35, 9.58 or 1 h 17' 21\""),
+    DISTANCE: gettext_lazy("a distance in metres such as 8.95 or 8,95"),
+    HEIGHT: gettext_lazy("a height in metres such as 2.45"),
+    POINTS: gettext_lazy("a whole number of points such as 8045"),
+}
+
+# The stored unit of each kind of mark, and one mark in both forms, for error messages.
+UNITS = {
+    TIME: gettext_lazy("milliseconds"),
+    DISTANCE: gettext_lazy("millimetres"),
+    HEIGHT: gettext_lazy("millimetres"),
+    POINTS: gettext_lazy("points"),
+}
+STORED_EXAMPLE = {
+    TIME: ("1:17:21", 4_641_000),
+    DISTANCE: ("8.95", 8_950),
+    HEIGHT: ("2.45", 2_450),
+    POINTS: ("8045", 8_045),
+}
+
+# The finest mark the archive keeps: times to the hundredth of a second (the rules round a
+# thousandth up: 9.572 is 9.58), distances and heights to the centimetre (a measured
+# 8.955 is 8.95), combined events in whole points.
+DECIMALS = {TIME: 2, DISTANCE: 2, HEIGHT: 2, POINTS: 0}
+STORED_STEP = {TIME: 10, DISTANCE: 10, HEIGHT: 10, POINTS: 1}
+KEPT_TO = {
+    TIME: gettext_lazy(
+        "times to the hundredth of a second (the rules round a thousandth up: 9.572 is 9.58)"
+    ),
+    DISTANCE: gettext_lazy("distances to the centimetre (the rules round down: 8.955 is 8.95)"),
+    HEIGHT: gettext_lazy("heights to the centimetre (the rules round down: 2.455 is 2.45)"),
+    POINTS: gettext_lazy("whole points"),
 }
 
 _PRIMES = str.maketrans({"′": "'", "’": "'", "‘": "'", "´": "'", "″": '"', "“": '"', "”": '"'})
@@ -81,13 +117,13 @@ def _units_to_colons(text):
         previous = unit_index
     if any("." in parts.get(i, "") for i in (_HOURS, _MINUTES)):
         return None
-    hours = int(parts.get(_HOURS, 0))
     minutes = int(parts.get(_MINUTES, 0))
     seconds = parts.get(_SECONDS, "0")
     whole, _dot, fraction = seconds.partition(".")
     seconds = f"{int(whole):02d}" + (f".{fraction}" if fraction else "")
-    if hours:
-        return f"{hours}:{minutes:02d}:{seconds}"
+    if _HOURS in parts:
+        # Hours written, even as 00, lead: the minutes after them are checked to 59.
+        return f"{int(parts[_HOURS])}:{minutes:02d}:{seconds}"
     return f"{minutes}:{seconds}"
 
 
@@ -103,11 +139,21 @@ def _invalid(text, discipline, reason=None):
     return ValidationError(message, code="invalid_mark", params={"text": text})
 
 
+def _refused(text, discipline, reason, code):
+    """A mark that reads, but breaks a rule `reason` names (a part out of range, too fine)."""
+    message = _("“%(text)s” is not a valid mark for %(discipline)s: %(reason)s.") % {
+        "text": text,
+        "discipline": discipline.name,
+        "reason": reason,
+    }
+    return ValidationError(message, code=code, params={"text": text})
+
+
 def parse_mark(text, discipline):
     """
     Read a mark typed for `discipline` (anything with `code`, `name` and `measure`) and
     return it as an integer in the discipline's unit. Raises ValidationError naming what
-    was typed and what is expected.
+    was typed and what is expected, or which part of it is out of range or too fine.
     """
     typed = str(text).strip()
     if not typed:
@@ -119,10 +165,18 @@ def parse_mark(text, discipline):
             raise _invalid(typed, discipline)
     else:
         cleaned = re.sub(r"\s*m$", "", cleaned.replace(",", "."))
+    _check_decimals(typed, discipline, cleaned)
     try:
         normalised = athlib.check_performance_for_discipline(discipline.code, cleaned)
     except ValueError as error:
         raise _invalid(typed, discipline, str(error)) from None
+    if discipline.measure == TIME:
+        # athlib drops a leading zero hour ("0:99:00" -> "99:00"), so its minutes are
+        # checked as typed. Otherwise athlib's reading is checked: it may have turned a
+        # stop into a colon ("38.75" for 10,000 m is 38:75) or a colon into a stop ("9:75"
+        # for 100 m is 9.75, which is fine).
+        zero_hour = re.match(r"0+:\d+:", cleaned)
+        _check_clock(typed, discipline, cleaned if zero_hour else normalised)
     try:
         if discipline.measure == TIME:
             value = _seconds_text_to_ms(normalised)
@@ -133,6 +187,95 @@ def parse_mark(text, discipline):
         return int((Decimal(normalised) * 1000).to_integral_value(ROUND_HALF_UP))
     except (InvalidOperation, ValueError):
         raise _invalid(typed, discipline) from None
+
+
+def _check_decimals(typed, discipline, cleaned):
+    """Refuse decimals finer than the discipline keeps; trailing zeros claim nothing."""
+    fraction = re.search(r"[.,](\d+)\s*$", cleaned)
+    if fraction is None or discipline.measure == POINTS:
+        return  # athlib refuses a fraction of a point as not a whole number
+    kept = DECIMALS[discipline.measure]
+    if fraction.group(1)[kept:].strip("0"):
+        raise _refused(
+            typed,
+            discipline,
+            _("it has %(count)s decimals, and the archive keeps %(kept_to)s")
+            % {"count": len(fraction.group(1).rstrip("0")), "kept_to": KEPT_TO[discipline.measure]},
+            code="mark_too_fine",
+        )
+
+
+def _check_clock(typed, discipline, text):
+    """After the leading unit, minutes and seconds run 0-59: 1:99:00 is a typo."""
+    chunks = text.split(":")
+    if not 2 <= len(chunks) <= 3:
+        return
+    names = [_("hours"), _("minutes"), _("seconds")][-len(chunks) :]
+    for name, chunk in zip(names[1:], chunks[1:], strict=True):
+        try:
+            value = Decimal(chunk)
+        except InvalidOperation:
+            raise _invalid(typed, discipline) from None
+        if value >= 60:
+            raise _refused(
+                typed,
+                discipline,
+                _("%(value)s %(unit)s is more than 59") % {"value": chunk, "unit": name},
+                code="mark_part_out_of_range",
+            )
+
+
+def check_mark_value(value, discipline):
+    """
+    Check a mark given as the stored integer (a fixture, a row saved without the forms) as
+    `parse_mark` checks a typed one: an integer (a float would lose or invent precision),
+    positive, no finer than the discipline keeps, and plausible for the discipline. Raises
+    ValidationError naming the mark and, where it helps, how it reads.
+    """
+    measure = discipline.measure
+    if isinstance(value, bool) or not isinstance(value, int):
+        example, stored = STORED_EXAMPLE[measure]
+        raise _refused(
+            value,
+            discipline,
+            _("expected a whole number of %(unit)s (%(example)s is %(stored)s)")
+            % {"unit": UNITS[measure], "example": example, "stored": stored},
+            code="mark_not_integer",
+        )
+    if value <= 0:
+        raise _refused(
+            value,
+            discipline,
+            _("a mark is a positive number of %(unit)s") % {"unit": UNITS[measure]},
+            code="mark_not_positive",
+        )
+    if value % STORED_STEP[measure]:
+        raise _refused(
+            value,
+            discipline,
+            _("it reads %(mark)s, and the archive keeps %(kept_to)s")
+            % {"mark": _exact(value, discipline), "kept_to": KEPT_TO[measure]},
+            code="mark_too_fine",
+        )
+    reading = format_mark(value, discipline)
+    try:
+        parse_mark(reading, discipline)
+    except ValidationError as error:
+        message = _("The mark %(value)s reads as %(mark)s. %(reason)s") % {
+            "value": value,
+            "mark": reading,
+            "reason": error.messages[0],
+        }
+        raise ValidationError(message, code=error.code, params={"text": value}) from None
+
+
+def _exact(value, discipline):
+    """The stored integer with every digit it has, for saying it is too fine."""
+    if discipline.measure == TIME:
+        return format_time(value)
+    if discipline.measure == POINTS:
+        return str(value)
+    return f"{Decimal(value) / 1000} m"
 
 
 # athlib checks races against running speeds. A walker never averages 18 km/h (the 20 km

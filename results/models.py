@@ -534,10 +534,14 @@ class Result(models.Model):
                 errors.setdefault(
                     "athlete", _("This athlete does not compete in this event's sex.")
                 )
-            day = event.date or (event.competition.start_date if event.competition_id else None)
-            if day and athlete.date_of_birth and day < athlete.date_of_birth:
+            competition = event.competition if event.competition_id else None
+            day = event.date or (competition.start_date if competition else None)
+            # When only the year is known, the years are compared.
+            when = day or (competition.year if competition else None)
+            born, retired = athlete.date_of_birth, athlete.retired_on
+            if when and born and (when < born if day else when < born.year):
                 errors.setdefault("athlete", _("The event took place before the athlete's birth."))
-            if day and athlete.retired_on and day > athlete.retired_on:
+            if when and retired and (when > retired if day else when > retired.year):
                 errors.setdefault(
                     "athlete", _("The event took place after the athlete's retirement.")
                 )
@@ -554,9 +558,12 @@ class Result(models.Model):
             return None
 
     def _check_mark(self, discipline, errors):
-        """A stored mark must read back as a mark athlib accepts for the discipline."""
+        """
+        The stored integer must be a mark the admin would accept for the discipline, however
+        it was written (a form, a paste, a fixture): `marks.check_mark_value` is that rule.
+        """
         try:
-            discipline.parse_mark(discipline.format_mark(self.mark))
+            marks.check_mark_value(self.mark, discipline)
         except ValidationError as error:
             errors["mark"] = error.messages[0]
 

@@ -9,24 +9,32 @@ Reading a result list pasted as sources print it:
 Each line becomes a `PastedRow`: place or status, the name as written, the nation's code
 (IOC, or the vehicle code some sources print: EC, E, PL…), the mark as text, and the
 existing athletes whose name matches (accents, case and word order ignored).
+
+Before anything is saved, each row is checked as `save_rows` will save it (`Result.clean()`:
+the athlete's sex, birth and retirement, the mark for the discipline) and the whole list,
+with the event's results already saved, by `results.rules.result_list_problems`, the rules
+the admin's results table and `loaddata` run too.
 """
 
 import re
 from dataclasses import dataclass, field
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from athletes.models import Athlete, Country, fold
 
-from .forms import check_result_rows
-from .models import Result
+from .models import MAX_PLACE, Result
+from .rules import result_list_problems
 
 _STATUSES = {"DNF": "DNF", "DNS": "DNS", "DQ": "DQ", "DSQ": "DQ", "NM": "NM"}
-_PLACE = re.compile(r"^\s*(?P<place>\d{1,4})\s*[.)]?\s+")
+# Any number of digits: a place out of range is refused by the form, not read as a name.
+_PLACE = re.compile(r"^\s*(?P<place>\d+)\s*[.)]?\s+")
 _STATUS = re.compile(r"^\s*(?P<status>DNF|DNS|DQ|DSQ|NM)\b\.?\s*", re.IGNORECASE)
 _NATION_IN_BRACKETS = re.compile(r"\(\s*(?P<code>[A-Za-z]{1,3})\s*\)")
 _MARK_START = re.compile(r"\s(?=\d)")
@@ -55,7 +63,9 @@ def split_line(line, codes):
     place = _PLACE.match(rest)
     status = _STATUS.match(rest)
     if place:
-        row.place = int(place.group("place"))
+        digits = place.group("place")
+        # Digits too many for int() are kept as typed, for the form to refuse.
+        row.place = int(digits) if len(digits) <= 18 else digits
         rest = rest[place.end() :]
     elif status:
         row.status = _STATUSES[status.group("status").upper()]
@@ -180,6 +190,7 @@ class PastedRowForm(forms.Form):
         label=_("place"),
         required=False,
         min_value=1,
+        max_value=MAX_PLACE,
         widget=forms.NumberInput(attrs={"class": "vIntegerField"}),
     )
     status = forms.ChoiceField(label=_("status"), choices=Result.Status.choices)
@@ -201,6 +212,17 @@ class PastedRowForm(forms.Form):
     )
 
 
+# Where a result's or a new athlete's errors go on a pasted row.
+_RESULT_FIELDS = {
+    "place": "place",
+    "status": "status",
+    "mark": "mark",
+    "athlete": "athlete",
+    "country": "nation",
+}
+_ATHLETE_FIELDS = {"given_name": "name", "family_name": "name", "country": "nation"}
+
+
 class BasePastedRowFormSet(forms.BaseFormSet):
     """Checks every pasted row against the event before anything is saved."""
 
@@ -210,28 +232,50 @@ class BasePastedRowFormSet(forms.BaseFormSet):
         self.codes = codes
 
     def clean(self):
-        if any(self.errors):
-            return
         slugs = {
             form.cleaned_data["athlete"] for form in self.forms if form.cleaned_data.get("athlete")
         }
         athletes = Athlete.objects.select_related("country").in_bulk(slugs, field_name="slug")
-        entered = (
-            set(self.event.results.values_list("athlete__slug", flat=True))
-            if self.event.pk
-            else set()
-        )
-        rows = []
+        saved = list(self.event.results.select_related("athlete")) if self.event.pk else []
+        entered = {result.athlete.slug for result in saved}
+        # The saved results take part in the list's rules: a pasted winner must agree
+        # with a winner already stored.
+        rows = [(result.athlete.name, result) for result in saved]
+        forms_by_label = {}
         for number, form in enumerate(self.forms, start=1):
             data = form.cleaned_data
             if not data.get("include"):
                 continue
             self._clean_row(form, data, athletes, entered)
-            rows.append((number, data))
-        for number, field_name, message in check_result_rows(rows):
-            self.forms[number - 1].add_error(field_name, message)
-        if any(form.errors for form in self.forms):
-            raise forms.ValidationError(_("Correct the rows marked below; nothing was saved."))
+            if form.errors:
+                # Its place, mark or athlete are not known for sure: left out of the
+                # list's rules until it is corrected.
+                continue
+            result = self._check_result(form, data)
+            if not form.errors:
+                label = gettext("row %(number)s") % {"number": number}
+                rows.append((label, result))
+                forms_by_label[label] = form
+        summary = []
+        for label, field_name, message in result_list_problems(rows, self.event.discipline):
+            if label in forms_by_label:
+                forms_by_label[label].add_error(field_name, message)
+            else:
+                summary.append(
+                    _("%(athlete)s (already saved), %(field)s: %(message)s")
+                    % {
+                        "athlete": label,
+                        "field": Result._meta.get_field(field_name).verbose_name,
+                        "message": message,
+                    }
+                )
+        for number, form in enumerate(self.forms, start=1):
+            for field_name, errors in form.errors.items():
+                summary.extend(_row_error(number, form, field_name, message) for message in errors)
+        if summary:
+            raise forms.ValidationError(
+                [_("Correct the rows marked below; nothing was saved."), *summary]
+            )
 
     def _clean_row(self, form, data, athletes, entered):
         slug = data.get("athlete")
@@ -256,10 +300,77 @@ class BasePastedRowFormSet(forms.BaseFormSet):
                 data["mark"] = self.event.discipline.parse_mark(text)
             except forms.ValidationError as error:
                 form.add_error("mark", error)
-        if data["status"] != Result.Status.FINISHED and data.get("place") is not None:
-            form.add_error("place", _("Only a finished result has a place."))
-        if data["status"] == Result.Status.FINISHED and data.get("place") is None and not text:
-            form.add_error("place", _("A finished result needs a place or a mark."))
+
+    def _check_result(self, form, data):
+        """
+        The row as `save_rows` will save it, checked by the models' own rules (the athlete's
+        sex, birth and retirement, a place or a mark as the status allows), so that what
+        would refuse the save is reported on its row now. Returns the unsaved result.
+        """
+        athlete = data["athlete"]
+        if athlete is None:
+            given, family = split_name(data["name"])
+            athlete = Athlete(
+                given_name=given, family_name=family, sex=self.event.sex, country=data["country"]
+            )
+            # The slug is chosen when saving.
+            _report(
+                form,
+                athlete,
+                _ATHLETE_FIELDS,
+                name_fields=True,
+                exclude=["slug"],
+                validate_unique=False,
+            )
+        result = Result(
+            event=self.event,
+            athlete=athlete,
+            country=data["country"] or athlete.country,
+            place=data.get("place"),
+            status=data["status"],
+            mark=data["mark"],
+        )
+        # An athlete not saved yet has no key to check. Uniqueness is the list's rule
+        # above; the check constraints repeat what clean() and the field validators say,
+        # and would cost a query each per row.
+        _report(
+            form,
+            result,
+            _RESULT_FIELDS,
+            exclude=["athlete"] if athlete.pk is None else None,
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        return result
+
+
+def _report(form, instance, fields, name_fields=False, **options):
+    """
+    Run `instance.full_clean(**options)` and put its errors on the row's `fields`, each
+    message led by the model field's name where the row does not show that field (or shows
+    it as part of another, with `name_fields`: a new athlete's given name in the name).
+    """
+    try:
+        instance.full_clean(**options)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            field_name = fields.get(name)
+            if name != NON_FIELD_ERRORS and (field_name is None or name_fields):
+                label = instance._meta.get_field(name).verbose_name
+                messages = [f"{label}: {message}" for message in messages]
+            for message in messages:
+                form.add_error(field_name, message)
+
+
+def _row_error(number, form, field_name, message):
+    if field_name == NON_FIELD_ERRORS:
+        return _("Row %(row)s: %(message)s") % {"row": number, "message": message}
+    label = str(form.fields[field_name].label).lower()
+    return _("Row %(row)s, %(field)s: %(message)s") % {
+        "row": number,
+        "field": label,
+        "message": message,
+    }
 
 
 PastedRowFormSet = forms.formset_factory(

@@ -138,9 +138,21 @@ def test_inline_rows_are_saved_with_marks_read_for_the_discipline(editor_client,
         ([{"place": 1, "mark": "17:21"}], "Row 1, mark: “17:21” is not a valid mark"),
         (
             [{"place": 1, "mark": "1:17:21"}, {"place": 1, "mark": "1:17:40"}],
-            "Row 2, place: Place 1 is also given in row 1 with a different mark",
+            "Row 2, place: Place 1 is also given to row 1 with a different mark",
         ),
         ([{"status": "DNF", "place": 4}], "Row 1, place: Only a finished result has a place."),
+        (
+            [{"place": 1, "mark": "1:99:00"}],
+            "Row 1, mark: “1:99:00” is not a valid mark for 20 km race walk: 99 minutes is more "
+            "than 59.",
+        ),
+        ([{"place": 1, "mark": "1:32:75"}], "Row 1, mark: “1:32:75” is not a valid mark"),
+        ([{"place": 1, "mark": "99:99"}], "99 seconds is more than 59"),
+        ([{"place": 1, "mark": "1:17:21.005"}], "it has 3 decimals"),
+        (
+            [{"place": 99_999_999, "mark": "1:20:00"}],
+            "Row 1, place: Ensure this value is less than or equal to 100000.",
+        ),
     ],
 )
 def test_a_rejected_row_names_row_and_field_and_saves_nothing(editor_client, race, rows, expected):
@@ -318,3 +330,179 @@ def test_the_championship_page_in_the_admin_lists_its_editions(editor_client, pe
     response = editor_client.get(url)
     assert response.status_code == 200
     assert "editions" in response.content.decode().lower()
+
+
+# The paste refuses what the results table refuses, row by row, before saving anything.
+
+
+@pytest.fixture
+def final_2001(reference_data):
+    competition = CompetitionFactory(year=2001, country=Country.objects.get(code="CAN"))
+    return EventFactory(competition=competition, date=datetime.date(2001, 8, 5))
+
+
+def paste_and_save(client, event, lines, **changes):
+    """Paste `lines`, post the preview back with `changes` to its fields, return the answer."""
+    url = reverse("admin:results_event_paste", args=[event.pk])
+    data = preview_post(client.post(url, {"lines": lines, "preview": "1"}))
+    data.update(changes)
+    return client.post(url, data)
+
+
+def page_text(response):
+    return response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
+
+
+@pytest.mark.parametrize(
+    ("mark", "expected"),
+    [
+        ("1:99:00", "Row 1, mark: “1:99:00” is not a valid mark for 20 km race walk: 99 minutes"),
+        ("1:32:75", "Row 1, mark: “1:32:75” is not a valid mark for 20 km race walk: 75 seconds"),
+        ("99:99", "Row 1, mark: “99:99” is not a valid mark for 20 km race walk: 99 seconds"),
+    ],
+)
+def test_a_pasted_mark_out_of_range_is_refused_and_nothing_is_saved(
+    editor_client, final_2001, mark, expected
+):
+    before = result_counts()
+    response = paste_and_save(editor_client, final_2001, f"1. Newcomer Walker (GUA) {mark}")
+    assert response.status_code == 200
+    assert "nothing was saved" in response.content.decode()
+    assert expected in page_text(response)
+    assert result_counts() == before
+
+
+def test_a_pasted_place_out_of_range_is_read_as_a_place_and_refused(editor_client, final_2001):
+    url = reverse("admin:results_event_paste", args=[final_2001.pk])
+    lines = "99999999 Newcomer Walker (GUA) 1:20:00"
+    preview = editor_client.post(url, {"lines": lines, "preview": "1"})
+    row = preview.context["formset"].forms[0].initial
+    assert (row["place"], row["name"]) == (99_999_999, "Newcomer Walker")
+    before = result_counts()
+    response = paste_and_save(editor_client, final_2001, lines)
+    assert response.status_code == 200
+    assert "Row 1, place: Ensure this value is less than or equal to 100000." in page_text(response)
+    assert result_counts() == before
+
+
+def test_the_paste_reports_an_athlete_of_the_other_sex_on_its_row(editor_client, final_2001):
+    woman = AthleteFactory(sex="W")
+    response = paste_and_save(
+        editor_client,
+        final_2001,
+        "1. Someone Else (GUA) 1:20:00",
+        **{"form-0-athlete": woman.slug},
+    )
+    assert response.status_code == 200
+    assert (
+        "Row 1, existing athlete (slug): This athlete does not compete in this event's sex."
+        in page_text(response)
+    )
+    assert not Result.objects.exists()
+
+
+def test_the_paste_reports_a_result_before_the_athletes_birth_on_its_row(editor_client, final_2001):
+    AthleteFactory(
+        given_name="Young", family_name="Walker", date_of_birth=datetime.date(2005, 1, 1)
+    )
+    response = paste_and_save(editor_client, final_2001, "1. Young Walker (GUA) 1:20:00")
+    assert response.status_code == 200
+    assert (
+        "Row 1, existing athlete (slug): The event took place before the athlete's birth."
+        in page_text(response)
+    )
+    assert not Result.objects.exists()
+
+
+def test_the_paste_reports_what_would_refuse_a_new_athlete_on_its_row(editor_client, final_2001):
+    before = result_counts()
+    response = paste_and_save(editor_client, final_2001, "1. Markov (RUS) 1:20:00")
+    assert response.status_code == 200
+    assert "Row 1, name as written: given name: This field cannot be blank." in page_text(response)
+    assert result_counts() == before
+
+
+def test_a_pasted_winner_must_agree_with_the_stored_winner(editor_client, final_2001):
+    stored = ResultFactory(event=final_2001, place=1, mark=4_800_000)
+    response = paste_and_save(editor_client, final_2001, "1. Newcomer Walker (GUA) 1:21:00")
+    assert response.status_code == 200
+    assert (
+        f"Row 1, place: Place 1 is also given to {stored.athlete.name} with a different mark"
+        in page_text(response)
+    )
+    assert list(final_2001.results.all()) == [stored]
+
+
+def test_a_pasted_tie_with_the_stored_winner_is_saved(editor_client, final_2001):
+    ResultFactory(event=final_2001, place=1, mark=4_800_000)
+    response = paste_and_save(editor_client, final_2001, "1. Newcomer Walker (GUA) 1:20:00")
+    assert response.status_code == 302
+    assert final_2001.results.filter(place=1).count() == 2
+
+
+def test_a_stored_result_the_paste_contradicts_is_named_above_the_rows(editor_client, final_2001):
+    stored = ResultFactory(event=final_2001, place=2, mark=4_800_000)
+    response = paste_and_save(editor_client, final_2001, "1. Newcomer Walker (GUA) 1:21:00")
+    assert response.status_code == 200
+    assert (
+        f"{stored.athlete.name} (already saved), mark: Place 2 has 1:20:00, better than 1:21:00 "
+        "for place 1 (row 1)" in page_text(response)
+    )
+    assert list(final_2001.results.all()) == [stored]
+
+
+# Text as typed: browsers send a textarea's lines ending in CR LF.
+
+
+def test_a_biography_typed_in_the_admin_shows_its_paragraphs(editor_client, reference_data):
+    biography = "Born in Cuenca.\r\n\r\nOlympic champion in Atlanta."
+    response = editor_client.post(
+        reverse("admin:athletes_athlete_add"),
+        {
+            "given_name": "Ana",
+            "family_name": "Typist",
+            "slug": "ana-typist",
+            "sex": "W",
+            "country": Country.objects.get(code="ECU").pk,
+            "biography": biography,
+            "highlights-TOTAL_FORMS": "1",
+            "highlights-INITIAL_FORMS": "0",
+            "highlights-0-position": "1",
+            "highlights-0-kind": "story",
+            "highlights-0-text": "First line.\r\n\r\nSecond line.",
+            "aliases-TOTAL_FORMS": "0",
+            "aliases-INITIAL_FORMS": "0",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302, page_text(response)
+    athlete = Athlete.objects.get(slug="ana-typist")
+    assert athlete.biography == "Born in Cuenca.\n\nOlympic champion in Atlanta."
+    assert athlete.highlights.get().text == "First line.\n\nSecond line."
+    page = editor_client.get(athlete.get_absolute_url()).content.decode()
+    assert "<p>Born in Cuenca.</p>" in page
+    assert "<p>Olympic champion in Atlanta.</p>" in page
+
+
+def test_saving_a_biography_unchanged_records_no_change(editor_client, reference_data):
+    athlete = AthleteFactory(biography="One.\n\nTwo.")
+    url = reverse("admin:athletes_athlete_change", args=[athlete.pk])
+    response = editor_client.post(
+        url,
+        {
+            "given_name": athlete.given_name,
+            "family_name": athlete.family_name,
+            "slug": athlete.slug,
+            "sex": athlete.sex,
+            "country": athlete.country_id,
+            "biography": "One.\r\n\r\nTwo.",
+            "highlights-TOTAL_FORMS": "0",
+            "highlights-INITIAL_FORMS": "0",
+            "aliases-TOTAL_FORMS": "0",
+            "aliases-INITIAL_FORMS": "0",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302, page_text(response)
+    entry = LogEntry.objects.get(object_id=str(athlete.pk))
+    assert entry.get_change_message() == "No fields changed."

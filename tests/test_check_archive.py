@@ -13,10 +13,13 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from athletes.models import Alias, Athlete, Sex
+from results import standings
 from results.checks import find_problems
-from results.models import Discipline, Event, Result
+from results.claims import contradicted_claims
+from results.models import Barrier, Championship, Claim, Discipline, Event, Result
 
 from .factories import (
     AthleteFactory,
@@ -24,6 +27,7 @@ from .factories import (
     CompetitionFactory,
     EventFactory,
     ResultFactory,
+    SourceFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -50,8 +54,13 @@ def assert_reported(rule, message, obj):
 
 
 def results_in(event, *places):
-    """One finisher per place given, in `event`."""
-    return [ResultFactory(event=event, place=place) for place in places]
+    """One finisher per place given, in `event`, marks following places (ties share one)."""
+    return [ResultFactory(event=event, place=place, mark=mark_for(place)) for place in places]
+
+
+def mark_for(place):
+    """A 20 km walk time for `place`: 1:20:00 for the winner, a second more per place."""
+    return 4_800_000 + (place - 1) * 1000
 
 
 # The shipped archive ---------------------------------------------------------------------
@@ -61,6 +70,7 @@ def test_the_shipped_archive_is_clean(perez):
     status, output = run_check()
     assert status == 0, output
     assert "No problems found." in output
+    assert find_problems() == []
 
 
 def test_an_empty_archive_is_clean(db):
@@ -96,8 +106,24 @@ def test_an_alias_is_fixed_on_its_athletes_page(reference_data):
 # 2. Places out of sequence ---------------------------------------------------------------
 
 
+def test_a_partial_list_is_not_a_problem(reference_data):
+    # The winner and the athlete the archive follows, 4th: nobody else is known.
+    results_in(EventFactory(), 1, 4)
+    assert find_problems() == []
+
+
+def test_the_same_gap_in_a_complete_list_is_reported(reference_data):
+    event = EventFactory(complete=True)
+    results_in(event, 1, 4)
+    [problem] = find_problems()
+    assert (problem.rule, problem.obj) == ("places", event)
+    assert problem.message == f"Places skip from 1 to 4 in {event}."
+
+
 def test_places_that_skip_are_reported(reference_data):
-    event = EventFactory(competition=CompetitionFactory(name="Osaka 2007", year=2007))
+    event = EventFactory(
+        competition=CompetitionFactory(name="Osaka 2007", year=2007), complete=True
+    )
     results_in(event, 1, 2, 4)
     assert_reported(
         "places", "Places skip from 2 to 4 in Osaka 2007 – Men's 20 km race walk.", event
@@ -105,7 +131,7 @@ def test_places_that_skip_are_reported(reference_data):
 
 
 def test_a_place_too_soon_after_a_tie_is_reported(reference_data):
-    event = EventFactory()
+    event = EventFactory(complete=True)
     results_in(event, 1, 1, 2)
     # After a tie for 1st the next place is 3rd.
     assert_reported(
@@ -116,7 +142,7 @@ def test_a_place_too_soon_after_a_tie_is_reported(reference_data):
 
 
 def test_a_gap_after_a_tie_is_reported(reference_data):
-    event = EventFactory()
+    event = EventFactory(complete=True)
     results_in(event, 1, 2, 2, 5)
     [problem] = find_problems()
     assert problem.rule == "places"
@@ -125,19 +151,61 @@ def test_a_gap_after_a_tie_is_reported(reference_data):
 
 
 @pytest.mark.parametrize("places", [(1, 2, 2, 4), (1, 1, 1, 4), (3,), (4, 5), (12,), (2, 2, 4)])
-def test_places_in_sequence_or_partial_lists_are_fine(reference_data, places):
-    # The archive often holds only the athletes it follows: a 4th place alone is fine.
-    results_in(EventFactory(), *places)
+def test_places_in_sequence_are_fine_in_a_complete_list(reference_data, places):
+    # Only the steps between the places held are checked: a list may start after 1st.
+    results_in(EventFactory(complete=True), *places)
     assert find_problems() == []
 
 
 def test_places_of_different_events_are_not_mixed(reference_data):
-    results_in(EventFactory(), 1, 2)
-    results_in(EventFactory(), 3, 4)
+    results_in(EventFactory(complete=True), 1, 2)
+    results_in(EventFactory(complete=True), 3, 4)
     assert find_problems() == []
 
 
-# 3. Medal places in a round with no final -----------------------------------------------
+# 3. The rules across an event's result list ---------------------------------------------
+
+
+def markov():
+    return AthleteFactory(given_name="Ilya", family_name="Markov")
+
+
+def test_two_winners_with_different_marks_are_reported(reference_data):
+    event = EventFactory(competition=CompetitionFactory(name="Atlanta 1996", year=1996))
+    first = ResultFactory(event=event, place=1, mark=4_700_000)
+    second = ResultFactory(event=event, athlete=markov(), place=1, mark=4_701_000)
+    output = assert_reported(
+        "result-list",
+        f"Atlanta 1996 – Men's 20 km race walk, Ilya Markov: Place 1 is also given to "
+        f"{first.athlete} with a different mark: only equal marks can share a place.",
+        second,
+    )
+    assert output.count("result-list:") == 1
+    assert "Result list rules: 1" in output
+
+
+def test_a_better_mark_placed_behind_a_worse_one_is_reported(reference_data):
+    event = EventFactory()
+    first = ResultFactory(event=event, place=1, mark=4_800_000)
+    second = ResultFactory(event=event, athlete=markov(), place=2, mark=4_790_000)
+    [problem] = find_problems()
+    assert (problem.rule, problem.obj) == ("result-list", second)
+    assert problem.rule_label == "Result list rules"
+    assert problem.message == (
+        f"{event}, Ilya Markov: Place 2 has 1:19:50, better than 1:20:00 for place 1 "
+        f"({first.athlete}): places must follow the marks."
+    )
+
+
+def test_ties_and_unfinished_results_keep_to_the_result_list_rules(reference_data):
+    event = EventFactory()
+    results_in(event, 1, 2, 2, 4)
+    ResultFactory(event=event, place=None, mark=None, status=Result.Status.DID_NOT_FINISH)
+    ResultFactory(event=event, place=None, mark=4_700_000)  # a mark without a known place
+    assert find_problems() == []
+
+
+# 4. Medal places in a round with no final -----------------------------------------------
 
 
 def test_a_medal_in_a_heat_without_a_final_is_reported(reference_data):
@@ -169,7 +237,7 @@ def test_a_final_of_the_other_sex_does_not_count(reference_data):
     assert (problem.rule, problem.obj) == ("medal-without-final", result)
 
 
-# 4. Personal bests better than the world record -----------------------------------------
+# 5. Personal bests better than the world record -----------------------------------------
 
 
 def test_a_personal_best_better_than_the_world_record_is_reported(reference_data):
@@ -206,7 +274,7 @@ def test_equalling_the_world_record_is_fine(reference_data):
     assert find_problems() == []
 
 
-# 5. Results before birth or after retirement --------------------------------------------
+# 6. Results before birth or after retirement: Result.clean(), so "invalid" ------------
 
 
 def born_1990():
@@ -218,11 +286,7 @@ def born_1990():
 def test_a_result_before_birth_is_reported(reference_data):
     # Only the year is known: 1985 is before 1990.
     result = ResultFactory(athlete=born_1990(), event=EventFactory(competition__year=1985))
-    assert_reported(
-        "before-birth",
-        f"Young Walker, born June 15, 1990, has a result in {result.event}, in 1985.",
-        result,
-    )
+    assert_reported("invalid", "athlete: The event took place before the athlete's birth.", result)
 
 
 @pytest.mark.parametrize(
@@ -243,7 +307,7 @@ def test_the_best_known_day_is_compared_with_the_birth(
     result = ResultFactory(
         athlete=born_1990(), event=EventFactory(competition=competition, date=event_date)
     )
-    problems = [p for p in find_problems() if p.rule == "before-birth"]
+    problems = [p for p in find_problems() if "birth" in p.message]
     assert [p.obj for p in problems] == ([result] if reported else [])
 
 
@@ -254,11 +318,10 @@ def test_a_result_after_retirement_is_reported(reference_data):
     ResultFactory(athlete=athlete, event=EventFactory(competition__year=2008))
     result = ResultFactory(athlete=athlete, event=EventFactory(competition__year=2010))
     assert_reported(
-        "after-retirement",
-        f"Old Walker retired on Sept. 21, 2008, but has a result in {result.event}, in 2010.",
-        result,
+        "invalid", "athlete: The event took place after the athlete's retirement.", result
     )
-    assert [p.obj for p in find_problems()] == [result]
+    # The result of the year of retirement, whose day is unknown, is not reported.
+    assert {p.obj for p in find_problems()} == {result}
 
 
 @pytest.mark.parametrize(
@@ -279,11 +342,11 @@ def test_the_best_known_day_is_compared_with_the_retirement(
     result = ResultFactory(
         athlete=athlete, event=EventFactory(competition=competition, date=event_date)
     )
-    problems = [p for p in find_problems() if p.rule == "after-retirement"]
+    problems = [p for p in find_problems() if "retirement" in p.message]
     assert [p.obj for p in problems] == ([result] if reported else [])
 
 
-# 6. The same person twice in a final ----------------------------------------------------
+# 7. The same person twice in a final ----------------------------------------------------
 
 
 def test_the_same_person_twice_in_a_final_is_reported(reference_data):
@@ -312,6 +375,159 @@ def test_namesakes_in_a_heat_or_in_different_finals_are_fine(reference_data):
     assert find_problems() == []
 
 
+# Sources' claims against the results ---------------------------------------------------
+
+SEED_SOURCE = "“Jefferson Pérez: race results & historic”"
+SEED_CONTRADICTIONS = {
+    5: f"Jefferson Pérez – {SEED_SOURCE} says 2 bronze medals at the World Race Walking Cup; "
+    "the results give 1.",
+    10: f"Jefferson Pérez – {SEED_SOURCE} says 14 championship medals; the results give 17.",
+    11: f"Jefferson Pérez – {SEED_SOURCE} says 7 performances under 1:20:00 in the 20 km race "
+    "walk; the results give 5.",
+}
+
+
+def claim(athlete, position, count, **fields):
+    fields.setdefault("subject", Claim.Subject.BARRIER if "barrier" in fields else "medals")
+    return Claim.objects.create(
+        athlete=athlete,
+        position=position,
+        count=count,
+        source=fields.pop("source", None) or SourceFactory(title="Yearbook"),
+        quote=fields.pop("quote", f"claim {position}"),
+        **fields,
+    )
+
+
+def test_the_seeds_contradicted_claims_are_listed(perez):
+    contradicted = contradicted_claims()
+    assert {c.claim.position: c.message for c in contradicted} == SEED_CONTRADICTIONS
+    status, output = run_check()
+    section = output.split("Sources contradicted by the results:\n")[1]
+    for contradiction in contradicted:
+        url = reverse("admin:results_claim_change", args=[contradiction.claim.pk])
+        assert f"claim: {contradiction.message} {url}" in section.splitlines()
+    assert "3 claims contradicted by the results" in section
+
+
+def test_the_seeds_correct_claims_are_not_listed(perez):
+    claims = Claim.objects.filter(athlete=perez)
+    assert claims.count() == 12
+    listed = {c.claim.pk for c in contradicted_claims()}
+    correct = claims.exclude(pk__in=listed)
+    assert sorted(correct.values_list("position", flat=True)) == [1, 2, 3, 4, 6, 7, 8, 9, 12]
+    _status, output = run_check()
+    for correct_claim in correct:
+        assert reverse("admin:results_claim_change", args=[correct_claim.pk]) not in output
+
+
+def test_contradicted_claims_alone_do_not_fail_the_check(perez):
+    status, output = run_check()
+    assert status == 0, output
+    assert "No problems found." in output
+    assert "Sources contradicted by the results:" in output
+
+
+def test_problems_fail_the_check_and_claims_are_still_listed(perez):
+    event = EventFactory(complete=True)
+    results_in(event, 1, 3)
+    status, output = run_check()
+    assert status == 1
+    assert "1 problem found (Places out of sequence: 1)." in output
+    assert SEED_CONTRADICTIONS[11] in output
+
+
+def test_claims_change_no_derived_figure(perez):
+    profile = standings.athlete_profile(perez)
+    assert profile.medal_table.total.total == 17
+    walk = next(b for b in profile.barriers if b.barrier.discipline.code == "20KW")
+    assert walk.count == 5
+
+
+def test_barrier_claims_count_as_the_profile_does(perez):
+    # Every claim made to contradict: the figure derived for it is then always reported.
+    Claim.objects.filter(athlete=perez).update(count=99)
+    derived = {c.claim.barrier: c.derived for c in contradicted_claims() if c.claim.barrier_id}
+    shown = {b.barrier: b.count for b in standings.athlete_profile(perez).barriers}
+    assert len(derived) == 2
+    assert derived == {barrier: shown[barrier] for barrier in derived}
+    assert sorted(derived.values()) == [1, 5]
+
+
+def test_medal_claims_count_by_championship_and_medal(reference_data):
+    athlete = AthleteFactory(given_name="Maria", family_name="Vasco")
+    games, cup = ChampionshipFactory(name="Games"), ChampionshipFactory(name="Cup")
+    for championship, place in [(games, 1), (games, 2), (games, 4), (cup, 1)]:
+        ResultFactory(athlete=athlete, place=place, event__competition__championship=championship)
+    # A heat is no medal, nor a podium where no medals are awarded.
+    ResultFactory(athlete=athlete, place=1, event__round=Event.Round.HEAT)
+    ResultFactory(athlete=athlete, place=1, event__competition__championship__awards_medals=False)
+    right = [
+        claim(athlete, 1, 1, championship=games, medal=Claim.Medal.GOLD),
+        claim(athlete, 2, 2, championship=games),
+        claim(athlete, 3, 3),
+        claim(athlete, 4, 2, medal=Claim.Medal.GOLD),
+        claim(athlete, 5, 0, championship=cup, medal=Claim.Medal.BRONZE),
+    ]
+    wrong = [
+        claim(athlete, 6, 2, championship=cup, medal=Claim.Medal.GOLD),
+        claim(athlete, 7, 4),
+    ]
+    contradicted = contradicted_claims()
+    assert [(c.claim, c.derived) for c in contradicted] == [(wrong[0], 1), (wrong[1], 3)]
+    assert contradicted[0].message == (
+        "Maria Vasco – “Yearbook” says 2 gold medals at the Cup; the results give 1."
+    )
+    assert contradicted[1].message == (
+        "Maria Vasco – “Yearbook” says 4 championship medals; the results give 3."
+    )
+    assert right[0] not in [c.claim for c in contradicted]
+
+
+def test_a_barrier_of_the_other_sex_counts_no_mark(reference_data):
+    athlete = AthleteFactory(given_name="Ana", family_name="Cabecinha", sex=Sex.WOMEN)
+    ResultFactory(athlete=athlete, event__sex=Sex.WOMEN, place=1, mark=5_300_000)
+    women = Barrier.objects.get(discipline__code="20KW", sex=Sex.WOMEN, mark=5_400_000)
+    men = Barrier.objects.get(discipline__code="20KW", sex=Sex.MEN, mark=4_800_000)
+    claim(athlete, 1, 1, barrier=women)
+    wrong = claim(athlete, 2, 1, barrier=men)
+    [contradiction] = contradicted_claims()
+    assert (contradiction.claim, contradiction.derived) == (wrong, 0)
+    assert "says 1 performance under 1:20:00 in the 20 km race walk" in contradiction.message
+
+
+def test_the_claims_of_some_athletes_only(perez):
+    other = AthleteFactory()
+    claim(other, 1, 5)
+    assert len(contradicted_claims(Claim.objects.filter(athlete=other))) == 1
+    assert len(contradicted_claims(perez.claims.all())) == 3
+    assert contradicted_claims(Claim.objects.none()) == []
+
+
+def count_claim_queries():
+    with CaptureQueriesContext(connection) as queries:
+        contradicted_claims()
+    return len(queries)
+
+
+def test_claims_are_checked_in_a_fixed_number_of_queries(reference_data):
+    barrier = Barrier.objects.get(discipline__code="20KW", sex=Sex.MEN, mark=4_800_000)
+    championship = Championship.objects.get(slug="olympic-games")
+
+    def claims_for_a_new_athlete(position=1):
+        athlete = AthleteFactory()
+        ResultFactory(athlete=athlete, place=1, mark=4_790_000)
+        claim(athlete, position, 3, barrier=barrier)
+        claim(athlete, position + 1, 2, championship=championship, medal=Claim.Medal.GOLD)
+
+    claims_for_a_new_athlete()
+    few = count_claim_queries()
+    for _athlete in range(20):
+        claims_for_a_new_athlete()
+    assert Claim.objects.count() == 42
+    assert count_claim_queries() == few == 3
+
+
 # Bounded queries ------------------------------------------------------------------------
 
 
@@ -338,7 +554,9 @@ def test_the_number_of_queries_does_not_grow_with_the_archive(reference_data):
 
 
 def test_staff_see_the_problems_with_links(reference_data, admin_client):
-    event = EventFactory(competition=CompetitionFactory(name="Osaka 2007", year=2007))
+    event = EventFactory(
+        competition=CompetitionFactory(name="Osaka 2007", year=2007), complete=True
+    )
     results_in(event, 1, 2, 4)
     response = admin_client.get(reverse("check-archive"))
     assert response.status_code == 200
@@ -352,6 +570,20 @@ def test_staff_see_a_clean_archive(perez, admin_client):
     response = admin_client.get(reverse("check-archive"))
     assert response.status_code == 200
     assert "No problems found." in response.content.decode()
+
+
+def test_staff_see_the_contradicted_claims_apart_from_the_problems(perez, admin_client):
+    response = admin_client.get(reverse("check-archive"))
+    html = response.content.decode()
+    assert "No problems found." in html
+    assert "Sources contradicted by the results" in html
+    for position, message in SEED_CONTRADICTIONS.items():
+        pk = Claim.objects.get(athlete=perez, position=position).pk
+        assert f'href="{reverse("admin:results_claim_change", args=[pk])}"' in html
+        assert escape(message) in html
+    assert escape("“World Race Walking Cup 2 x bronze”") in html
+    correct = Claim.objects.get(athlete=perez, position=1)
+    assert reverse("admin:results_claim_change", args=[correct.pk]) not in html
 
 
 def test_the_admin_index_links_to_the_check(db, admin_client):

@@ -38,6 +38,7 @@ DEPENDENCY_ORDER = [
     "results.competition",
     "results.event",
     "results.result",
+    "results.claim",
 ]
 # Rows deleted in this order empty the archive without tripping a PROTECT foreign key.
 ARCHIVE_MODELS = [Result, Event, Competition, Highlight, Alias, Athlete, Source]

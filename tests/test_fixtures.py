@@ -1,9 +1,11 @@
 """
-A new athlete arrives as one JSON file with natural keys: it loads into any archive,
-twice without change, and a broken file loads nothing.
+A new athlete arrives as one JSON file with natural keys: it loads into any archive, merges
+with what is there (an empty value never blanks a stored one, a different value is a
+conflict), loads in any order, and a broken file loads nothing and says what and where.
 """
 
 import json
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -19,17 +21,56 @@ from .factories import ResultFactory
 
 pytestmark = pytest.mark.django_db
 
+RIVAL_FIXTURE = Path(__file__).parent / "data" / "rival-fernandez.json"
+PARIS = ["world-championships-2003", "20KW", "M", "final"]
+
 
 def row_counts():
     return {
         model._meta.label: model.objects.count()
-        for model in apps.get_models()
+        for model in apps.get_models(include_auto_created=True)
         if model._meta.app_label in {"athletes", "results"}
+        and model._meta.label != "results.ArchiveVersion"
     }
 
 
-def load(*fixtures):
-    call_command("loaddata", *map(str, fixtures), verbosity=0)
+def load(*fixtures, **options):
+    call_command("loaddata", *map(str, fixtures), verbosity=0, **options)
+
+
+def refused(*fixtures, **options):
+    """The message of a load that must fail, having written nothing."""
+    before = row_counts()
+    with pytest.raises(CommandError) as raised:
+        load(*fixtures, **options)
+    assert row_counts() == before, "a refused load wrote rows"
+    return str(raised.value)
+
+
+def export(slug):
+    path = Path(settings.BASE_DIR) / "var" / f"test-export-{slug}.json"
+    call_command("export_athlete", slug, output=str(path))
+    text = path.read_text()
+    path.unlink()
+    return text
+
+
+def edited(tmp_path, source, change, name="edited.json"):
+    """A copy of the fixture `source` with `change(entries)` applied."""
+    entries = json.loads(Path(source).read_text())
+    change(entries)
+    path = tmp_path / name
+    path.write_text(json.dumps(entries, ensure_ascii=False, indent=1))
+    return path
+
+
+def entry(entries, model, **fields):
+    """The first object of `model` whose fields include `fields`."""
+    return next(
+        e["fields"]
+        for e in entries
+        if e["model"] == model and all(e["fields"].get(k) == v for k, v in fields.items())
+    )
 
 
 def test_every_fixture_uses_natural_keys_only():
@@ -37,8 +78,8 @@ def test_every_fixture_uses_natural_keys_only():
         *settings.FIXTURE_DIRS[0].glob("*.json"),
         *settings.ATHLETE_FIXTURES_DIR.glob("*.json"),
     ]:
-        for entry in json.loads(path.read_text()):
-            assert "pk" not in entry, f"{path.name}: {entry['model']} has a numeric pk"
+        for item in json.loads(path.read_text()):
+            assert "pk" not in item, f"{path.name}: {item['model']} has a numeric pk"
 
 
 def test_perez_loads_into_an_empty_archive_and_again_without_change(reference_data):
@@ -46,19 +87,13 @@ def test_perez_loads_into_an_empty_archive_and_again_without_change(reference_da
     first = row_counts()
     load(PEREZ_FIXTURE)
     assert row_counts() == first
-    assert first["athletes.Athlete"] == 16
     assert Result.objects.filter(athlete__slug="jefferson-perez").count() == 23
 
 
 def test_perez_loads_beside_other_athletes_and_shares_their_rows(reference_data):
     others = ResultFactory.create_batch(5)
-    before = row_counts()
     load(PEREZ_FIXTURE)
-    load(PEREZ_FIXTURE)
-    after = row_counts()
-    assert after["athletes.Athlete"] == before["athletes.Athlete"] + 16
     assert all(Result.objects.filter(pk=result.pk).exists() for result in others)
-    # A second fixture naming the same competition refers to the same row.
     assert Competition.objects.filter(slug="olympic-games-1996").count() == 1
 
 
@@ -69,64 +104,298 @@ def test_every_loaded_row_passes_full_validation(perez):
                 row.full_clean()
 
 
-def broken_copy(tmp_path, change):
-    entries = json.loads(PEREZ_FIXTURE.read_text())
-    change(entries)
-    path = tmp_path / "broken.json"
-    path.write_text(json.dumps(entries, ensure_ascii=False))
-    return path
+# Merging ---------------------------------------------------------------------------------
 
 
-def test_a_fixture_with_an_unknown_country_fails_clearly_and_changes_nothing(
+def test_a_full_file_loaded_after_a_rival_file_keeps_what_the_rival_file_says(reference_data):
+    load(RIVAL_FIXTURE)
+    load(PEREZ_FIXTURE)
+
+    fernandez = Athlete.objects.get(slug="francisco-javier-fernandez")
+    assert str(fernandez.date_of_birth) == "1977-03-06"
+    assert fernandez.birthplace == "Guadix"
+    assert "Guadix" in fernandez.biography
+    # Citations add up: both files cite their own source for him.
+    assert set(fernandez.sources.values_list("slug", flat=True)) == {
+        "test-rival-file-fernandez",
+        "walker-page-jefferson-perez",
+    }
+    paris = Result.objects.get_by_natural_key(*PARIS, "francisco-javier-fernandez")
+    assert paris.mark == 4_680_000
+    assert paris.sources.count() == 2
+
+
+@pytest.mark.parametrize("together", [False, True], ids=["one by one", "in one call"])
+def test_files_load_in_any_order_to_the_same_archive(reference_data, together):
+    def load_in(order):
+        if together:
+            load(*order)
+        else:
+            for path in order:
+                load(path)
+        return row_counts(), export("jefferson-perez"), export("francisco-javier-fernandez")
+
+    rival_first = load_in([RIVAL_FIXTURE, PEREZ_FIXTURE])
+    perez_page = export_page("jefferson-perez")
+    for model in ("results.Result", "results.Event", "results.Competition"):
+        apps.get_model(model).objects.all().delete()
+    Athlete.objects.all().delete()
+    apps.get_model("athletes.Source").objects.all().delete()
+
+    perez_first = load_in([PEREZ_FIXTURE, RIVAL_FIXTURE])
+
+    assert perez_first == rival_first
+    assert export_page("jefferson-perez") == perez_page
+
+
+def export_page(slug):
+    """Pérez's public profile as served (the page is derived from what was loaded)."""
+    from django.test import Client
+
+    response = Client().get(f"/athletes/{slug}/")
+    assert response.status_code == 200
+    return response.content
+
+
+def test_perez_profile_is_the_same_with_or_without_the_rival_file(reference_data):
+    load(PEREZ_FIXTURE)
+    alone = export_page("jefferson-perez")
+    load(RIVAL_FIXTURE)
+    assert export_page("jefferson-perez") == alone
+
+
+def test_a_conflicting_value_is_refused_naming_file_key_field_and_both_values(
     reference_data, tmp_path
 ):
-    def unknown_country(entries):
-        athlete = next(e for e in entries if e["model"] == "athletes.athlete")
-        athlete["fields"]["country"] = ["XYZ"]
-
-    before = row_counts()
-    with pytest.raises(CommandError) as raised:
-        load(broken_copy(tmp_path, unknown_country))
-    assert "athletes.Athlete ('jefferson-perez',): country ['XYZ'] names no country" in str(
-        raised.value
+    load(RIVAL_FIXTURE)
+    path = edited(
+        tmp_path,
+        RIVAL_FIXTURE,
+        lambda e: entry(e, "athletes.athlete").update(date_of_birth="1977-03-07"),
     )
-    assert row_counts() == before
+
+    message = refused(path)
+
+    assert str(path) in message
+    assert '["francisco-javier-fernandez"]' in message
+    assert "date_of_birth" in message
+    assert "1977-03-06" in message and "1977-03-07" in message
+    assert str(Athlete.objects.get(slug="francisco-javier-fernandez").date_of_birth) == (
+        "1977-03-06"
+    )
 
 
-def test_a_fixture_with_a_malformed_mark_fails_clearly_and_changes_nothing(
-    reference_data, tmp_path
-):
-    def malformed_mark(entries):
+def test_a_different_mark_for_a_stored_result_is_a_conflict(reference_data, tmp_path):
+    load(PEREZ_FIXTURE)
+    path = edited(
+        tmp_path,
+        RIVAL_FIXTURE,
+        lambda e: entry(e, "results.result", event=PARIS).update(mark="1:18:09"),
+    )
+
+    message = refused(path)
+
+    assert "mark" in message and "4680000" in message and "4689000" in message
+
+
+def test_update_lets_the_file_win_and_replaces_citations(reference_data, tmp_path):
+    load(RIVAL_FIXTURE, PEREZ_FIXTURE)
+    path = edited(
+        tmp_path,
+        RIVAL_FIXTURE,
+        lambda e: entry(e, "athletes.athlete").update(date_of_birth="1977-03-07"),
+    )
+
+    load(path, update=True)
+
+    fernandez = Athlete.objects.get(slug="francisco-javier-fernandez")
+    assert str(fernandez.date_of_birth) == "1977-03-07"
+    assert list(fernandez.sources.values_list("slug", flat=True)) == ["test-rival-file-fernandez"]
+
+
+def test_two_files_of_one_call_that_disagree_are_refused(reference_data, tmp_path):
+    path = edited(
+        tmp_path,
+        RIVAL_FIXTURE,
+        lambda e: entry(e, "athletes.athlete").update(birthplace="Granada"),
+    )
+
+    message = refused(RIVAL_FIXTURE, path)
+
+    assert f'{RIVAL_FIXTURE} has "Guadix", this file has "Granada"' in message
+
+
+def test_the_same_result_twice_in_a_file_is_refused(reference_data, tmp_path):
+    def twice(entries):
         result = next(e for e in entries if e["model"] == "results.result")
-        result["fields"]["mark"] = "1 h 17'"
+        entries.append(json.loads(json.dumps(result)))
+        entries[-1]["fields"]["mark"] = result["fields"]["mark"] + 36_000
 
-    before = row_counts()
-    with pytest.raises(CommandError) as raised:
-        load(broken_copy(tmp_path, malformed_mark))
-    assert "“1 h 17'” value must be an integer" in str(raised.value)
-    assert "1:17:21 is 4641000" in str(raised.value)
-    assert row_counts() == before
+    message = refused(edited(tmp_path, PEREZ_FIXTURE, twice))
+
+    assert "appears twice in this file" in message
 
 
-def test_a_fixture_with_an_implausible_mark_fails_clearly_and_changes_nothing(
-    reference_data, tmp_path
-):
-    def implausible_mark(entries):
-        result = next(
-            e for e in entries if e["model"] == "results.result" and "20KW" in e["fields"]["event"]
-        )
-        result["fields"]["mark"] = 1_041_000  # 17:21 for 20 km: a typo, not a record
+def test_the_shell_glob_of_every_fixture_loads_into_an_empty_archive(empty_archive):
+    paths = sorted(settings.FIXTURE_DIRS[0].glob("*.json")) + sorted(
+        settings.ATHLETE_FIXTURES_DIR.glob("*.json")
+    )
+    assert paths[0].name == "barriers.json", "the shell puts barriers before disciplines"
 
-    before = row_counts()
-    with pytest.raises(CommandError) as raised:
-        load(broken_copy(tmp_path, implausible_mark))
-    assert "is invalid: mark:" in str(raised.value)
-    assert "too fast for 20KW" in str(raised.value)
-    assert row_counts() == before
+    load(*paths)
+
+    assert Athlete.objects.filter(slug="jefferson-perez").exists()
 
 
-def test_load_archive_loads_reference_data_and_every_athlete(db):
+def test_load_archive_loads_reference_data_and_every_athlete(empty_archive):
     call_command("load_archive", verbosity=0)
     assert Country.objects.filter(code="ECU").exists()
-    assert Athlete.objects.filter(slug="jefferson-perez").exists()
-    assert Event.objects.filter(competition__slug="olympic-games-1996").get().video_url
+    atlanta = Event.objects.get_by_natural_key("olympic-games-1996", "20KW", "M", "final")
+    assert atlanta.video_url
+
+
+def test_marks_may_be_written_as_sources_print_them(reference_data):
+    load(RIVAL_FIXTURE)
+    munich = Result.objects.get(athlete__slug="francisco-javier-fernandez", place=1)
+    assert munich.mark == 4_717_000  # 1:18:37
+
+
+# What is refused, and how it is said ------------------------------------------------------
+
+
+def change_result(**fields):
+    return lambda e: entry(e, "results.result", event=PARIS).update(**fields)
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (change_result(mark="1:99:00"), "99"),
+        (change_result(mark="1:32:75"), "75"),
+        (change_result(mark="99:99"), "99"),
+        (change_result(mark=4_680_000.0), "a whole number in the discipline's unit"),
+        (change_result(mark=4_680_005), "mark"),
+        (change_result(mark=1_041_000), "too fast"),
+        (change_result(place=99_999_999), "place"),
+        (change_result(status="FINISHED"), "write one of OK (Finished), DNF (Did not finish)"),
+        (change_result(status="DNF"), "Only a finished result has a place"),
+        (
+            lambda e: entry(e, "athletes.athlete").update(sex="F"),
+            "write one of M (Men), W (Women)",
+        ),
+        (
+            lambda e: entry(e, "results.competition", slug="european-championships-2002").update(
+                country="GER"
+            ),
+            'country "GER": write the key as a list, ["GER"]',
+        ),
+        (
+            lambda e: entry(e, "results.event", competition=PARIS[:1]).update(round="finals"),
+            "write one of final (Final), semi (Semi-final)",
+        ),
+    ],
+)
+def test_a_bad_value_is_refused_naming_file_object_and_field(
+    empty_archive, reference_data, tmp_path, change, expected
+):
+    call_command("loaddata", *settings.REFERENCE_FIXTURES, verbosity=0)
+    message = refused(edited(tmp_path, RIVAL_FIXTURE, change))
+    assert expected in message
+    assert "edited.json" in message
+    assert "Traceback" not in message
+
+
+def test_a_key_that_names_nothing_says_which_and_what_to_do(reference_data, tmp_path):
+    def missing_competition(entries):
+        entries[:] = [e for e in entries if e["fields"].get("slug") != "world-championships-2003"]
+
+    message = refused(edited(tmp_path, RIVAL_FIXTURE, missing_competition))
+
+    assert (
+        'results.event ["world-championships-2003", "20KW", "M", "final"]: competition '
+        '["world-championships-2003"]: this competition is neither in the archive nor in the '
+        "files being loaded"
+    ) in message
+    assert "archive_keys" in message
+
+
+def test_a_missing_source_is_named(reference_data, tmp_path):
+    message = refused(
+        edited(
+            tmp_path,
+            RIVAL_FIXTURE,
+            lambda e: entry(e, "athletes.athlete").update(sources=[["no-such-sheet"]]),
+        )
+    )
+    assert 'sources ["no-such-sheet"]: this source is neither in the archive' in message
+
+
+def test_a_json_syntax_error_gives_line_and_column(reference_data, tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('[\n  {"model": "athletes.source", "fields": {"slug": "x",}}\n]\n')
+
+    message = refused(path)
+
+    assert f"{path}: line 2, column 55" in message
+
+
+def test_unknown_model_and_field_are_named(reference_data, tmp_path):
+    path = tmp_path / "typos.json"
+    path.write_text(
+        json.dumps(
+            [
+                {"model": "results.resultat", "fields": {}},
+                {"model": "athletes.source", "fields": {"slug": "s", "title": "t", "titel": "t"}},
+            ]
+        )
+    )
+    assert "unknown model 'results.resultat'" in refused(path)
+    path.write_text(
+        json.dumps([{"model": "athletes.source", "fields": {"slug": "s", "titel": "t"}}])
+    )
+    assert "athletes.source has no field 'titel'" in refused(path)
+
+
+def test_rules_across_a_result_list_apply_to_fixtures(perez, tmp_path):
+    def second_winner(entries):
+        result = entry(entries, "results.result", event=PARIS)
+        result.update(place=1, mark="1:18:00")
+
+    message = refused(edited(tmp_path, RIVAL_FIXTURE, second_winner), update=True)
+
+    assert "only equal marks can share a place" in message
+
+
+def test_a_result_before_birth_is_refused(reference_data, tmp_path):
+    message = refused(
+        edited(
+            tmp_path,
+            RIVAL_FIXTURE,
+            lambda e: entry(e, "athletes.athlete").update(date_of_birth="2004-01-01"),
+        )
+    )
+    assert "before the athlete's birth" in message
+
+
+def test_archive_keys_lists_what_a_fixture_can_name(perez):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("archive_keys", "events", search="2003", stdout=out)
+
+    assert '["world-championships-2003", "20KW", "M", "final"]' in out.getvalue()
+    out = StringIO()
+    call_command("archive_keys", "athletes", search="PEREZ", stdout=out)
+    assert out.getvalue().startswith('["jefferson-perez"]  Jefferson Pérez')
+
+
+def test_an_export_with_marks_as_text_loads_back_to_the_same_integers(perez, tmp_path):
+    path = tmp_path / "text.json"
+    call_command("export_athlete", "jefferson-perez", output=str(path), marks="text")
+    entries = json.loads(path.read_text())
+    assert entry(entries, "results.result", event=PARIS, place=1)["mark"] == "1:17:21"
+    before = export("jefferson-perez")
+
+    load(path)  # equal values: a merge that changes nothing
+
+    assert export("jefferson-perez") == before

@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from results.marks import average_speed_kmh, format_mark, parse_mark
+from results.marks import average_speed_kmh, check_mark_value, format_mark, parse_mark
 from results.models import Discipline
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +23,7 @@ def discipline(code):
         ("20KW", "1 h 18'' 42\"", 4_722_000, "1:18:42"),
         ("50KW", "3 h 53' 04\"", 13_984_000, "3:53:04"),
         ("10000W", "00 h 38' 37\"", 2_317_000, "38:37"),
+        ("10KW", "00 h 38' 24\"", 2_304_000, "38:24"),
         ("10000W", "38'37''", 2_317_000, "38:37"),
         ("20KW", "1 h 20′ 07″", 4_807_000, "1:20:07"),
         # The usual ones.
@@ -33,6 +34,9 @@ def discipline(code):
         ("LJ", "8.95", 8_950, "8.95"),
         ("LJ", "8,95", 8_950, "8.95"),
         ("LJ", "8.95 m", 8_950, "8.95"),
+        ("LJ", "8.950", 8_950, "8.95"),  # a zero claims no finer measure
+        ("10000W", "0:38:37", 2_317_000, "38:37"),
+        ("20KW", "1:59:59.99", 7_199_990, "1:59:59.99"),
         ("HJ", "2.45", 2_450, "2.45"),
         ("DEC", "8045", 8_045, "8045"),
     ],
@@ -82,3 +86,103 @@ def test_a_malformed_mark_names_what_was_typed_and_what_is_expected(reference_da
     message = raised.value.messages[0]
     assert f"“{typed}”" in message
     assert "expected" in message
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "part"),
+    [
+        ("20KW", "1:99:00", "99 minutes is more than 59"),
+        ("20KW", "1:32:75", "75 seconds is more than 59"),
+        ("20KW", "99:99", "99 seconds is more than 59"),  # minutes:seconds for a 20 km walk
+        ("20KW", "1:60:00", "60 minutes is more than 59"),
+        ("20KW", "1:17:60", "60 seconds is more than 59"),
+        ("20KW", "0:99:00", "99 minutes is more than 59"),  # a zero hour still leads
+        ("20KW", "1 h 75' 00\"", "75 minutes is more than 59"),
+        ("20KW", "00 h 99' 00\"", "99 minutes is more than 59"),
+        ("10000W", "38' 75\"", "75 seconds is more than 59"),
+        ("10000W", "38.75", "75 seconds is more than 59"),  # athlib reads the stop as a colon
+    ],
+)
+def test_minutes_and_seconds_after_the_leading_unit_run_to_59(reference_data, code, typed, part):
+    walk = discipline(code)
+    with pytest.raises(ValidationError) as raised:
+        parse_mark(typed, walk)
+    assert raised.value.messages == [f"“{typed}” is not a valid mark for {walk.name}: {part}."]
+
+
+def test_the_leading_unit_has_no_upper_bound(reference_data):
+    assert parse_mark("75' 00\"", discipline("10KW")) == 4_500_000  # 75 minutes: 1:15:00
+
+
+@pytest.mark.parametrize(
+    ("code", "typed"),
+    [
+        ("20KW", "1:17:21.005"),
+        ("10000W", "38:24.355"),
+        ("100", "9.572"),
+        ("LJ", "8.955"),
+        ("LJ", "8,955"),
+        ("HJ", "2.455"),
+    ],
+)
+def test_a_mark_finer_than_the_archive_keeps_is_refused(reference_data, code, typed):
+    with pytest.raises(ValidationError) as raised:
+        parse_mark(typed, discipline(code))
+    message = raised.value.messages[0]
+    assert message.startswith(f"“{typed}” is not a valid mark for")
+    assert "it has 3 decimals, and the archive keeps" in message
+
+
+def test_points_are_whole_numbers(reference_data):
+    with pytest.raises(ValidationError, match="whole number of points"):
+        parse_mark("8045.5", discipline("DEC"))
+
+
+@pytest.mark.parametrize(
+    ("code", "stored"),
+    [("20KW", 4_641_000), ("10000W", 2_304_350), ("100", 9_580), ("LJ", 8_950), ("DEC", 8_045)],
+)
+def test_a_stored_mark_that_reads_is_accepted(reference_data, code, stored):
+    check_mark_value(stored, discipline(code))
+
+
+@pytest.mark.parametrize(
+    ("code", "stored", "expected"),
+    [
+        ("20KW", 4_641_000.0, "expected a whole number of milliseconds (1:17:21 is 4641000)"),
+        ("20KW", 4_641_000.5, "expected a whole number of milliseconds"),
+        ("20KW", True, "expected a whole number of milliseconds"),
+        ("20KW", "4641000", "expected a whole number of milliseconds"),
+        ("LJ", 8.95, "expected a whole number of millimetres (8.95 is 8950)"),
+        ("20KW", 0, "a mark is a positive number of milliseconds"),
+        ("20KW", -4_641_000, "a mark is a positive number of milliseconds"),
+        ("20KW", 4_641_005, "it reads 1:17:21.005, and the archive keeps times to the hundredth"),
+        ("LJ", 8_955, "it reads 8.955 m, and the archive keeps distances to the centimetre"),
+    ],
+)
+def test_a_stored_mark_is_an_integer_in_the_unit_the_discipline_keeps(
+    reference_data, code, stored, expected
+):
+    sport = discipline(code)
+    with pytest.raises(ValidationError) as raised:
+        check_mark_value(stored, sport)
+    message = raised.value.messages[0]
+    assert message.startswith(f"“{stored}” is not a valid mark for {sport.name}: {expected}")
+
+
+@pytest.mark.parametrize(
+    ("code", "stored", "reading"),
+    [
+        ("20KW", 17 * 60_000 + 21_000, "17:21"),  # minutes typed for hours
+        ("10000W", 17 * 60_000 + 21_000, "17:21"),  # a run, not a walk
+        ("LJ", 12_000, "12.00"),
+        ("DEC", 12_000, "12000"),
+    ],
+)
+def test_an_implausible_stored_mark_is_refused_as_a_typed_one_would_be(
+    reference_data, code, stored, reading
+):
+    with pytest.raises(ValidationError) as raised:
+        check_mark_value(stored, discipline(code))
+    message = raised.value.messages[0]
+    assert message.startswith(f"The mark {stored} reads as {reading}. “{reading}” is not a valid")

@@ -64,6 +64,21 @@ def test_clean_refuses_an_implausible_mark(reference_data):
     assert "mark" in raised.value.message_dict
 
 
+@pytest.mark.parametrize(
+    ("mark", "expected"),
+    [
+        (4_641_005, "it reads 1:17:21.005"),  # finer than the hundredth
+        (0, "a mark is a positive number of milliseconds"),
+    ],
+)
+def test_clean_refuses_a_stored_mark_the_admin_would_refuse(reference_data, mark, expected):
+    result = ResultFactory.build(event=EventFactory(), athlete=AthleteFactory(), mark=mark, place=1)
+    result.country = result.athlete.country
+    with pytest.raises(ValidationError) as raised:
+        result.full_clean()
+    assert expected in raised.value.message_dict["mark"][0]
+
+
 def test_clean_refuses_unknown_record_tags(reference_data):
     result = ResultFactory(records="WR XX")
     with pytest.raises(ValidationError) as raised:
@@ -83,3 +98,21 @@ def test_athlete_search_ignores_accents_and_case(perez):
     assert list(Athlete.objects.search("PEREZ")) == [perez]
     assert list(Athlete.objects.search("jefferson pérez")) == [perez]
     assert not Athlete.objects.search("   ").exists()
+
+
+@pytest.mark.parametrize(
+    "biography",
+    [
+        "Born in Cuenca.\n\nOlympic champion.",
+        "Born in Cuenca.\r\n\r\nOlympic champion.",  # as a browser sends a textarea
+        "Born in Cuenca.\r\rOlympic champion.",
+        "Born in Cuenca.\r\n  \r\nOlympic champion.\r\n",  # a blank line of spaces
+    ],
+)
+def test_a_biography_keeps_its_paragraphs_whatever_the_line_endings(biography):
+    from athletes.models import Athlete
+
+    assert Athlete(biography=biography).biography_paragraphs == [
+        "Born in Cuenca.",
+        "Olympic champion.",
+    ]

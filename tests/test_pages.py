@@ -7,11 +7,14 @@ import html
 import re
 
 import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from athletes.models import Athlete, Sex
 from results.caching import archive_changed
-from results.models import Championship, Discipline, Event, Result
+from results.models import Championship, Claim, Discipline, Event, Result
 
 from .factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
 
@@ -306,6 +309,67 @@ def test_the_profile_medal_table_is_derived_from_results(client, perez):
     assert "Olympic Games 1 1 0 2" in text
     assert "World Championships 3 1 0 4" in text
     assert "Total 12 2 3 17" in text
+
+
+@pytest.fixture
+def editor(django_user_model):
+    """A member of the Editors group, as the archive's staff are set up."""
+    user = django_user_model.objects.create_user("editor", password="walk-20km-1996", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+# The claims of the seed page that its own results contradict, as the note words them.
+CONTRADICTED = {
+    5: "2 bronze medals at the World Race Walking Cup; the results give 1.",
+    10: "14 championship medals; the results give 17.",
+    11: "7 performances under 1:20:00 in the 20 km race walk; the results give 5.",
+}
+
+
+def test_editors_see_the_claims_the_results_contradict(client, perez, editor):
+    client.force_login(editor)
+    response = client.get(perez.get_absolute_url())
+    text, raw = page_text(response), response.content.decode()
+    assert "Sources contradicted by the results" in text
+    for position, figures in CONTRADICTED.items():
+        assert (
+            "Jefferson Pérez – “Jefferson Pérez: race results & historic” says " + figures
+        ) in text
+        pk = Claim.objects.get(athlete=perez, position=position).pk
+        assert f'href="{reverse("admin:results_claim_change", args=[pk])}"' in raw
+    correct = Claim.objects.get(athlete=perez, position=1)
+    assert reverse("admin:results_claim_change", args=[correct.pk]) not in raw
+    # The claims change no figure of the page.
+    assert "Total 12 2 3 17" in text
+
+
+def test_visitors_see_no_note_on_claims(client, perez):
+    response = client.get(perez.get_absolute_url())
+    text, raw = page_text(response), response.content.decode()
+    assert "Sources contradicted by the results" not in text
+    assert "the results give" not in text
+    assert "/admin/results/claim/" not in raw
+
+
+def test_users_without_the_claims_permission_see_no_note(client, perez, django_user_model):
+    reader = django_user_model.objects.create_user("reader", password="walk-20km-1996")
+    client.force_login(reader)
+    text = page_text(client.get(perez.get_absolute_url()))
+    assert "Sources contradicted by the results" not in text
+
+
+def test_the_editors_note_runs_a_fixed_number_of_queries(client, perez, editor):
+    client.force_login(editor)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(perez.get_absolute_url()).status_code == 200
+        return len(captured)
+
+    few = queries()
+    grow_archive(perez)
+    assert queries() == few
 
 
 def test_the_osaka_podium_shows_the_tie_for_second(client, perez):

@@ -14,6 +14,7 @@ the file loads into an archive that already holds other athletes, loads twice wi
 change, and two exports of the same data are byte-identical, so a diff shows real changes.
 """
 
+import json
 from pathlib import Path
 
 from django.core import serializers
@@ -21,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Prefetch, Q
 
 from athletes.models import Alias, Athlete, Highlight, Source
-from results.models import Competition, Event, Result
+from results.models import Claim, Competition, Event, Result
 
 # Columns a pre_save signal recomputes from others (folded names for search): a fixture that
 # carried them would only repeat, or contradict, what loading computes anyway. The serializer's
@@ -29,7 +30,7 @@ from results.models import Competition, Event, Result
 DERIVED_FIELDS = {"search_name"}
 
 # In the order a loader needs them: whatever a row refers to comes before it.
-EXPORTED_MODELS = [Source, Athlete, Alias, Highlight, Competition, Event, Result]
+EXPORTED_MODELS = [Source, Athlete, Alias, Highlight, Competition, Event, Result, Claim]
 
 
 def sources_by_slug():
@@ -72,13 +73,29 @@ def athlete_objects(athlete):
         Highlight.objects.filter(athlete=athlete).select_related("athlete", "source")
     )
 
+    claims = by_natural_key(
+        Claim.objects.filter(athlete=athlete).select_related(
+            "athlete", "source", "championship", "barrier__discipline"
+        )
+    )
+
     cited = {}
     for obj in [*athletes, *competitions, *results]:
         cited.update((source.pk, source) for source in obj.sources.all())
     cited.update((h.source.pk, h.source) for h in highlights if h.source is not None)
+    cited.update((claim.source.pk, claim.source) for claim in claims)
     sources = by_natural_key(cited.values())
 
-    return [*sources, *athletes, *aliases, *highlights, *competitions, *events, *results]
+    return [
+        *sources,
+        *athletes,
+        *aliases,
+        *highlights,
+        *competitions,
+        *events,
+        *results,
+        *claims,
+    ]
 
 
 def exported_field_names():
@@ -90,21 +107,33 @@ def exported_field_names():
     return sorted(names - DERIVED_FIELDS)
 
 
-def export_athlete(slug):
-    """The fixture text for the athlete with `slug`; CommandError if there is none."""
+def export_athlete(slug, marks="integer"):
+    """
+    The fixture text for the athlete with `slug`; CommandError if there is none. Marks are
+    written as integers in the discipline's unit, or with `marks="text"` as a statistician
+    writes them ("1:17:21"), which the loader reads back to the same integers.
+    """
     try:
         athlete = Athlete.objects.get(slug=slug)
     except Athlete.DoesNotExist:
         raise CommandError(f"No athlete with slug {slug!r}.") from None
-    return serializers.serialize(
+    objects = athlete_objects(athlete)
+    text = serializers.serialize(
         "json",
-        athlete_objects(athlete),
+        objects,
         fields=exported_field_names(),
         use_natural_foreign_keys=True,
         use_natural_primary_keys=True,
         indent=2,
         ensure_ascii=False,
     )
+    if marks == "integer":
+        return text
+    entries = json.loads(text)
+    for obj, entry in zip(objects, entries, strict=True):
+        if isinstance(obj, Result) and obj.mark is not None:
+            entry["fields"]["mark"] = obj.mark_display
+    return json.dumps(entries, indent=2, ensure_ascii=False)
 
 
 class Command(BaseCommand):
@@ -121,9 +150,16 @@ class Command(BaseCommand):
             metavar="FILE",
             help="Write the fixture to FILE (UTF-8) instead of standard output.",
         )
+        parser.add_argument(
+            "--marks",
+            choices=["integer", "text"],
+            default="integer",
+            help="Write marks as integers in the discipline's unit (the default) or as text "
+            "the way sources print them (1:17:21).",
+        )
 
-    def handle(self, *args, slug, output=None, **options):
-        text = export_athlete(slug)
+    def handle(self, *args, slug, output=None, marks="integer", **options):
+        text = export_athlete(slug, marks=marks)
         if output:
             Path(output).write_text(text, encoding="utf-8", newline="\n")
         else:

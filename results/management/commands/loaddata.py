@@ -1,68 +1,46 @@
 """
-Django's loaddata, made safe for hand-written archive fixtures.
+`loaddata` for the archive: fixture files merged into what the archive holds, never blanked.
 
-Django's own command saves raw rows without validation, and a natural key that names no
-row ends in an obscure "NOT NULL constraint failed". An editor who writes a fixture by
-hand deserves better: this command validates every object with `full_clean()` before it is
-saved and names the object, the field and the key that is wrong. It still loads everything
-in one transaction, so a broken file leaves the archive as it was.
+Django's own command overwrites stored rows with whatever a file says and skips validation;
+this one loads through `results.fixtures.load_fixtures()` (see its docstring for the rules):
+every file of one call is read first, references are resolved across all of them, every
+object is validated, and any problem stops the load with a message naming file, object and
+field, having written nothing.
 """
 
-from django.core.exceptions import ValidationError
-from django.core.management.base import CommandError
-from django.core.management.commands import loaddata
-from django.core.serializers.base import DeserializationError
+from django.core.management.base import BaseCommand, CommandError
+
+from results.fixtures import FixtureError, find_fixture, load_fixtures
 
 
-class Command(loaddata.Command):
+class Command(BaseCommand):
     help = (
-        "Installs the named fixture(s) in the database, validating every object first "
-        "(unknown natural keys and invalid values stop the load; nothing is written)."
+        "Load natural-key JSON fixtures into the archive, merging with what it holds: an empty "
+        "value keeps the stored one, a different value is a conflict that stops the load "
+        "(unless --update), and a broken file loads nothing."
     )
 
-    def load_label(self, fixture_label):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "fixture_labels",
+            nargs="+",
+            metavar="fixture",
+            help="Fixture files, or names in FIXTURE_DIRS (countries, disciplines…).",
+        )
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="Let the files win over the archive where they differ (a newer source). "
+            "Citations they list then replace the stored ones.",
+        )
+
+    def handle(self, *labels, fixture_labels=(), update=False, verbosity=1, **options):
         try:
-            super().load_label(fixture_label)
-        except DeserializationError as error:
+            paths = [find_fixture(label) for label in fixture_labels or labels]
+            count = load_fixtures(paths, update=update)
+        except FixtureError as error:
             raise CommandError(
-                f"{error}\nHint: a mark in a fixture is an integer in its discipline's unit "
-                "(milliseconds for times: 1:17:21 is 4641000; millimetres for distances: "
-                "8.95 is 8950; points for combined events)."
-            ) from error
-
-    def save_obj(self, obj):
-        self.check_references(obj)
-        self.validate(obj)
-        return super().save_obj(obj)
-
-    @staticmethod
-    def describe(obj):
-        instance = obj.object
-        try:
-            key = instance.natural_key()
-        except Exception:  # an incomplete object may not have its key's parts yet
-            key = "(new)"
-        return f"{instance._meta.label} {key}"
-
-    def check_references(self, obj):
-        """A required foreign key whose natural key names no row stops the load."""
-        for field, value in obj.deferred_fields.items():
-            if not field.many_to_many and not field.null:
-                related = field.related_model._meta.verbose_name
-                raise CommandError(
-                    f"{self.describe(obj)}: {field.name} {value!r} names no {related} in "
-                    "the archive. Load the reference fixtures first, or correct the key."
-                )
-
-    def validate(self, obj):
-        exclude = [field.name for field, _value in obj.deferred_fields.items()]
-        # The deserializer found the row by its natural key when it set the pk: the object
-        # then updates that row, and must not collide with itself in the unique checks.
-        obj.object._state.adding = obj.object.pk is None
-        try:
-            obj.object.full_clean(exclude=exclude, validate_unique=False)
-        except ValidationError as error:
-            problems = "; ".join(
-                f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
-            )
-            raise CommandError(f"{self.describe(obj)} is invalid: {problems}") from error
+                "The load was refused and nothing was written:\n" + str(error)
+            ) from None
+        if verbosity:
+            self.stdout.write(f"Loaded {count} object(s) from {len(paths)} file(s).")
