@@ -3,7 +3,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from revisions.admin import ArchiveAdmin, ArchiveInline
 
 from .forms import AthleteAdminForm, HighlightForm
 from .models import Alias, Athlete, Country, Highlight, Source, fold
@@ -14,21 +17,37 @@ URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(ArchiveAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["title", "publisher", "url", "accessed_on"]
     search_fields = ["title", "publisher", "slug", "url"]
     prepopulated_fields = {"slug": ["title"]}
 
+    def get_deleted_objects(self, objs, request):
+        """A source still cited is protected: its citations are listed, and nothing goes."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for source in objs:
+            for relation in ("athletes", "competitions", "results"):
+                for obj in getattr(source, relation).all():
+                    protected.append(
+                        _("%(model)s “%(object)s” cites “%(source)s”")
+                        % {
+                            "model": capfirst(obj._meta.verbose_name),
+                            "object": obj,
+                            "source": source,
+                        }
+                    )
+        return deleted, counts, perms_needed, protected
+
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(ArchiveAdmin):
     list_display = ["name", "code", "iso_code", "vehicle_code", "historic"]
     list_filter = ["historic"]
     search_fields = ["name", "code", "vehicle_code"]
 
 
-class HighlightInline(admin.StackedInline):
+class HighlightInline(ArchiveInline, admin.StackedInline):
     model = Highlight
     form = HighlightForm
     extra = 0
@@ -36,14 +55,14 @@ class HighlightInline(admin.StackedInline):
     autocomplete_fields = ["source"]
 
 
-class AliasInline(admin.TabularInline):
+class AliasInline(ArchiveInline, admin.TabularInline):
     model = Alias
     extra = 0
     fields = ["name"]
 
 
 @admin.register(Athlete)
-class AthleteAdmin(admin.ModelAdmin):
+class AthleteAdmin(ArchiveAdmin):
     form = AthleteAdminForm
     list_display = ["name", "country", "sex", "date_of_birth", "birthplace"]
     list_filter = ["sex", "country"]
@@ -52,6 +71,7 @@ class AthleteAdmin(admin.ModelAdmin):
     autocomplete_fields = ["country", "sources"]
     prepopulated_fields = {"slug": ["given_name", "family_name"]}
     inlines = [HighlightInline, AliasInline]
+    history_children = [(Highlight, "athlete"), (Alias, "athlete")]
     readonly_fields = ["photo_preview"]
     actions = ["merge_athletes"]
     fieldsets = [
@@ -59,6 +79,10 @@ class AthleteAdmin(admin.ModelAdmin):
         (None, {"fields": ["date_of_birth", "birthplace", "retired_on"]}),
         (None, {"fields": ["photo", "photo_preview", "photo_credit", "biography", "sources"]}),
     ]
+
+    def get_queryset(self, request):
+        # The autocomplete names each athlete with their nation (Athlete.autocomplete_label).
+        return super().get_queryset(request).select_related("country")
 
     def get_search_results(self, request, queryset, search_term):
         # Names are searched in their folded form, so "perez" and "Pérez" find Pérez.

@@ -4,6 +4,8 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import normalize_newlines
 
+from revisions.forms import VersionedForm
+
 from .models import Athlete, Highlight
 from .photos import ACCEPTED_CONTENT_TYPES, prepare_photo, validate_photo
 
@@ -34,7 +36,7 @@ class TextareaField(forms.CharField):
         return normalize_newlines(super().to_python(value))
 
 
-class AthleteAdminForm(forms.ModelForm):
+class AthleteAdminForm(VersionedForm):
     """The athlete form of the admin, which checks and cleans an uploaded photo."""
 
     class Meta:
@@ -68,7 +70,7 @@ class AthleteAdminForm(forms.ModelForm):
         return photo
 
 
-class HighlightForm(forms.ModelForm):
+class HighlightForm(VersionedForm):
     """A highlight as typed on the athlete's page of the admin."""
 
     class Meta:

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
+from revisions.models import ArchiveModel
+
 
 def fold(text):
     """Lower-case `text` and strip its accents, so that "perez" finds "Pérez"."""
@@ -34,7 +36,7 @@ class SourceManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Source(models.Model):
+class Source(ArchiveModel):
     """Where facts were read: a result sheet, a book, a web page."""
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -63,7 +65,7 @@ class CountryManager(models.Manager):
         return self.get(code=code)
 
 
-class Country(models.Model):
+class Country(ArchiveModel):
     """A nation as World Athletics codes it (IOC three letters), historic ones included."""
 
     code = models.CharField(
@@ -122,7 +124,7 @@ class AthleteManager(models.Manager.from_queryset(AthleteQuerySet)):
         return self.get(slug=slug)
 
 
-class Athlete(models.Model):
+class Athlete(ArchiveModel):
     slug = models.SlugField(
         _("slug"),
         max_length=120,
@@ -152,6 +154,8 @@ class Athlete(models.Model):
     sources = models.ManyToManyField(
         Source, verbose_name=_("sources"), blank=True, related_name="athletes"
     )
+    # Citations are part of a row's history, so that an undo restores them too.
+    history_m2m_fields = ["sources"]
     # Accent- and case-folded "given family" name, kept by a pre_save signal (which, unlike
     # save(), also runs under loaddata) so that name search is one indexed column.
     search_name = models.CharField(
@@ -178,6 +182,15 @@ class Athlete(models.Model):
     @property
     def name(self):
         return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def autocomplete_label(self):
+        """How the admin's athlete picker names an athlete: "Pérez, Jefferson · ECU · 1974"."""
+        parts = [f"{self.family_name}, {self.given_name}" if self.given_name else self.family_name]
+        parts.append(self.country.code)
+        if self.date_of_birth:
+            parts.append(str(self.date_of_birth.year))
+        return " · ".join(parts)
 
     @property
     def biography_paragraphs(self):
@@ -230,7 +243,7 @@ class AliasManager(models.Manager):
         return self.get(athlete__slug=athlete_slug, name=name)
 
 
-class Alias(models.Model):
+class Alias(ArchiveModel):
     """Another spelling of an athlete's name that search must still find."""
 
     athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="aliases")
@@ -273,7 +286,7 @@ class HighlightManager(models.Manager):
         return self.get(athlete__slug=athlete_slug, position=position)
 
 
-class Highlight(models.Model):
+class Highlight(ArchiveModel):
     """A story, quote or memory on an athlete's page, in the order an editor chose."""
 
     class Kind(models.TextChoices):

@@ -1,12 +1,15 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from athletes.admin import URL_FIELDS
+from revisions.admin import ArchiveAdmin, ArchiveInline
 
 from .editions import copy_events_to_next_edition
 from .forms import ResultForm, ResultInlineFormSet
@@ -22,20 +25,23 @@ from .paste import (
 
 
 @admin.register(Discipline)
-class DisciplineAdmin(admin.ModelAdmin):
+class DisciplineAdmin(ArchiveAdmin):
     list_display = ["name", "code", "venue", "measure", "distance_m", "is_walk", "position"]
     list_filter = ["venue", "measure", "is_walk"]
     list_editable = ["position"]
     search_fields = ["name", "code"]
 
 
-class EditionInline(admin.TabularInline):
+class EditionInline(ArchiveInline, admin.TabularInline):
     model = Competition
     extra = 0
     fields = ["year", "name", "city", "country", "start_date", "end_date"]
     autocomplete_fields = ["country"]
     ordering = ["-year"]
     show_change_link = True
+    # An edition takes its events and results with it: it is deleted from its own page,
+    # where the confirmation lists every row that goes too.
+    can_delete = False
     verbose_name = _("edition")
     verbose_name_plural = _("editions")
 
@@ -44,25 +50,28 @@ class EditionInline(admin.TabularInline):
 
 
 @admin.register(Championship)
-class ChampionshipAdmin(admin.ModelAdmin):
+class ChampionshipAdmin(ArchiveAdmin):
     list_display = ["name", "level", "awards_medals", "position"]
     list_filter = ["level", "awards_medals"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [EditionInline]
+    history_children = [(Competition, "championship")]
 
 
-class EventInline(admin.TabularInline):
+class EventInline(ArchiveInline, admin.TabularInline):
     model = Event
     formfield_overrides = URL_FIELDS
     extra = 1
     fields = ["discipline", "sex", "round", "date", "video_url"]
     show_change_link = True
+    # An event takes its results with it: deleted from its own page, after a confirmation.
+    can_delete = False
 
 
 @admin.register(Competition)
-class CompetitionAdmin(admin.ModelAdmin):
+class CompetitionAdmin(ArchiveAdmin):
     list_display = ["name", "year", "city", "country", "championship", "start_date"]
     list_filter = ["championship", "year"]
     list_select_related = ["country", "championship"]
@@ -71,6 +80,7 @@ class CompetitionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "start_date"
     inlines = [EventInline]
+    history_children = [(Event, "competition")]
     actions = ["copy_events_to_next_edition"]
 
     @admin.action(
@@ -112,7 +122,7 @@ class CompetitionAdmin(admin.ModelAdmin):
         return request.user.has_perm("results.add_event")
 
 
-class ResultInline(admin.TabularInline):
+class ResultInline(ArchiveInline, admin.TabularInline):
     model = Result
     form = ResultForm
     formset = ResultInlineFormSet
@@ -129,7 +139,7 @@ class ResultInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ArchiveAdmin):
     formfield_overrides = URL_FIELDS
     list_display = ["competition", "discipline", "sex", "round", "date"]
     list_filter = ["sex", "round", "discipline", "competition__championship"]
@@ -137,6 +147,7 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["competition__name", "discipline__name", "discipline__code"]
     autocomplete_fields = ["competition", "discipline"]
     inlines = [ResultInline]
+    history_children = [(Result, "event")]
 
     def get_urls(self):
         paste = path(
@@ -151,9 +162,9 @@ class EventAdmin(admin.ModelAdmin):
         Paste a result list as a source prints it, check the preview, save every row in
         one transaction or none.
         """
-        event = get_object_or_404(
-            Event.objects.select_related("competition", "discipline"), pk=object_id
-        )
+        event = self.get_object(request, unquote(object_id))
+        if event is None:
+            raise Http404(_("No event has this id."))
         if not request.user.has_perm("results.add_result"):
             raise PermissionDenied
         paste_form, formset = PasteForm(), None
@@ -197,7 +208,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Result)
-class ResultAdmin(admin.ModelAdmin):
+class ResultAdmin(ArchiveAdmin):
     form = ResultForm
     list_display = ["athlete", "event", "place", "formatted_mark", "status", "country", "records"]
     list_filter = ["status", "event__sex", "event__discipline", "event__competition__championship"]
@@ -216,7 +227,7 @@ class ResultAdmin(admin.ModelAdmin):
 
 
 @admin.register(Barrier)
-class BarrierAdmin(admin.ModelAdmin):
+class BarrierAdmin(ArchiveAdmin):
     list_display = ["__str__", "discipline", "sex"]
     list_filter = ["sex", "discipline"]
     list_select_related = ["discipline"]
@@ -225,7 +236,7 @@ class BarrierAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(ArchiveAdmin):
     """
     A source's own summary of an athlete, kept to be checked against the results
     (`check_archive` lists the contradicted ones); it changes no figure of the archive.

@@ -15,12 +15,15 @@ class ResultsConfig(AppConfig):
         # in INSTALLED_APPS), so every permission exists when the group is built.
         post_migrate.connect(create_roles, sender=self, dispatch_uid="results.create_roles")
 
+        from revisions.models import ArchiveModel
+
         from .caching import archive_changed
         from .models import ArchiveVersion
 
         for app_label in ("athletes", "results"):
             for model in apps.get_app_config(app_label).get_models():
-                if model is ArchiveVersion:
+                # Historical snapshots are written with the change they record.
+                if model is ArchiveVersion or not issubclass(model, ArchiveModel):
                     continue
                 uid = f"archive_changed.{model._meta.label}"
                 post_save.connect(archive_changed, sender=model, dispatch_uid=uid + ".save")

@@ -45,3 +45,13 @@ def cached_query(name, queryset, compute):
         value = compute()
         cache.set(key, value, TIMEOUT)
     return value
+
+
+def cached_value(name, compute):
+    """`compute()` cached under `name` and the archive's version, like `cached_query`."""
+    key = f"archive:{current_version()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value

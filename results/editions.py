@@ -1,6 +1,10 @@
 """Carrying a championship's programme from one edition to the next."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+
+from revisions.context import describe
+from revisions.models import Revision
 
 from .models import Competition, Event
 
@@ -35,6 +39,12 @@ def copy_events_to_next_edition(competition):
         for event in competition.events.order_by("discipline__position", "sex", "round")
         if (event.discipline_id, event.sex, event.round) not in existing
     ]
+    if new_events:
+        describe(
+            kind=Revision.Kind.COPY,
+            comment=_("Copied %(count)d events from %(source)s to %(target)s.")
+            % {"count": len(new_events), "source": competition, "target": target},
+        )
     for event in new_events:
         event.full_clean()
         event.save()

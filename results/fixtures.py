@@ -29,6 +29,9 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 
+from revisions.context import revision
+from revisions.models import Revision
+
 from .models import Result
 from .rules import result_list_problems
 
@@ -458,5 +461,6 @@ def load_fixtures(paths, *, update=False):
     docstring); returns the number of objects read. Raises FixtureError, having written
     nothing, when any file is broken or conflicts with the archive or another file.
     """
-    with transaction.atomic():
+    comment = "Loaded " + ", ".join(str(path) for path in paths)
+    with transaction.atomic(), revision(kind=Revision.Kind.LOAD, comment=comment):
         return Loader(update=update).run(paths)

@@ -8,11 +8,13 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from revisions.forms import VersionedForm
+
 from .models import MAX_PLACE, Result
 from .rules import result_list_problems
 
 
-class ResultForm(forms.ModelForm):
+class ResultForm(VersionedForm):
     """
     A result whose mark is typed as text in any notation `results.marks` reads
     ("1:17:21", "1 h 17' 21\"", "8,95") and stored as an integer in the discipline's unit.
@@ -55,6 +57,11 @@ class ResultForm(forms.ModelForm):
         if "country" in self.fields:
             self.fields["country"].required = False
             self.fields["country"].help_text = _("Leave blank for the athlete's nation.")
+
+    def current_value(self, stored, name):
+        if name == "mark":
+            return stored.mark_display
+        return super().current_value(stored, name)
 
     def _event(self, cleaned_data):
         event = cleaned_data.get("event") or self.event

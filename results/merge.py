@@ -12,9 +12,10 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from athletes.models import Alias
+from revisions.context import describe
+from revisions.models import Revision
 
-from .caching import archive_changed
-from .models import Event, Result
+from .models import Event
 
 
 @dataclass
@@ -59,6 +60,10 @@ def merge_athletes(keep, duplicate):
     Move everything of `duplicate` to `keep`, keep the duplicate's name as an alias and
     delete the duplicate. Refused when both ran in the same event: then they are two people.
     """
+    describe(
+        kind=Revision.Kind.MERGE,
+        comment=_("Merged %(duplicate)s into %(keep)s.") % {"duplicate": duplicate, "keep": keep},
+    )
     if keep.pk == duplicate.pk:
         raise ValidationError(_("Choose two different athletes to merge."))
     plan = merge_plan(keep, duplicate)
@@ -68,21 +73,24 @@ def merge_athletes(keep, duplicate):
             _("%(keep)s and %(other)s both have a result in %(events)s: they are two people.")
             % {"keep": keep, "other": duplicate, "events": events}
         )
-    Result.objects.filter(athlete=duplicate).update(athlete=keep)
-    archive_changed()  # update() sends no signals
+    # Saved one by one, not with update(), so that each move is in the history and undone
+    # with the merge.
+    for result in plan.results:
+        result.athlete = keep
+        result.save(update_fields=["athlete", "version"])
     # Highlights follow the kept record's own, in their order.
     last = keep.highlights.aggregate(last=Max("position"))["last"] or 0
     for offset, highlight in enumerate(plan.highlights, start=1):
         highlight.athlete = keep
         highlight.position = last + offset
-        highlight.save(update_fields=["athlete", "position"])
+        highlight.save(update_fields=["athlete", "position", "version"])
     kept_names = {alias.name for alias in keep.aliases.all()} | {keep.name}
     for alias in plan.aliases:
         if alias.name in kept_names:
             alias.delete()
         else:
             alias.athlete = keep
-            alias.save(update_fields=["athlete"])
+            alias.save(update_fields=["athlete", "version"])
             kept_names.add(alias.name)
     if duplicate.name not in kept_names:
         Alias.objects.create(athlete=keep, name=duplicate.name)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from athletes.models import Athlete, Country, Sex, Source
+from revisions.models import ArchiveModel
 
 from . import marks
 
@@ -29,7 +30,7 @@ class DisciplineManager(models.Manager):
         return self.get(code=code)
 
 
-class Discipline(models.Model):
+class Discipline(ArchiveModel):
     """An athletics event as athlib codes it: 20KW (road walk), 10000W (track walk), LJ…"""
 
     class Venue(models.TextChoices):
@@ -125,7 +126,7 @@ class ChampionshipManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Championship(models.Model):
+class Championship(ArchiveModel):
     """A series of competitions: the Olympic Games, the World Championships…"""
 
     class Level(models.TextChoices):
@@ -167,7 +168,7 @@ class CompetitionManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Competition(models.Model):
+class Competition(ArchiveModel):
     """One edition of a championship, or a one-off meeting."""
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -190,6 +191,8 @@ class Competition(models.Model):
     sources = models.ManyToManyField(
         Source, verbose_name=_("sources"), blank=True, related_name="competitions"
     )
+    # Citations are part of a row's history, so that an undo restores them too.
+    history_m2m_fields = ["sources"]
 
     objects = CompetitionManager()
 
@@ -238,7 +241,7 @@ class EventManager(models.Manager):
         )
 
 
-class Event(models.Model):
+class Event(ArchiveModel):
     """One race or contest at a competition: the men's 20 km walk final, say."""
 
     class Round(models.TextChoices):
@@ -367,7 +370,7 @@ RECORD_TAGS = {
 }
 
 
-class Result(models.Model):
+class Result(ArchiveModel):
     """One athlete's outcome in one event."""
 
     class Status(models.TextChoices):
@@ -424,6 +427,8 @@ class Result(models.Model):
     sources = models.ManyToManyField(
         Source, verbose_name=_("sources"), blank=True, related_name="results"
     )
+    # Citations are part of a row's history, so that an undo restores them too.
+    history_m2m_fields = ["sources"]
 
     objects = ResultManager()
 
@@ -484,6 +489,14 @@ class Result(models.Model):
     @property
     def mark_display(self):
         return self.event.discipline.format_mark(self.mark, hand_timed=self.hand_timed)
+
+    def history_value(self, name, value):
+        if name == "mark" and value is not None:
+            try:
+                return self.event.discipline.format_mark(value, hand_timed=self.hand_timed)
+            except ObjectDoesNotExist:  # the event has been deleted since
+                return value
+        return super().history_value(name, value)
 
     @property
     def speed_kmh(self):
@@ -573,7 +586,7 @@ class BarrierManager(models.Manager):
         return self.get(discipline__code=discipline_code, sex=sex, mark=mark)
 
 
-class Barrier(models.Model):
+class Barrier(ArchiveModel):
     """A threshold that statisticians count marks against: 20 km walk under 1 h 20'."""
 
     discipline = models.ForeignKey(
@@ -608,7 +621,7 @@ class ClaimManager(models.Manager):
         return self.get(athlete__slug=athlete_slug, position=position)
 
 
-class Claim(models.Model):
+class Claim(ArchiveModel):
     """
     What a source says of an athlete's record in its own summary ("2 x bronze", "7
     performances under 1 h 20'"), kept as that source's claim. The archive's own figures are

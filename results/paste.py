@@ -28,6 +28,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from athletes.models import Athlete, Country, fold
+from revisions.context import describe
+from revisions.models import Revision
 
 from .models import MAX_PLACE, Result
 from .rules import result_list_problems
@@ -397,6 +399,10 @@ def initial_rows(rows):
 @transaction.atomic
 def save_rows(event, formset):
     """Create the new athletes and every result of a checked formset, all or nothing."""
+    describe(
+        kind=Revision.Kind.PASTE,
+        comment=_("Pasted a result list into %(event)s.") % {"event": event},
+    )
     created = []
     for form in formset.forms:
         data = form.cleaned_data

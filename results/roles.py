@@ -3,7 +3,8 @@
 from django.apps import apps as global_apps
 
 EDITORS = "Editors"
-ARCHIVE_APPS = ("athletes", "results")
+# The archive's data, and its history (undoing a revision needs "change revision").
+ARCHIVE_APPS = ("athletes", "results", "revisions")
 
 
 def ensure_editors_group(apps=global_apps, using="default"):

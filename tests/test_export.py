@@ -9,7 +9,6 @@ import json
 from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -20,6 +19,7 @@ from results import standings
 from results.models import Competition, Discipline, Event, Result
 
 from .factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
+from .helpers import load, row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -47,21 +47,6 @@ ARCHIVE_MODELS = [Result, Event, Competition, Highlight, Alias, Athlete, Source]
 def export(slug, path):
     call_command("export_athlete", slug, output=str(path))
     return path.read_bytes()
-
-
-def load(path):
-    call_command("loaddata", str(path), verbosity=0)
-
-
-def row_counts():
-    """Rows per table of both apps, many-to-many tables included (sources are cited there)."""
-    return {
-        model._meta.label_lower: model.objects.count()
-        for model in apps.get_models(include_auto_created=True)
-        if model._meta.app_label in {"athletes", "results"}
-        # The cache's version counter is bookkeeping, not archive data.
-        and model._meta.label_lower != "results.archiveversion"
-    }
 
 
 def empty_archive():

@@ -34,7 +34,7 @@ def editor_page(page, site):
     page.get_by_label("Username").fill("editor")
     page.get_by_label("Password").fill("walk-20-km-fast")
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+    expect(page.get_by_role("heading", name="Curate the archive")).to_be_visible()
     return page
 
 

@@ -1,0 +1,250 @@
+"""
+What every admin page of an archive model shares: forms that refuse to overwrite a newer
+version, a history of revisions with undo, tampered ids answered with a message or a 404
+(never a 500), and a cap on how many rows one form may post.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .context import describe
+from .forms import VersionedForm
+from .history import records_of_object
+from .models import Revision
+
+# The most rows one form may post: a championship's longest result list (a city marathon is
+# imported by fixture, not typed). Django's DATA_UPLOAD_MAX_NUMBER_FIELDS is set to match.
+MAX_FORMS = 1000
+
+# Primary keys are 64-bit integers: anything else in a URL or a form is a tampered id.
+MAX_PK = 2**63 - 1
+
+REVISIONS_PER_PAGE = 20
+
+
+def valid_pk(model, value):
+    """`value` as `model`'s primary key, or None when it cannot be one."""
+    try:
+        pk = model._meta.pk.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return None
+    if isinstance(pk, int) and not 0 < pk <= MAX_PK:
+        return None
+    return pk
+
+
+class SafeAutocompleteMixin:
+    """
+    An autocomplete that ignores a tampered value (`athlete=abc`) instead of failing on it
+    in the query that looks up the selected option's label; the form then says the choice
+    is not valid.
+    """
+
+    # Query-string parameters added to the autocomplete's URL: {"sex": "W"} limits the
+    # athletes offered to women (see `archive.admin.ArchiveAutocompleteJsonView`).
+    url_parameters = None
+
+    def optgroups(self, name, value, attr=None):
+        model = self.field.remote_field.model
+        value = [item for item in value if item in ("", None) or valid_pk(model, item)]
+        return super().optgroups(name, value, attr)
+
+    def get_url(self):
+        url = super().get_url()
+        if self.url_parameters:
+            url += "?" + "&".join(f"{key}={value}" for key, value in self.url_parameters.items())
+        return url
+
+
+class SafeAutocompleteSelect(SafeAutocompleteMixin, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(SafeAutocompleteMixin, AutocompleteSelectMultiple):
+    pass
+
+
+def cap_form_count(request):
+    """A posted form count above MAX_FORMS is forged: refused before any form is built."""
+    if request.method != "POST":
+        return
+    for key, value in request.POST.items():
+        counted = key.endswith(("-TOTAL_FORMS", "-INITIAL_FORMS"))
+        if counted and (not value.isdigit() or int(value) > MAX_FORMS):
+            raise BadRequest(f"{key}: at most {MAX_FORMS} rows per form.")
+
+
+class SafeAutocompleteFields:
+    """Autocomplete widgets that survive tampered values, for admins and inlines."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelectMultiple(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def with_read_version(fieldsets):
+    """The fieldsets with the hidden `read_version` field in the first one."""
+    names = {name for _title, options in fieldsets for name in _flatten(options["fields"])}
+    if "read_version" in names or not fieldsets:
+        return fieldsets
+    (title, options), *rest = fieldsets
+    return [(title, {**options, "fields": [*options["fields"], "read_version"]}), *rest]
+
+
+def _flatten(fields):
+    for item in fields:
+        if isinstance(item, list | tuple):
+            yield from item
+        else:
+            yield item
+
+
+class ArchiveInline(SafeAutocompleteFields):
+    """Mixin for the inlines of archive models: versioned rows, at most MAX_FORMS of them."""
+
+    form = VersionedForm
+
+    def get_fieldsets(self, request, obj=None):
+        return with_read_version(super().get_fieldsets(request, obj))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("absolute_max", MAX_FORMS)
+        return super().get_formset(request, obj, **kwargs)
+
+
+class ArchiveAdmin(SafeAutocompleteFields, admin.ModelAdmin):
+    """
+    The admin of an archive model. `history_children` names the rows edited on its page
+    ([(model, foreign key name)]: an event's results) whose changes its history shows too.
+    """
+
+    form = VersionedForm
+    history_children = ()
+
+    def get_fieldsets(self, request, obj=None):
+        return with_read_version(super().get_fieldsets(request, obj))
+
+    def get_object(self, request, object_id, from_field=None):
+        field = (
+            self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
+        )
+        if field.primary_key and valid_pk(self.model, object_id) is None:
+            return None
+        return super().get_object(request, object_id, from_field)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        cap_form_count(request)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        cap_form_count(request)
+        return super().changelist_view(request, extra_context)
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if any(valid_pk(self.model, value) is None for value in selected):
+            self.message_user(
+                request,
+                _("The selection was not understood, so nothing was done: select again."),
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
+    # Each admin write is one revision (revisions.middleware); these name it.
+
+    def log_addition(self, request, obj, message):
+        describe(comment=_("Added %(object)s.") % {"object": _label(obj)})
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        describe(comment=_("Changed %(object)s.") % {"object": _label(obj)})
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        names = ", ".join(_label(obj) for obj in queryset)
+        describe(
+            kind=Revision.Kind.DELETE,
+            comment=_("Deleted %(objects)s, with every row that went with it.")
+            % {"objects": names},
+        )
+        return super().log_deletions(request, queryset)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Every revision of this row and the rows edited on its page, newest first."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        groups = records_of_object(obj, self.history_children)
+        page = Paginator(groups, REVISIONS_PER_PAGE).get_page(request.GET.get("page"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("History: %(object)s") % {"object": obj},
+            "subtitle": None,
+            "object": obj,
+            "opts": self.model._meta,
+            "page": page,
+            "can_undo": request.user.has_perm("revisions.change_revision"),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/revisions/object_history.html", context)
+
+
+def _label(obj):
+    return f"{obj._meta.verbose_name} “{obj}”"
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    """The recent changes of every editor, each with what it changed and an undo."""
+
+    list_display = ["created_at", "user", "kind", "short_comment", "undone_by"]
+    list_filter = ["kind", "user"]
+    list_select_related = ["user", "undone_by"]
+    search_fields = ["comment"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description=gettext_lazy("what"))
+    def short_comment(self, revision):
+        return capfirst(revision.comment.splitlines()[0]) if revision.comment else ""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # The change permission is what undoing needs; the rows themselves never change.
+        return False
+
+    def get_object(self, request, object_id, from_field=None):
+        if valid_pk(Revision, object_id) is None:
+            return None
+        return super().get_object(request, object_id, from_field)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from .views import revision_detail
+
+        return revision_detail(self, request, object_id)

@@ -1,0 +1,110 @@
+"""
+Forms that know the version they were read at, so that a save never reverts another
+editor's change made meanwhile.
+
+`VersionedForm` carries the row's version in a hidden field. Its `clean()` locks the row
+(SELECT … FOR UPDATE on PostgreSQL; on SQLite every write transaction already holds the
+database's write lock from its start) and compares: if the row has moved on, the save is
+refused with a message naming who changed what since, the form shows the current values of
+the fields the other editor changed (so saving again keeps them), keeps everything else the
+editor typed, and takes the current version, so the editor's next save goes through.
+"""
+
+from django import forms
+from django.forms.models import model_to_dict
+from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from .history import changes_since
+
+
+def conflict_message(obj, changes):
+    """ "Since you opened this page, …": one line per change, naming who and when."""
+    lines = [
+        _(
+            "Since you opened this page, others changed %(object)s: nothing was saved. The "
+            "form now shows their values in the fields they changed and yours everywhere "
+            "else; check them and save again."
+        )
+        % {"object": f"{obj._meta.verbose_name} “{obj}”"}
+    ]
+    for change in changes:
+        when = date_format(localtime(change.record.history_date), "DATETIME_FORMAT")
+        lines.append(f"{change.who}, {when}: {change.summary()}")
+    return lines
+
+
+class VersionedForm(forms.ModelForm):
+    read_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=0, max_value=2**31
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["read_version"].initial = self.instance.version if self.instance.pk else 0
+
+    @cached_property
+    def changed_data(self):
+        # The version read is bookkeeping: a form is changed only by what the editor typed.
+        return [name for name in super().changed_data if name != "read_version"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        self.check_version()
+        return cleaned_data
+
+    def check_version(self):
+        read = self.cleaned_data.get("read_version")
+        if self.instance.pk is None or read is None or "read_version" in self._errors:
+            return
+        model = type(self.instance)
+        current = (
+            model._default_manager.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if current is None:
+            raise forms.ValidationError(
+                _("Since you opened this page, this %(model)s was deleted: nothing was saved.")
+                % {"model": model._meta.verbose_name}
+            )
+        if current == read:
+            return
+        stored = model._default_manager.get(pk=self.instance.pk)
+        changes = changes_since(stored, read)
+        changed = {item.name for change in changes for item in change.fields}
+        if not changed or any(change.record.history_type != "~" for change in changes):
+            # The history does not say which fields: show every field as it now is.
+            changed = set(self.fields)
+        self.show_current_values(stored, changed, current)
+        raise forms.ValidationError(conflict_message(stored, changes))
+
+    def current_value(self, stored, name):
+        """The stored value of field `name` as this form's field takes it."""
+        return model_to_dict(stored, fields=[name]).get(name)
+
+    def show_current_values(self, stored, names, version):
+        data = self.data.copy()
+        for name in names:
+            if name not in self.fields or name == "read_version":
+                continue
+            key = self.add_prefix(name)
+            value = self.current_value(stored, name)
+            if isinstance(self.fields[name].widget, forms.CheckboxInput):
+                if value:
+                    data[key] = "on"
+                else:
+                    data.pop(key, None)
+            elif isinstance(value, list | tuple):
+                values = [str(getattr(item, "pk", item)) for item in value]
+                if hasattr(data, "setlist"):
+                    data.setlist(key, values)
+                else:
+                    data[key] = values
+            else:
+                data[key] = "" if value is None else str(getattr(value, "pk", value))
+        data[self.add_prefix("read_version")] = str(version)
+        self.data = data

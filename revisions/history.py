@@ -1,0 +1,149 @@
+"""
+Reading the archive's history: what each snapshot changed, field by field, in words an
+editor reads ("mark: 1:18:00 → 1:18:09"), for the history pages, the conflict messages and
+the undo.
+"""
+
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.apps import apps
+from django.db.models import ForeignKey, ManyToManyField
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from .models import ArchiveModel, Revision
+
+# How much of a long text (a biography) a change shows.
+SHOWN_CHARACTERS = 80
+
+
+@dataclass
+class FieldChange:
+    name: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class RecordChange:
+    """One snapshot: a row created, changed or deleted, and the fields that changed."""
+
+    record: object
+    fields: list = field(default_factory=list)
+
+    @property
+    def model(self):
+        return self.record.instance_type
+
+    @property
+    def action(self):
+        return {"+": _("added"), "~": _("changed"), "-": _("deleted")}[self.record.history_type]
+
+    @property
+    def object_label(self):
+        return f"{self.model._meta.verbose_name} “{self.record.history_object}”"
+
+    @property
+    def who(self):
+        return self.record.history_user or _("the system")
+
+    def summary(self):
+        """ "Changed result “X – Y”: mark 1:18:00 → 1:18:09; note (empty) → “photo”"."""
+        text = f"{self.action.capitalize()} {self.object_label}"
+        if self.fields:
+            text += ": " + "; ".join(f"{c.label} {c.old} → {c.new}" for c in self.fields)
+        return text
+
+
+def archive_models():
+    return [model for model in apps.get_models() if issubclass(model, ArchiveModel)]
+
+
+def history_models():
+    return [model.history.model for model in archive_models()]
+
+
+def show(record, name, value):
+    """A field's value as an editor reads it."""
+    if value is None or value == "" or value == []:
+        return _("(empty)")
+    display = record.instance.history_value(name, value)
+    return f"“{Truncator(str(display)).chars(SHOWN_CHARACTERS)}”"
+
+
+def describe(record, previous=None):
+    """The RecordChange of `record` against the snapshot before it (looked up if not given)."""
+    change = RecordChange(record)
+    if record.history_type != "~":
+        return change
+    if previous is None:
+        previous = record.prev_record
+    if previous is None:
+        return change
+    delta = record.diff_against(previous, foreign_keys_are_objs=True)
+    model = record.instance_type
+    for item in delta.changes:
+        if item.field == "version":
+            continue
+        model_field = model._meta.get_field(item.field)
+        if isinstance(model_field, ManyToManyField):
+            old, new = _m2m_names(model_field, item.old), _m2m_names(model_field, item.new)
+        elif isinstance(model_field, ForeignKey):
+            old = show(record, item.field, str(item.old) if item.old else None)
+            new = show(record, item.field, str(item.new) if item.new else None)
+        else:
+            old = show(previous, item.field, item.old)
+            new = show(record, item.field, item.new)
+        change.fields.append(FieldChange(item.field, str(model_field.verbose_name), old, new))
+    return change
+
+
+def _m2m_names(model_field, rows):
+    target = model_field.m2m_reverse_field_name()
+    ids = [row[target] for row in rows]
+    if not ids:
+        return _("(none)")
+    names = model_field.related_model._default_manager.in_bulk(ids)
+    return ", ".join(str(names.get(pk, pk)) for pk in ids)
+
+
+def records_since(obj, version):
+    """The snapshots of `obj` written after it was at `version`, oldest first."""
+    return list(
+        obj.history.model.objects.filter(
+            **{obj._meta.pk.attname: obj.pk}, version__gt=version
+        ).order_by("history_date", "history_id")
+    )
+
+
+def changes_since(obj, version):
+    """What others did to `obj` since `version`, as RecordChanges, oldest first."""
+    return [describe(record) for record in records_since(obj, version)]
+
+
+def records_of_revision(revision):
+    """Every snapshot of a revision, in the order they were written."""
+    records = []
+    for model in history_models():
+        records.extend(model.objects.filter(revision=revision).select_related("history_user"))
+    return sorted(records, key=lambda record: (record.history_date, record.history_id))
+
+
+def records_of_object(obj, children=()):
+    """
+    The snapshots of `obj` and of its rows in `children` ([(model, foreign key name)]: an
+    event's results), newest first, grouped by revision as [(revision, [RecordChange])].
+    """
+    records = list(obj.history.model.objects.filter(**{obj._meta.pk.attname: obj.pk}))
+    for model, fk_name in children:
+        records.extend(model.history.model.objects.filter(**{f"{fk_name}_id": obj.pk}))
+    records.sort(key=lambda record: (record.history_date, record.history_id), reverse=True)
+    revisions = Revision.objects.select_related("user", "undone_by").in_bulk(
+        {record.revision_id for record in records if record.revision_id}
+    )
+    grouped = []
+    for revision_id, group in groupby(records, key=lambda record: record.revision_id):
+        grouped.append((revisions.get(revision_id), [describe(record) for record in group]))
+    return grouped

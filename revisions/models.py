@@ -1,0 +1,104 @@
+"""
+Who changed what, when, and how to take it back.
+
+Every archive model keeps its history through django-simple-history: each save or delete
+writes a snapshot of the row (`history`), many-to-many citations included. A `Revision`
+groups the snapshots of one editor's action: a save in the admin with its inline rows, a
+pasted result list, a merge, a copy to the next edition, a delete and every row it took
+with it, a fixture load. An editor undoes a revision in one action (`services.revision_undo`).
+
+Every archive row also has a `version`, moved on by each save: an admin form remembers the
+version it was read at, and a save over a newer version is refused (`forms.VersionedForm`),
+so that two editors never silently revert each other.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Revision(models.Model):
+    """One editor's action, and the snapshots of every row it wrote."""
+
+    class Kind(models.TextChoices):
+        EDIT = "edit", _("Edit")
+        DELETE = "delete", _("Delete")
+        PASTE = "paste", _("Pasted result list")
+        MERGE = "merge", _("Merge")
+        COPY = "copy", _("Copy to the next edition")
+        LOAD = "load", _("Fixture load")
+        UNDO = "undo", _("Undo")
+
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="archive_revisions",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.EDIT)
+    comment = models.TextField(_("what"), blank=True)
+    undone_by = models.OneToOneField(
+        "self",
+        verbose_name=_("undone by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="undoes",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+
+    def __str__(self):
+        who = self.user or _("the system")
+        return f"{self.get_kind_display()} by {who}, {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("admin:revision-detail", args=[self.pk])
+
+
+class RevisionLink(models.Model):
+    """What every historical table adds to simple-history's columns: its revision."""
+
+    revision = models.ForeignKey(
+        Revision,
+        verbose_name=_("revision"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class ArchiveModel(models.Model):
+    """
+    A model of the archive's data: versioned for conflict checks, with its history kept.
+    Many-to-many fields named in `history_m2m_fields` are kept in the history too.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+
+    history = HistoricalRecords(
+        inherit=True,
+        bases=[RevisionLink],
+        m2m_fields_model_field_name="history_m2m_fields",
+    )
+
+    history_m2m_fields = ()
+
+    class Meta:
+        abstract = True
+
+    def history_value(self, name, value):
+        """A value of this row's field as its history shows it; marks override it."""
+        return value

@@ -1,0 +1,105 @@
+"""
+Undoing a revision: every row it added is removed, every row it changed gets back the
+values it had before, every row it deleted comes back (with its citations), in one
+transaction and as a revision of its own, so that an undo can be undone too.
+"""
+
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
+
+from .context import revision
+from .history import records_of_revision
+from .models import Revision
+
+
+class UndoRefused(Exception):
+    """The revision cannot be undone as a whole; nothing was changed."""
+
+
+def _later_changes(record, revision_id):
+    """Snapshots of the same row written after `record` by another revision."""
+    history = record.__class__.objects
+    pk_name = record.instance_type._meta.pk.attname
+    return (
+        history.filter(**{pk_name: getattr(record, pk_name)}, history_date__gt=record.history_date)
+        .exclude(revision_id=revision_id)
+        .select_related("history_user")
+        .order_by("history_date")
+    )
+
+
+def _restore(snapshot, citations_from):
+    """Write a row back as `snapshot` shows it; its citations as `citations_from` has them."""
+    model = snapshot.instance_type
+    obj = snapshot.instance
+    stored = model._default_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
+    # The version moves on from what is stored, never back to the snapshot's.
+    obj.version = stored or 0
+    obj.save()
+    for name in model.history_m2m_fields:
+        target = model._meta.get_field(name).m2m_reverse_field_name()
+        ids = [getattr(row, f"{target}_id") for row in getattr(citations_from, name).all()]
+        getattr(obj, name).set(ids)
+
+
+@transaction.atomic
+def revision_undo(*, revision_id, user):
+    """
+    Undo the revision `revision_id` as `user`; returns the undoing revision. Raises
+    UndoRefused (nothing changed) when it was undone already, or a row it wrote has been
+    changed since by another revision, or a row it added is now needed by another.
+    """
+    undone = Revision.objects.select_for_update().filter(pk=revision_id).first()
+    if undone is None:
+        raise UndoRefused(_("This revision does not exist."))
+    if undone.undone_by_id is not None:
+        raise UndoRefused(_("This revision was undone already."))
+    records = records_of_revision(undone)
+    if not records:
+        raise UndoRefused(_("This revision changed nothing that can be undone."))
+    for record in records:
+        later = _later_changes(record, undone.pk).first()
+        if later is not None:
+            raise UndoRefused(
+                _(
+                    "%(object)s was changed again since, by %(who)s on %(when)s: undo that "
+                    "change first."
+                )
+                % {
+                    "object": record.history_object,
+                    "who": later.history_user or _("the system"),
+                    "when": later.history_date.strftime("%Y-%m-%d %H:%M"),
+                }
+            )
+    comment = _("Undo of %(revision)s") % {"revision": undone}
+    try:
+        with revision(kind=Revision.Kind.UNDO, user=user, comment=comment) as state:
+            # The last write first: a pasted result goes before the athlete it created,
+            # a deleted competition comes back before its events.
+            for record in reversed(records):
+                if record.history_type == "+":
+                    record.instance_type._default_manager.filter(pk=record.instance.pk).delete()
+                elif record.history_type == "~":
+                    previous = record.prev_record
+                    if previous is not None:
+                        _restore(previous, previous)
+                else:
+                    # A delete's snapshot is taken after its citations are gone.
+                    _restore(record, record.prev_record or record)
+            undoing = state.revision
+    except ProtectedError as error:
+        names = ", ".join(str(obj) for obj in list(error.protected_objects)[:5])
+        raise UndoRefused(
+            _("A row this revision added is now used by others (%(names)s): undo those first.")
+            % {"names": names}
+        ) from None
+    except IntegrityError as error:
+        raise UndoRefused(
+            _("The archive has changed so that this revision cannot be undone (%(error)s).")
+            % {"error": error}
+        ) from None
+    if undoing is not None:
+        undone.undone_by = undoing
+        undone.save(update_fields=["undone_by"])
+    return undoing

@@ -1,0 +1,49 @@
+"""The page of one revision: what it changed, row by row, and the button that undoes it."""
+
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from .history import describe, records_of_revision
+from .services import UndoRefused, revision_undo
+
+
+def revision_detail(model_admin, request, object_id):
+    revision = model_admin.get_object(request, unquote(object_id))
+    if revision is None:
+        return model_admin._get_obj_does_not_exist_redirect(
+            request, model_admin.model._meta, object_id
+        )
+    if not model_admin.has_view_permission(request, revision):
+        raise PermissionDenied
+    can_undo = request.user.has_perm("revisions.change_revision")
+    if request.method == "POST" and "undo" in request.POST:
+        if not can_undo:
+            raise PermissionDenied
+        try:
+            undoing = revision_undo(revision_id=revision.pk, user=request.user)
+        except UndoRefused as refusal:
+            model_admin.message_user(request, str(refusal), messages.ERROR)
+        else:
+            model_admin.message_user(
+                request,
+                _("Undone: %(revision)s. This undo is itself a revision, and can be undone.")
+                % {"revision": revision},
+                messages.SUCCESS,
+            )
+            if undoing is not None:
+                return redirect("admin:revisions_revision_change", undoing.pk)
+        return redirect("admin:revisions_revision_change", revision.pk)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": str(revision),
+        "subtitle": None,
+        "opts": model_admin.model._meta,
+        "revision": revision,
+        "changes": [describe(record) for record in records_of_revision(revision)],
+        "can_undo": can_undo and revision.undone_by_id is None,
+    }
+    return TemplateResponse(request, "admin/revisions/revision_detail.html", context)

@@ -1,0 +1,300 @@
+"""
+Editors lose no work: a save over a newer version is refused and shows what changed, every
+change is in the history with its old and new values, and a revision (a save, a paste, a
+merge, a delete with all it took) is undone in one action.
+"""
+
+import time
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from django.urls import reverse
+
+from athletes.models import Alias, Athlete, Source
+from results.models import Competition, Event, Result
+from results.roles import EDITORS
+from revisions.models import Revision
+
+from .factories import AthleteFactory, EventFactory, ResultFactory, SourceFactory
+from .helpers import form_data, row_counts
+
+pytestmark = pytest.mark.django_db
+
+
+def editor_session(name):
+    user = User.objects.create_user(name, password="walk-20-km", is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def ana(reference_data):
+    return editor_session("ana")
+
+
+@pytest.fixture
+def ben(reference_data):
+    return editor_session("ben")
+
+
+def change_url(obj):
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def opened(client, obj):
+    """The change form of `obj` as the editor's browser holds it after opening the page."""
+    response = client.get(change_url(obj))
+    assert response.status_code == 200
+    return form_data(response, form_id=f"{obj._meta.model_name}_form")
+
+
+def save(client, obj, data):
+    return client.post(change_url(obj), {**data, "_continue": "Save"})
+
+
+def errors_of(response):
+    assert response.status_code == 200, "the save should have been refused"
+    return " ".join(str(error) for error in response.context["errors"])
+
+
+# Conflicts ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def walker(reference_data):
+    return AthleteFactory(given_name="Maria", family_name="Vasco", biography="Old story.")
+
+
+@pytest.mark.parametrize("ben_changes", ["birthplace", "biography"], ids=["other", "same"])
+def test_a_save_over_a_newer_version_is_refused_and_the_first_change_kept(
+    ana, ben, walker, ben_changes
+):
+    ana_form, ben_form = opened(ana, walker), opened(ben, walker)
+
+    assert save(ana, walker, {**ana_form, "biography": "Story by Ana."}).status_code == 302
+    response = save(ben, walker, {**ben_form, ben_changes: "By Ben"})
+
+    message = errors_of(response)
+    assert "Since you opened this page, others changed" in message
+    assert "ana" in message and "biography" in message and "Story by Ana." in message
+    walker.refresh_from_db()
+    assert walker.biography == "Story by Ana."
+    assert walker.birthplace == ""
+    # The form now holds Ana's biography and the rest of what Ben typed.
+    again = form_data(response, form_id="athlete_form")
+    assert again["biography"] == "Story by Ana."
+    if ben_changes == "birthplace":
+        assert again["birthplace"] == "By Ben"
+        assert save(ben, walker, again).status_code == 302
+        walker.refresh_from_db()
+        assert (walker.biography, walker.birthplace) == ("Story by Ana.", "By Ben")
+
+
+@pytest.fixture
+def final(reference_data):
+    event = EventFactory()
+    for place in (1, 2, 3):
+        ResultFactory(event=event, place=place, mark=4_800_000 + place * 1000)
+    return event
+
+
+def row_index(data, result):
+    return next(
+        key.split("-")[1]
+        for key, value in data.items()
+        if key.endswith("-id") and value == str(result.pk)
+    )
+
+
+def test_a_results_table_saved_over_a_newer_row_is_refused(ana, ben, final):
+    first, second, _third = final.results.order_by("place")
+    ana_form, ben_form = opened(ana, final), opened(ben, final)
+
+    ana_form[f"results-{row_index(ana_form, first)}-note"] = "photo finish"
+    assert save(ana, final, ana_form).status_code == 302
+    ben_form[f"results-{row_index(ben_form, second)}-note"] = "fell at 15 km"
+    response = save(ben, final, ben_form)
+
+    assert "Since you opened this page, others changed" in errors_of(response)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.note, second.note) == ("photo finish", "")
+    # Saved again from the refreshed form, Ben's note goes in and Ana's stays.
+    assert save(ben, final, form_data(response, form_id="event_form")).status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.note, second.note) == ("photo finish", "fell at 15 km")
+
+
+def test_saves_of_different_objects_are_unaffected(ana, ben, reference_data):
+    one, other = AthleteFactory(), AthleteFactory()
+    ana_form, ben_form = opened(ana, one), opened(ben, other)
+    assert save(ana, one, {**ana_form, "birthplace": "Quito"}).status_code == 302
+    assert save(ben, other, {**ben_form, "birthplace": "Cuenca"}).status_code == 302
+
+
+# History and undo --------------------------------------------------------------------------
+
+
+def test_the_history_shows_who_changed_which_field_from_what_to_what(ana, walker):
+    data = opened(ana, walker)
+    save(ana, walker, {**data, "biography": "New story."})
+
+    response = ana.get(reverse("admin:athletes_athlete_history", args=[walker.pk]))
+
+    text = response.content.decode()
+    assert "ana" in text
+    assert "biography: “Old story.” → “New story.”" in text
+
+
+def test_the_recent_changes_page_lists_every_editors_revisions(ana, ben, walker):
+    save(ana, walker, {**opened(ana, walker), "birthplace": "Quito"})
+    response = ben.get(reverse("admin:revisions_revision_changelist"))
+    assert response.status_code == 200
+    assert "ana" in response.content.decode()
+
+
+def undo(client, revision):
+    return client.post(
+        reverse("admin:revisions_revision_change", args=[revision.pk]), {"undo": "1"}
+    )
+
+
+def test_undoing_a_save_restores_the_old_values_and_can_itself_be_undone(ana, walker):
+    save(ana, walker, {**opened(ana, walker), "biography": "New story."})
+    revision = Revision.objects.latest("pk")
+
+    assert undo(ana, revision).status_code == 302
+
+    walker.refresh_from_db()
+    assert walker.biography == "Old story."
+    undoing = Revision.objects.latest("pk")
+    assert undoing.kind == Revision.Kind.UNDO
+    undo(ana, undoing)
+    walker.refresh_from_db()
+    assert walker.biography == "New story."
+
+
+def test_undoing_a_paste_removes_every_row_it_added(ana, perez):
+    event = Event.objects.get_by_natural_key("olympic-games-1996", "20KW", "M", "final")
+    before = row_counts()
+    url = reverse("admin:results_event_paste", args=[event.pk])
+    preview = ana.post(url, {"lines": "9. Nuevo Marchista (ECU) 1:25:00", "preview": "1"})
+    data = form_data(preview, form_id="paste-rows")
+    assert ana.post(url, {**data, "save": "1"}).status_code == 302
+    assert Athlete.objects.filter(family_name="Marchista").exists()
+    revision = Revision.objects.latest("pk")
+    assert revision.kind == Revision.Kind.PASTE
+
+    assert undo(ana, revision).status_code == 302
+
+    assert row_counts() == before
+    assert not Athlete.objects.filter(family_name="Marchista").exists()
+
+
+def test_undoing_a_merge_brings_back_the_duplicate_and_its_results(ana, perez):
+    duplicate = AthleteFactory(given_name="J.", family_name="Perez", country=perez.country)
+    moved = ResultFactory(athlete=duplicate, event=EventFactory(), place=2)
+    before = row_counts()
+    response = ana.post(
+        reverse("admin:athletes_athlete_changelist"),
+        {
+            "action": "merge_athletes",
+            "_selected_action": [perez.pk, duplicate.pk],
+            "keep": perez.pk,
+            "confirm": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert not Athlete.objects.filter(pk=duplicate.pk).exists()
+    revision = Revision.objects.latest("pk")
+    assert revision.kind == Revision.Kind.MERGE
+
+    assert undo(ana, revision).status_code == 302
+
+    assert row_counts() == before
+    moved.refresh_from_db()
+    assert moved.athlete_id == duplicate.pk
+    assert not Alias.objects.filter(athlete=perez, name=duplicate.name).exists()
+
+
+def test_undoing_a_delete_brings_back_every_row_it_took_with_its_citations(ana, perez):
+    atlanta = Competition.objects.get(slug="olympic-games-1996")
+    results = list(
+        Result.objects.filter(event__competition=atlanta).values_list("pk", "mark", "place")
+    )
+    cited = Result.objects.filter(event__competition=atlanta, sources__isnull=False).count()
+    before = row_counts()
+    delete_url = reverse("admin:results_competition_delete", args=[atlanta.pk])
+    confirmation = ana.get(delete_url)
+    assert "Jefferson Pérez" in confirmation.content.decode(), "the results to go are listed"
+
+    assert ana.post(delete_url, {"post": "yes"}).status_code == 302
+    assert not Result.objects.filter(pk__in=[pk for pk, *_rest in results]).exists()
+    revision = Revision.objects.latest("pk")
+    assert revision.kind == Revision.Kind.DELETE
+
+    assert undo(ana, revision).status_code == 302
+
+    assert row_counts() == before
+    restored = Result.objects.filter(event__competition__slug="olympic-games-1996")
+    assert sorted(restored.values_list("pk", "mark", "place")) == sorted(results)
+    assert restored.filter(sources__isnull=False).count() == cited
+
+
+def test_an_undo_is_refused_when_a_row_changed_since(ana, ben, walker):
+    save(ana, walker, {**opened(ana, walker), "biography": "By Ana."})
+    revision = Revision.objects.latest("pk")
+    save(ben, walker, {**opened(ben, walker), "biography": "By Ben."})
+
+    response = undo(ana, revision)
+
+    assert response.status_code == 302
+    walker.refresh_from_db()
+    assert walker.biography == "By Ben."
+    message = [str(m) for m in response.wsgi_request._messages]
+    assert any("was changed again since, by ben" in m for m in message)
+
+
+# Safe deletes ------------------------------------------------------------------------------
+
+
+def test_an_edition_with_results_is_not_deleted_from_its_championships_page(ana, perez):
+    championship = Competition.objects.get(slug="olympic-games-1996").championship
+    data = opened(ana, championship)
+    assert not any(key.endswith("-DELETE") for key in data), "no delete box on editions"
+
+    response = ana.get(
+        reverse("admin:results_competition_delete", args=[championship.editions.first().pk])
+    )
+    assert response.status_code == 200, "deleting goes through the confirmation page"
+
+
+def test_a_cited_source_is_protected_and_its_citations_listed(ana, perez):
+    source = Source.objects.get(slug="walker-page-jefferson-perez")
+    response = ana.get(reverse("admin:athletes_source_delete", args=[source.pk]))
+    text = response.content.decode()
+    assert "cites" in text and "Jefferson Pérez" in text
+    ana.post(reverse("admin:athletes_source_delete", args=[source.pk]), {"post": "yes"})
+    assert Source.objects.filter(pk=source.pk).exists()
+
+
+def test_an_uncited_source_is_deleted_after_confirmation(ana):
+    source = SourceFactory()
+    ana.post(reverse("admin:athletes_source_delete", args=[source.pk]), {"post": "yes"})
+    assert not Source.objects.filter(pk=source.pk).exists()
+
+
+# Long sheets -------------------------------------------------------------------------------
+
+
+def test_a_forged_form_count_is_refused_fast(ana, final):
+    data = opened(ana, final)
+    data["results-TOTAL_FORMS"] = "100000"
+    started = time.perf_counter()
+    response = save(ana, final, data)
+    assert response.status_code == 400
+    assert time.perf_counter() - started < 1
