@@ -1,9 +1,4 @@
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -11,17 +6,10 @@ from django.utils.translation import ngettext
 from athletes.admin import URL_FIELDS
 from revisions.admin import ArchiveAdmin, ArchiveInline
 
+from .admin_views import event_paste_view
 from .editions import copy_events_to_next_edition
 from .forms import ResultForm, ResultInlineFormSet
 from .models import Barrier, Championship, Claim, Competition, Discipline, Event, Result
-from .paste import (
-    PastedRowFormSet,
-    PasteForm,
-    initial_rows,
-    nation_codes,
-    read_result_list,
-    save_rows,
-)
 
 
 @admin.register(Discipline)
@@ -158,53 +146,7 @@ class EventAdmin(ArchiveAdmin):
         return [paste, *super().get_urls()]
 
     def paste_view(self, request, object_id):
-        """
-        Paste a result list as a source prints it, check the preview, save every row in
-        one transaction or none.
-        """
-        event = self.get_object(request, unquote(object_id))
-        if event is None:
-            raise Http404(_("No event has this id."))
-        if not request.user.has_perm("results.add_result"):
-            raise PermissionDenied
-        paste_form, formset = PasteForm(), None
-        if request.method == "POST" and "preview" in request.POST:
-            paste_form = PasteForm(request.POST)
-            if paste_form.is_valid():
-                rows, codes = read_result_list(paste_form.cleaned_data["lines"], event.sex)
-                formset = PastedRowFormSet(initial=initial_rows(rows), event=event, codes=codes)
-        elif request.method == "POST" and "save" in request.POST:
-            formset = PastedRowFormSet(request.POST, event=event, codes=nation_codes())
-            if formset.is_valid():
-                try:
-                    created = save_rows(event, formset)
-                except ValidationError as error:
-                    formset._non_form_errors = formset.error_class(error.messages)
-                else:
-                    for obj in created:
-                        self.log_addition(request, obj, [{"added": {}}])
-                    results = sum(1 for obj in created if isinstance(obj, Result))
-                    self.message_user(
-                        request,
-                        ngettext(
-                            "Saved %(count)d result from the pasted list.",
-                            "Saved %(count)d results from the pasted list.",
-                            results,
-                        )
-                        % {"count": results},
-                        messages.SUCCESS,
-                    )
-                    return redirect("admin:results_event_change", event.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "event": event,
-            "original": event,
-            "paste_form": paste_form,
-            "formset": formset,
-            "title": _("Paste a result list"),
-        }
-        return TemplateResponse(request, "admin/results/event/paste.html", context)
+        return event_paste_view(self, request, object_id)
 
 
 @admin.register(Result)
