@@ -52,12 +52,15 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    "archive",
     "revisions",
     "athletes",
     "results",
 ]
 
 MIDDLEWARE = [
+    "archive.middleware.RequestBodyLimitMiddleware",
+    "archive.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -71,6 +74,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "archive.urls"
+
+# Where the admin lives: a less guessable address than /admin/ spares it most scanners.
+ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
 
 TEMPLATES = [
     {
@@ -103,7 +109,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        # How long a write waits for another to finish before the page answers 503.
+        "timeout": float(os.environ.get("SQLITE_TIMEOUT", "5")),
         "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;",
     }
 
@@ -147,12 +154,18 @@ STORAGES = {
     },
 }
 
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", BASE_DIR / "var" / "backups"))
+
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 # Photos: what an editor may upload (checked with Pillow, not by file name).
 PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 8 * 1024 * 1024))
 PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", 40_000_000))
+# Any request body larger than this is refused before it is read: a photo and its form.
+MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", PHOTO_MAX_BYTES + 2 * 1024 * 1024))
+# What a 503 (database busy or unreachable) asks a client to wait before trying again.
+RETRY_AFTER_SECONDS = int(os.environ.get("RETRY_AFTER_SECONDS", "5"))
 
 # The fixtures `make run` loads, in dependency order.
 REFERENCE_FIXTURES = ["countries", "disciplines", "championships", "barriers"]

@@ -24,8 +24,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap-section",
     ),
-    path("admin/check-archive/", check_archive_view, name="check-archive"),
-    path("admin/", admin.site.urls),
+    path(f"{settings.ADMIN_URL}check-archive/", check_archive_view, name="check-archive"),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("", include("athletes.urls")),
     path("", include("results.urls")),
 ]

@@ -62,5 +62,6 @@ def search(request):
 @require_GET
 def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("sitemap"))
-    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
+    # The admin is not named: it is behind a login, and robots.txt is read by anyone.
+    lines = ["User-agent: *", "Allow: /", f"Sitemap: {sitemap}", ""]
     return render(request, "archive/robots.txt", {"lines": lines}, content_type="text/plain")

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -282,3 +283,34 @@ def thumbnail_url(athlete, width):
     if default_storage.exists(name):
         return default_storage.url(name)
     return athlete.photo.url
+
+
+def delete_photo_files(photo_name):
+    """Remove a photo that nothing uses any more, and its thumbnails, from the storage."""
+    for name in [photo_name, *(thumbnail_name(photo_name, width) for width in THUMBNAIL_WIDTHS)]:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete %s", name, exc_info=True)
+
+
+def _unused(photo_name, athlete_pk):
+    from .models import Athlete
+
+    return not Athlete.objects.filter(photo=photo_name).exclude(pk=athlete_pk).exists()
+
+
+def forget_replaced_photo(sender, instance, raw=False, **kwargs):
+    """pre_save: once the change is committed, the photo it replaces is removed."""
+    if raw or instance.pk is None:
+        return
+    old = sender.objects.filter(pk=instance.pk).values_list("photo", flat=True).first()
+    if old and old != instance.photo.name:
+        transaction.on_commit(lambda: _unused(old, instance.pk) and delete_photo_files(old))
+
+
+def forget_deleted_photo(sender, instance, **kwargs):
+    """post_delete: once the delete is committed, the athlete's photo is removed."""
+    name = instance.photo.name
+    if name:
+        transaction.on_commit(lambda: _unused(name, instance.pk) and delete_photo_files(name))

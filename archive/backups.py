@@ -1,0 +1,173 @@
+"""
+Consistent snapshots of the archive, taken while editors keep writing, and their restore.
+
+A snapshot is one folder, `<BACKUP_DIR>/<UTC time>/`, holding:
+
+* the database: on SQLite, a copy made with SQLite's online backup API (a plain file copy
+  during writes misses what is still in the write-ahead log); on PostgreSQL, a `pg_dump`
+  archive in its custom format;
+* `media.tar.gz`: the uploaded photos and their thumbnails, when they are on local disk
+  (object storage keeps its own versions: back the bucket up with its own tools);
+* `manifest.json`: when, from which database, and the row count of every table, so that a
+  restore can be checked.
+"""
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection
+
+SQLITE_FILE = "archive.sqlite3"
+POSTGRES_FILE = "archive.pgdump"
+MEDIA_FILE = "media.tar.gz"
+MANIFEST_FILE = "manifest.json"
+
+
+class BackupError(Exception):
+    pass
+
+
+def row_counts():
+    """Rows per table of every installed model, many-to-many tables included."""
+    counts = {}
+    with connection.cursor() as cursor:
+        tables = set(connection.introspection.table_names(cursor))
+    for model in apps.get_models(include_auto_created=True):
+        table = model._meta.db_table
+        if table in tables and not model._meta.proxy:
+            counts[table] = model._default_manager.using("default").count()
+    return dict(sorted(counts.items()))
+
+
+def _media_on_disk():
+    return settings.STORAGES["default"]["BACKEND"].endswith("FileSystemStorage")
+
+
+def _postgres_environment():
+    """The connection settings of the default database, as libpq's environment variables."""
+    database = settings.DATABASES["default"]
+    environment = dict(os.environ)
+    for key, name in (
+        ("PGHOST", "HOST"),
+        ("PGPORT", "PORT"),
+        ("PGUSER", "USER"),
+        ("PGPASSWORD", "PASSWORD"),
+        ("PGDATABASE", "NAME"),
+    ):
+        if database.get(name):
+            environment[key] = str(database[name])
+    return environment
+
+
+def _run(command):
+    try:
+        subprocess.run(
+            command, env=_postgres_environment(), check=True, capture_output=True, text=True
+        )
+    except FileNotFoundError:
+        raise BackupError(f"{command[0]} is not installed (Debian: postgresql-client).") from None
+    except subprocess.CalledProcessError as error:
+        raise BackupError(f"{command[0]} failed: {error.stderr.strip()}") from None
+
+
+def take_snapshot(directory=None):
+    """Write a snapshot (see the module docstring) and return its folder."""
+    root = Path(directory or settings.BACKUP_DIR)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    target = root / stamp
+    target.mkdir(parents=True, exist_ok=False)
+    vendor = connection.vendor
+    if vendor == "sqlite":
+        connection.ensure_connection()
+        # One step (pages=-1): the copy is the database at one instant, committed writes only.
+        with sqlite3.connect(target / SQLITE_FILE) as copy:
+            connection.connection.backup(copy)
+        copy.close()
+        counts = _sqlite_counts(target / SQLITE_FILE)
+    elif vendor == "postgresql":
+        # pg_dump reads in one repeatable-read transaction: a consistent snapshot too.
+        _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target / POSTGRES_FILE}"])
+        counts = row_counts()
+    else:
+        raise BackupError(f"No backup method for {vendor}.")
+    media = Path(settings.MEDIA_ROOT)
+    if _media_on_disk() and media.is_dir():
+        with tarfile.open(target / MEDIA_FILE, "w:gz") as archive:
+            archive.add(media, arcname="media")
+    manifest = {
+        "taken_at": stamp,
+        "vendor": vendor,
+        "rows": counts,
+        "media": (target / MEDIA_FILE).exists(),
+    }
+    (target / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n")
+    return target
+
+
+def _sqlite_counts(path):
+    """Row counts of the copy itself, read from the file, not from the live database."""
+    with sqlite3.connect(path) as copy:
+        tables = [
+            row[0]
+            for row in copy.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        counts = {
+            table: copy.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] for table in tables
+        }
+    copy.close()
+    known = {model._meta.db_table for model in apps.get_models(include_auto_created=True)}
+    return dict(sorted((table, count) for table, count in counts.items() if table in known))
+
+
+def restore_snapshot(snapshot):
+    """Bring the database (and the media, if saved) back as the snapshot holds them."""
+    snapshot = Path(snapshot)
+    manifest_path = snapshot / MANIFEST_FILE
+    if not manifest_path.is_file():
+        raise BackupError(f"{snapshot} is not a snapshot: it has no {MANIFEST_FILE}.")
+    manifest = json.loads(manifest_path.read_text())
+    if manifest["vendor"] != connection.vendor:
+        raise BackupError(
+            f"The snapshot is of a {manifest['vendor']} database; this archive runs on "
+            f"{connection.vendor}."
+        )
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with sqlite3.connect(snapshot / SQLITE_FILE) as source:
+            # The backup API writes into the live database under its lock: readers in other
+            # processes see the old archive or the restored one, never half of each.
+            source.backup(connection.connection)
+        source.close()
+    else:
+        _run(
+            [
+                "pg_restore",
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                f"--dbname={settings.DATABASES['default']['NAME']}",
+                str(snapshot / POSTGRES_FILE),
+            ]
+        )
+    if manifest.get("media"):
+        media = Path(settings.MEDIA_ROOT)
+        if media.exists():
+            shutil.rmtree(media)
+        media.parent.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(snapshot / MEDIA_FILE) as archive:
+            archive.extractall(media.parent, filter="data")
+        extracted = media.parent / "media"
+        if extracted != media:
+            extracted.rename(media)
+    return manifest

@@ -1,0 +1,93 @@
+"""
+Answers that end well when the archive cannot do what was asked: a request body too large
+is refused before it is read, and a database that is locked, unreadable or unreachable
+gives a friendly 503 with Retry-After instead of a 500 (the next request reconnects, so the
+site recovers without a restart).
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.template import loader
+
+logger = logging.getLogger("archive.availability")
+
+# What a busy or absent database says, by driver: SQLite's lock and file errors, psycopg's
+# lost or refused connections. Other database errors are bugs, left to the 500 page.
+UNAVAILABLE = (
+    "database is locked",
+    "unable to open database file",
+    "disk i/o error",
+    "database disk image is malformed",
+    "attempt to write a readonly database",
+    "database or disk is full",
+    "connection",
+    "server closed",
+    "could not connect",
+    "terminating",
+    "the database system is",
+)
+
+
+def database_unavailable(error):
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError | DatabaseError):
+        return False
+    text = str(error).lower()
+    return any(marker in text for marker in UNAVAILABLE)
+
+
+def busy_response(request, retry_after=None):
+    from django.http import HttpResponse
+
+    retry_after = retry_after or settings.RETRY_AFTER_SECONDS
+    body = loader.render_to_string("503.html", {"retry_after": retry_after})
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        except Exception as error:
+            # Errors raised by other middleware (a session read, say) arrive here too.
+            if database_unavailable(error):
+                logger.warning("Database unavailable for %s: %s", request.path, error)
+                return busy_response(request)
+            raise
+
+    def process_exception(self, request, exception):
+        if database_unavailable(exception):
+            logger.warning("Database unavailable for %s: %s", request.path, exception)
+            return busy_response(request)
+        return None
+
+
+class RequestBodyLimitMiddleware:
+    """A body larger than MAX_REQUEST_BYTES is refused from its Content-Length, unread."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            from django.http import HttpResponse
+
+            body = loader.render_to_string("413.html", {"limit": settings.MAX_REQUEST_BYTES})
+            response = HttpResponse(body, status=413)
+            # The body was not read: the connection cannot be reused for another request.
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)

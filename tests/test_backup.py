@@ -1,0 +1,54 @@
+"""`manage.py backup` takes a consistent snapshot while the archive is in use; `restore` brings
+it back row for row, photos included."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from athletes.models import Source
+from archive.backups import MANIFEST_FILE, row_counts
+
+from .factories import ResultFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (settings.MEDIA_ROOT / "athletes").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "athletes" / "walker.jpg").write_bytes(b"a photo")
+    return settings.MEDIA_ROOT
+
+
+def snapshot(tmp_path):
+    call_command("backup", output_dir=str(tmp_path / "backups"), verbosity=0)
+    (folder,) = (tmp_path / "backups").iterdir()
+    return folder
+
+
+def test_a_snapshot_restores_the_archive_and_the_photos_as_they_were(
+    reference_data, media, tmp_path
+):
+    ResultFactory.create_batch(5)
+    before = row_counts()
+    folder = snapshot(tmp_path)
+    manifest = json.loads((folder / MANIFEST_FILE).read_text())
+    assert manifest["rows"]["results_result"] == 5
+
+    ResultFactory.create_batch(3)
+    Source.objects.create(slug="written-after", title="Written after the snapshot")
+    (media / "athletes" / "walker.jpg").unlink()
+
+    call_command("restore", str(folder), interactive=False, verbosity=0)
+
+    assert row_counts() == before
+    assert not Source.objects.filter(slug="written-after").exists()
+    assert (media / "athletes" / "walker.jpg").read_bytes() == b"a photo"
+
+
+def test_restore_refuses_a_folder_that_is_not_a_snapshot(reference_data, tmp_path):
+    with pytest.raises(CommandError, match="is not a snapshot"):
+        call_command("restore", str(tmp_path), interactive=False)

@@ -1,0 +1,107 @@
+"""
+What an operator relies on: oversized bodies refused unread, a busy or unreachable database
+answered with a friendly 503 (and the next request served), styled error pages, no stale
+photo files, robots.txt that does not point at the admin.
+"""
+
+from unittest import mock
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import OperationalError
+from django.db.backends.utils import CursorWrapper
+
+from athletes.photos import THUMBNAIL_WIDTHS, thumbnail_name
+
+from .factories import AthleteFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_body_larger_than_the_limit_is_refused_before_it_is_read(client, settings):
+    settings.MAX_REQUEST_BYTES = 1000
+    body = mock.MagicMock()
+    response = client.generic(
+        "POST", "/admin/login/", data=b"", CONTENT_LENGTH="100000000", **{"wsgi.input": body}
+    )
+    assert response.status_code == 413
+    assert "too large" in response.content.decode()
+    body.read.assert_not_called()
+
+
+@pytest.mark.parametrize(
+    "message", ["database is locked", "unable to open database file", "connection refused"]
+)
+def test_a_busy_or_unreachable_database_gives_a_503_and_the_site_recovers(
+    client, reference_data, message
+):
+    with mock.patch.object(CursorWrapper, "execute", side_effect=OperationalError(message)):
+        response = client.get("/athletes/")
+    assert response.status_code == 503
+    assert response["Retry-After"].isdigit()
+    assert "The archive is busy" in response.content.decode()
+    assert client.get("/athletes/").status_code == 200
+
+
+def test_other_database_errors_are_not_hidden_as_busy(client, reference_data):
+    client.raise_request_exception = False
+    with mock.patch.object(
+        CursorWrapper, "execute", side_effect=OperationalError("no such column")
+    ):
+        response = client.get("/athletes/")
+    assert response.status_code == 500
+
+
+def test_a_bad_host_gets_the_styled_400_page(client, settings):
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "could not read this request" in response.content.decode()
+
+
+def test_robots_txt_does_not_advertise_the_admin(client):
+    text = client.get("/robots.txt").content.decode()
+    assert "admin" not in text.lower()
+    assert "Sitemap:" in text
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def stored_photo(name):
+    saved = default_storage.save(name, ContentFile(b"jpeg"))
+    for width in THUMBNAIL_WIDTHS:
+        default_storage.save(thumbnail_name(saved, width), ContentFile(b"thumb"))
+    return saved
+
+
+def files_of(name):
+    return [name, *(thumbnail_name(name, width) for width in THUMBNAIL_WIDTHS)]
+
+
+def test_a_replaced_photo_and_its_thumbnails_are_removed(
+    reference_data, media_root, django_capture_on_commit_callbacks
+):
+    old, new = stored_photo("athletes/old.jpg"), stored_photo("athletes/new.jpg")
+    athlete = AthleteFactory(photo=old)
+    with django_capture_on_commit_callbacks(execute=True):
+        athlete.photo = new
+        athlete.save()
+    assert not any(default_storage.exists(name) for name in files_of(old))
+    assert all(default_storage.exists(name) for name in files_of(new))
+
+
+def test_a_deleted_athletes_photo_is_removed_unless_another_uses_it(
+    reference_data, media_root, django_capture_on_commit_callbacks
+):
+    shared, own = stored_photo("athletes/shared.jpg"), stored_photo("athletes/own.jpg")
+    AthleteFactory(photo=shared)
+    leaving, other = AthleteFactory(photo=own), AthleteFactory(photo=shared)
+    with django_capture_on_commit_callbacks(execute=True):
+        leaving.delete()
+        other.delete()
+    assert not any(default_storage.exists(name) for name in files_of(own))
+    assert all(default_storage.exists(name) for name in files_of(shared))
