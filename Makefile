@@ -10,13 +10,27 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 BENCH_RESULTS ?= 1000000
+# Local commands run in debug mode unless told otherwise; `make serve` never does.
+export DJANGO_DEBUG ?= 1
+
 # The benchmark's own database; DATABASE_URL, when set, points it at PostgreSQL instead.
 BENCH := SQLITE_PATH=var/bench.sqlite3 $(MANAGE)
 
-.PHONY: run setup migrate fixtures test lint format bench check clean superuser
+.PHONY: run serve setup migrate fixtures test lint format bench check clean superuser backup reliability
 
 run: migrate fixtures ## Set up, migrate, load the fixtures and serve on http://127.0.0.1:8000/
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Production: DEBUG off, DJANGO_SECRET_KEY required; the database must exist already
+# (`make run` once, or migrate and load_archive), since serving a new empty one would hide
+# a wrong SQLITE_PATH. Workers and threads come from the machine (gunicorn.conf.py).
+serve: export DJANGO_DEBUG = 0
+serve: setup ## Collect static files and serve with gunicorn, DEBUG off.
+	$(MANAGE) collectstatic --noinput -v0
+	GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py
+
+backup: setup ## A consistent snapshot of the database and the media in var/backups/.
+	$(MANAGE) backup
 
 setup: $(STAMP)
 

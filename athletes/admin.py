@@ -7,6 +7,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from revisions.admin import ArchiveAdmin, ArchiveInline
+from revisions.tokens import check_scope_token, scope_token
 
 from .forms import AthleteAdminForm, HighlightForm
 from .models import Alias, Athlete, Country, Highlight, Source, fold
@@ -108,13 +109,20 @@ class AthleteAdmin(ArchiveAdmin):
         """
         Two records of one person (names spelled differently, day and month of birth
         swapped): show what moves, then move every result and highlight to the kept one.
+        The page carries a token of the two records and their results as shown: if another
+        editor changed any of them meanwhile, the merge is refused and the page shown anew.
         """
         from results.merge import merge_athletes, merge_plan
+        from results.models import Result
 
         athletes = list(queryset.select_related("country"))
         if len(athletes) != 2:
             self.message_user(request, _("Select exactly two athletes to merge."), messages.WARNING)
             return None
+        pks = [athlete.pk for athlete in athletes]
+        scopes = [(Athlete, {"pk__in": pks}), (Result, {"athlete_id__in": pks})]
+        changed_since = []
+        keep = None
         if "confirm" in request.POST:
             keep = next((a for a in athletes if str(a.pk) == request.POST.get("keep")), None)
             if keep is None:
@@ -124,28 +132,44 @@ class AthleteAdmin(ArchiveAdmin):
             duplicate_repr = str(duplicate)
             try:
                 with transaction.atomic():
-                    # Logged while the record still exists; undone with the merge if it fails.
-                    self.log_deletions(request, [duplicate])
-                    merge_athletes(keep, duplicate)
-                    self.log_change(
-                        request, keep, [{"changed": {"fields": [f"merged {duplicate_repr}"]}}]
-                    )
+                    try:
+                        check_scope_token(request.POST.get("token"), scopes)
+                    except ValidationError as error:
+                        changed_since = error.messages
+                    else:
+                        # Logged while the record still exists; undone with the merge if it
+                        # fails.
+                        self.log_deletions(request, [duplicate])
+                        merge_athletes(keep, duplicate)
+                        self.log_change(
+                            request, keep, [{"changed": {"fields": [f"merged {duplicate_repr}"]}}]
+                        )
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
                 return None
-            self.message_user(
-                request,
-                _("%(duplicate)s was merged into %(keep)s.")
-                % {"duplicate": duplicate_repr, "keep": keep},
-                messages.SUCCESS,
-            )
-            return None
+            if not changed_since:
+                self.message_user(
+                    request,
+                    _("%(duplicate)s was merged into %(keep)s.")
+                    % {"duplicate": duplicate_repr, "keep": keep},
+                    messages.SUCCESS,
+                )
+                return None
+            # Shown again as the records now are, with what changed since.
+            athletes = list(Athlete.objects.filter(pk__in=pks).select_related("country"))
+            if len(athletes) != 2:
+                for line in changed_since:
+                    self.message_user(request, line, messages.ERROR)
+                return None
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Merge two athlete records"),
             "athletes": athletes,
             "plans": [merge_plan(athletes[0], athletes[1]), merge_plan(athletes[1], athletes[0])],
+            "keep": keep.pk if keep else athletes[0].pk,
+            "changed_since": changed_since,
+            "token": scope_token(scopes),
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/athletes/athlete/merge.html", context)

@@ -4,14 +4,19 @@ the rules of `results.rules`, which every way into the archive shares.
 """
 
 from django import forms
+from django.contrib import admin
+from django.db.models import Case, F, Value, When
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from athletes.models import Source
+from revisions.admin import SafeAutocompleteSelect
 from revisions.forms import VersionedForm
 
 from .models import MAX_PLACE, Result
 from .rules import result_list_problems
+from .standings import STATUS_ORDER
 
 
 class ResultForm(VersionedForm):
@@ -48,6 +53,10 @@ class ResultForm(VersionedForm):
     def __init__(self, *args, event=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
+        if event is not None and event.pk and self.instance.event_id == event.pk:
+            # The row's event is the page's: read once for the table, not once per row.
+            self.instance.event = event
+        self._hand_chosen_rows_to_pickers()
         if self.instance.pk and self.instance.mark is not None:
             self.initial["mark"] = self.instance.mark_display
         if "place" in self.fields:
@@ -57,6 +66,20 @@ class ResultForm(VersionedForm):
         if "country" in self.fields:
             self.fields["country"].required = False
             self.fields["country"].help_text = _("Leave blank for the athlete's nation.")
+
+    def _hand_chosen_rows_to_pickers(self):
+        """
+        The admin's pickers (results.admin.ChosenAutocompleteSelect) name the athlete and
+        nation already read with this result instead of looking each one up again.
+        """
+        for name in ("athlete", "country"):
+            field = Result._meta.get_field(name)
+            if name not in self.fields or not field.is_cached(self.instance):
+                continue
+            widget = self.fields[name].widget
+            picker = getattr(widget, "widget", widget)  # inside the admin's "+" links
+            if hasattr(picker, "chosen"):
+                picker.chosen = getattr(self.instance, name)
 
     def current_value(self, stored, name):
         if name == "mark":
@@ -100,11 +123,55 @@ class ResultForm(VersionedForm):
         super()._post_clean()
 
 
+class EventForm(VersionedForm):
+    """
+    An event (the admin names its model and fields), and the source of the result sheet
+    its results are typed from.
+    """
+
+    sheet_source = forms.ModelChoiceField(
+        queryset=Source.objects.all(),
+        required=False,
+        label=_("Source of this sheet"),
+        help_text=_("Every result added or changed in this save cites it."),
+        # The autocomplete of the results' sources: the sheet's is one of them.
+        widget=SafeAutocompleteSelect(Result._meta.get_field("sources"), admin.site),
+    )
+
+    def current_value(self, stored, name):
+        if name == "sheet_source":
+            # Not the event's to store: a save refused over a newer version keeps the choice.
+            return self.data.get(self.add_prefix(name)) or None
+        return super().current_value(stored, name)
+
+
+def sheet_order(discipline):
+    """
+    The order of a result sheet: finishers by place then mark, then DNF, DNS, DQ and NM, as
+    the event's page lists them (results.standings.event_results).
+    """
+    status = Case(
+        *[When(status=code, then=Value(index)) for index, code in enumerate(STATUS_ORDER)],
+        default=Value(len(STATUS_ORDER)),
+    )
+    mark = F("mark").asc(nulls_last=True)
+    if discipline is not None and not discipline.lower_is_better:
+        mark = F("mark").desc(nulls_last=True)
+    return [status, F("place").asc(nulls_last=True), mark, "pk"]
+
+
 class ResultInlineFormSet(BaseInlineFormSet):
     """
-    The results of one event, typed in a table. Each row is read for the event's discipline,
-    and every error is repeated above the table naming its row and field.
+    The results of one event, typed in a table: finishers first, as a sheet lists them. Each
+    row is read for the event's discipline, and every error is repeated above the table
+    naming its row and field.
     """
+
+    def __init__(self, *args, instance=None, queryset=None, **kwargs):
+        if queryset is not None:
+            discipline = instance.discipline if instance and instance.discipline_id else None
+            queryset = queryset.order_by(*sheet_order(discipline))
+        super().__init__(*args, instance=instance, queryset=queryset, **kwargs)
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "event": self.instance}

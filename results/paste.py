@@ -7,13 +7,17 @@ Reading a result list pasted as sources print it:
     DNF Name (MEX)
 
 Each line becomes a `PastedRow`: place or status, the name as written, the nation's code
-(IOC, or the vehicle code some sources print: EC, E, PL…), the mark as text, and the
-existing athletes whose name matches (accents, case and word order ignored).
+(IOC, or the vehicle code some sources print: EC, E, PL…), the mark as text, the one
+athlete whose name it is (accents, case and word order ignored) and, when there is none,
+the athletes whose name is near (a typo, a missing middle name, a family name alone),
+offered to the editor and never chosen for them.
 
-Before anything is saved, each row is checked as `save_rows` will save it (`Result.clean()`:
-the athlete's sex, birth and retirement, the mark for the discipline) and the whole list,
-with the event's results already saved, by `results.rules.result_list_problems`, the rules
-the admin's results table and `loaddata` run too.
+The preview is the form the save posts, bound to the rows as read and checked at once: each
+row as `save_rows` will save it (`Result.clean()`: the athlete's sex, birth and retirement,
+the mark for the discipline) and the whole list, with the event's results already saved, by
+`results.rules.result_list_problems`, the rules the admin's results table and `loaddata`
+run too. The save checks it all again, inside the transaction that writes, after making
+sure the event is still as the preview showed it (`revisions.tokens`).
 """
 
 import re
@@ -26,12 +30,15 @@ from django.db.models import Q
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from rapidfuzz import fuzz, process
 
-from athletes.models import Athlete, Country, fold
+from athletes.models import Alias, Athlete, Country, Source, fold
+from revisions.admin import MAX_FORMS, SafeAutocompleteSelect, valid_pk
 from revisions.context import describe
 from revisions.models import Revision
+from revisions.tokens import check_scope_token, scope_token
 
-from .models import MAX_PLACE, Result
+from .models import MAX_PLACE, Event, Result
 from .rules import result_list_problems
 
 _STATUSES = {"DNF": "DNF", "DNS": "DNS", "DQ": "DQ", "DSQ": "DQ", "NM": "NM"}
@@ -40,6 +47,22 @@ _PLACE = re.compile(r"^\s*(?P<place>\d+)\s*[.)]?\s+")
 _STATUS = re.compile(r"^\s*(?P<status>DNF|DNS|DQ|DSQ|NM)\b\.?\s*", re.IGNORECASE)
 _NATION_IN_BRACKETS = re.compile(r"\(\s*(?P<code>[A-Za-z]{1,3})\s*\)")
 _MARK_START = re.compile(r"\s(?=\d)")
+# Some sheets print the status where the mark goes, and still number the line.
+_STATUS_AS_MARK = re.compile(r"^(?P<status>DNF|DNS|DQ|DSQ|NM)\.?$", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
+
+# Near matches offered on a row whose name is nobody's: enough to hold the right athlete
+# when the sheet misspells a name, few enough to read at a glance.
+SUGGESTIONS = 3
+# The least rapidfuzz WRatio (0–100) of a near match. A typo, a missing middle name, a
+# family name alone or a given name shortened to its initial score 85–97; two people who
+# share a family name and not the given name mostly score below ("Julio Molina" for
+# "Juan Molina": 78), and are left to the autocomplete.
+NEAR_MATCH = 80
+# Words per candidate query: SQLite refuses an expression deeper than 1,000 terms.
+_TERMS_PER_QUERY = 200
+# Whole names per indexed lookup, well within any database's limit on parameters.
+_NAMES_PER_QUERY = 500
 
 
 @dataclass
@@ -50,12 +73,10 @@ class PastedRow:
     name: str = ""
     nation: str = ""
     mark: str = ""
-    candidates: list = field(default_factory=list)
-
-    @property
-    def athlete(self):
-        """The one athlete the name matches, or None when it matches none or several."""
-        return self.candidates[0] if len(self.candidates) == 1 else None
+    # The one athlete whose name (or alias) is the row's name, by primary key.
+    athlete: int | None = None
+    # Athletes whose name is near, best first: for the editor to choose from.
+    suggested: list = field(default_factory=list)
 
 
 def split_line(line, codes):
@@ -93,6 +114,10 @@ def split_line(line, codes):
             row.name = rest[: max(cut - 1, 0)].strip()
             rest = rest[max(cut - 1, 0) :]
     row.mark = rest.strip()
+    status_as_mark = _STATUS_AS_MARK.match(row.mark)
+    if status_as_mark:
+        row.status = _STATUSES[status_as_mark.group("status").upper()]
+        row.mark = ""
     return row
 
 
@@ -107,32 +132,93 @@ def nation_codes():
     return codes
 
 
+def folded_words(name):
+    """The words of a name, accents, case, hyphens and full stops dropped: "j", "perez"."""
+    return _WORD.findall(fold(name))
+
+
 def name_key(name):
-    return tuple(sorted(fold(name).replace("-", " ").split()))
+    """What two spellings of one name share: its folded words in any order."""
+    return tuple(sorted(folded_words(name)))
+
+
+def _chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def candidate_names(rows, sex):
+    """
+    {(athlete pk, sex, folded name or alias)} of the athletes who may be a row's: those of
+    `sex` whose name or alias contains a word of three letters or more of a row's name, and
+    those of either sex whose name is a row's name as written or in reverse order (an
+    indexed lookup, which finds a name of short words, "Li Na", too). A few queries whatever
+    the number of rows; scoring is left to Python.
+    """
+    words, whole = set(), set()
+    for row in rows:
+        row_words = folded_words(row.name)
+        words.update(word for word in row_words if len(word) > 2)
+        if row_words:
+            whole |= {" ".join(row_words), " ".join(reversed(row_words))}
+    names = set()
+    # Scanning the athletes costs each of them one LIKE per word: the event's sex is
+    # compared first, which spares the other half of the archive.
+    for chunk in _chunks(sorted(words), _TERMS_PER_QUERY):
+        condition = Q()
+        for word in chunk:
+            condition |= Q(search_name__contains=word)
+        athletes = Athlete.objects.filter(sex=sex).filter(condition)
+        names.update(athletes.values_list("pk", "sex", "search_name"))
+        aliases = Alias.objects.filter(athlete__sex=sex).filter(condition)
+        names.update(aliases.values_list("athlete_id", "athlete__sex", "search_name"))
+    for chunk in _chunks(sorted(whole), _NAMES_PER_QUERY):
+        athletes = Athlete.objects.filter(search_name__in=chunk)
+        names.update(athletes.values_list("pk", "sex", "search_name"))
+        aliases = Alias.objects.filter(search_name__in=chunk)
+        names.update(aliases.values_list("athlete_id", "athlete__sex", "search_name"))
+    return names
 
 
 def match_athletes(rows, sex):
-    """Fill each row's candidates: athletes of the event's sex whose name matches."""
-    words = {word for row in rows for word in name_key(row.name) if len(word) > 1}
-    if not words:
-        return
-    longest = {row.line: max(name_key(row.name), key=len, default="") for row in rows}
-    condition = Q()
-    for word in {w for w in longest.values() if w}:
-        condition |= Q(search_name__contains=word) | Q(aliases__search_name__contains=word)
-    athletes = (
-        Athlete.objects.filter(condition, sex=sex)
-        .select_related("country")
-        .prefetch_related("aliases")
-        .distinct()
-    )
-    by_key = {}
-    for athlete in athletes:
-        keys = {name_key(athlete.name)} | {name_key(alias.name) for alias in athlete.aliases.all()}
-        for key in keys:
-            by_key.setdefault(key, []).append(athlete)
+    """
+    Give each row its athlete when exactly one of the event's sex has its name (folded, any
+    word order), else up to SUGGESTIONS near matches of that sex, scored with rapidfuzz
+    against the athletes that share a word of its name: namesakes first, then the nearest.
+
+    A name that is only one athlete's of the other sex is hers (or his): the row then says
+    that this athlete does not compete in the event, where a new athlete of the event's sex
+    would silently double her.
+    """
+    by_key, by_word, choices, owners = {}, {}, [], []
+    for pk, athlete_sex, name in candidate_names(rows, sex):
+        # A search name is folded already: only its words are wanted.
+        words = _WORD.findall(name)
+        by_key.setdefault(tuple(sorted(words)), {}).setdefault(athlete_sex, set()).add(pk)
+        if athlete_sex != sex:
+            continue
+        for word in set(words):
+            by_word.setdefault(word, []).append(len(choices))
+        choices.append(" ".join(words))
+        owners.append(pk)
     for row in rows:
-        row.candidates = by_key.get(name_key(row.name), [])
+        words = folded_words(row.name)
+        if not words:
+            continue
+        by_sex = by_key.get(tuple(sorted(words)), {})
+        namesakes = by_sex.get(sex, set())
+        others = {pk for other, pks in by_sex.items() if other != sex for pk in pks}
+        if len(namesakes) == 1 or (not namesakes and len(others) == 1):
+            row.athlete = next(iter(namesakes or others))
+            continue
+        near = {index: choices[index] for word in set(words) for index in by_word.get(word, ())}
+        scores = dict.fromkeys(namesakes, 100)
+        for _name, score, index in process.extract(
+            " ".join(words), near, scorer=fuzz.WRatio, score_cutoff=NEAR_MATCH, limit=None
+        ):
+            scores[owners[index]] = max(scores.get(owners[index], 0), score)
+        ranked = sorted(scores, key=lambda pk: (pk not in namesakes, -scores[pk], pk))
+        row.suggested = ranked[:SUGGESTIONS]
 
 
 def read_result_list(text, sex):
@@ -143,18 +229,28 @@ def read_result_list(text, sex):
     return rows, codes
 
 
-def unique_slug(given_name, family_name, year=None):
-    """A free athlete slug: given-family, with the birth year or a number when taken."""
-    base = slugify(f"{given_name} {family_name}") or "athlete"
-    taken = set(Athlete.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    if base not in taken:
-        return base
-    if year and f"{base}-{year}" not in taken:
-        return f"{base}-{year}"
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+def free_slugs(names):
+    """
+    A free athlete slug for each (given name, family name): given-family, numbered when
+    taken or given twice in the list. One query for a few hundred names.
+    """
+    # Room is left for a number within the slug's 120 characters.
+    bases = [slugify(f"{given} {family}")[:100].strip("-") or "athlete" for given, family in names]
+    taken = set()
+    unique_bases = sorted(set(bases))
+    for chunk in _chunks(unique_bases, _TERMS_PER_QUERY):
+        condition = Q()
+        for base in chunk:
+            condition |= Q(slug__startswith=base)
+        taken.update(Athlete.objects.filter(condition).values_list("slug", flat=True))
+    slugs = []
+    for base in bases:
+        slug, number = base, 2
+        while slug in taken:
+            slug, number = f"{base}-{number}", number + 1
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
 
 
 def split_name(name):
@@ -172,6 +268,30 @@ def split_name(name):
     return " ".join(words[:-1]), words[-1]
 
 
+def paste_scopes(event):
+    """The rows a paste into `event` is about: the event and its results."""
+    return [(Event, {"pk": event.pk}), (Result, {"event_id": event.pk})]
+
+
+class SafeModelChoiceField(forms.ModelChoiceField):
+    """A choice by primary key that refuses a tampered one before querying for it."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and valid_pk(self.queryset.model, value) is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+def source_field(admin_site):
+    return SafeModelChoiceField(
+        label=_("Source"),
+        queryset=Source.objects.all(),
+        required=False,
+        widget=SafeAutocompleteSelect(Result._meta.get_field("sources"), admin_site),
+        help_text=_("The sheet these lines are copied from: every saved result cites it."),
+    )
+
+
 class PasteForm(forms.Form):
     lines = forms.CharField(
         label=_("Result list"),
@@ -181,6 +301,86 @@ class PasteForm(forms.Form):
             "1. Jefferson Pérez (EC) 1 h 20' 07\" — 2  Ilya Markov  RUS  1:20:16 — DNF Name (MEX)"
         ),
     )
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"] = source_field(admin_site)
+
+    def clean_lines(self):
+        text = self.cleaned_data["lines"]
+        count = sum(1 for line in text.splitlines() if line.strip())
+        if count > MAX_FORMS:
+            raise ValidationError(
+                _("At most %(max)d lines per paste (this one has %(count)d): paste it in parts.")
+                % {"max": MAX_FORMS, "count": count}
+            )
+        return text
+
+
+class PastedSheetForm(forms.Form):
+    """What the preview says of the whole sheet: its source, and the event as it was shown."""
+
+    token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=500)
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"] = source_field(admin_site)
+
+    def renew(self, token):
+        """Carry `token` from now on: the rows were checked again against the event as it is."""
+        data = self.data.copy()
+        data[self.add_prefix("token")] = token
+        self.data = data
+
+
+class AthleteSelect(SafeAutocompleteSelect):
+    """
+    The admin's athlete autocomplete, naming the chosen athlete from those the formset read
+    at once (`athletes`, by primary key) instead of with a query per row.
+    """
+
+    def __init__(self, field, admin_site, *, athletes, url_parameters=None, **kwargs):
+        super().__init__(field, admin_site, **kwargs)
+        self.athletes = athletes
+        self.url_parameters = url_parameters
+
+    def optgroups(self, name, value, attr=None):
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        for item in value:
+            athlete = self.athletes.get(valid_pk(Athlete, item))
+            if athlete is not None:
+                options.append(
+                    self.create_option(
+                        name, athlete.pk, athlete.autocomplete_label, True, len(options)
+                    )
+                )
+        return [(None, options, 0)]
+
+
+class AthleteField(forms.Field):
+    """An athlete by primary key, among those the formset read (a tampered id is an error)."""
+
+    default_error_messages = {
+        "invalid_choice": _("Select an athlete of the archive: this one is not."),
+    }
+
+    def __init__(self, *, athletes, **kwargs):
+        super().__init__(**kwargs)
+        self.athletes = athletes
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        athlete = self.athletes.get(valid_pk(Athlete, value))
+        if athlete is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return athlete
+
+
+def _pks(text):
+    """The primary keys in a row's hidden list of suggestions, at most SUGGESTIONS."""
+    pks = (valid_pk(Athlete, word) for word in str(text or "").split()[:SUGGESTIONS])
+    return [pk for pk in pks if pk is not None]
 
 
 class PastedRowForm(forms.Form):
@@ -197,21 +397,77 @@ class PastedRowForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("status"), choices=Result.Status.choices)
     name = forms.CharField(
-        label=_("name as written"), max_length=210, widget=forms.TextInput(attrs={"size": 22})
+        label=_("name as written"), max_length=210, widget=forms.TextInput(attrs={"size": 20})
     )
-    athlete = forms.CharField(
-        label=_("existing athlete (slug)"),
-        required=False,
-        max_length=120,
-        help_text=_("Leave empty to add a new athlete with this name."),
-        widget=forms.TextInput(attrs={"size": 18}),
+    # Replaced in __init__ by a field that knows the athletes the formset read.
+    athlete = forms.Field(label=_("athlete"), required=False)
+    suggested = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
+    suggestion = forms.ChoiceField(
+        label=_("near matches"), required=False, widget=forms.RadioSelect
     )
     nation = forms.CharField(
         label=_("nation"), required=False, max_length=3, widget=forms.TextInput(attrs={"size": 4})
     )
     mark = forms.CharField(
-        label=_("mark"), required=False, max_length=40, widget=forms.TextInput(attrs={"size": 12})
+        label=_("mark"), required=False, max_length=40, widget=forms.TextInput(attrs={"size": 10})
     )
+
+    def __init__(self, *args, event, admin_site, athletes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["athlete"] = AthleteField(
+            label=_("athlete"),
+            required=False,
+            athletes=athletes,
+            widget=AthleteSelect(
+                Result._meta.get_field("athlete"),
+                admin_site,
+                athletes=athletes,
+                url_parameters={"sex": event.sex},
+            ),
+        )
+        self.suggested_athletes = [
+            athletes[pk] for pk in _pks(self["suggested"].value()) if pk in athletes
+        ]
+        self.fields["suggestion"].choices = [
+            ("", _("none of these: a new athlete")),
+            *((str(athlete.pk), athlete.autocomplete_label) for athlete in self.suggested_athletes),
+        ]
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and not self.cleaned_data.get("include", True):
+            # A line left out (a heading, a split) is not saved: what it says does not matter.
+            self._errors.clear()
+            self.cleaned_data = {"include": False}
+
+    @property
+    def creates_athlete(self):
+        """Whether saving the row as it stands adds a new athlete."""
+        return not self["athlete"].value() and not self["suggestion"].value()
+
+    @property
+    def awaits_choice(self):
+        """A row with near matches and none chosen: the editor's to decide."""
+        return bool(self.suggested_athletes) and self.creates_athlete
+
+    def clean(self):
+        data = super().clean()
+        suggestion = data.get("suggestion")
+        if suggestion:
+            accepted = next(a for a in self.suggested_athletes if str(a.pk) == suggestion)
+            chosen = data.get("athlete")
+            if chosen is not None and chosen != accepted:
+                self.add_error(
+                    "athlete",
+                    _(
+                        "Choose one athlete: the list names %(chosen)s and the near match "
+                        "%(accepted)s."
+                    )
+                    % {"chosen": chosen, "accepted": accepted},
+                )
+            else:
+                data["athlete"] = accepted
+        return data
 
 
 # Where a result's or a new athlete's errors go on a pasted row.
@@ -223,23 +479,52 @@ _RESULT_FIELDS = {
     "country": "nation",
 }
 _ATHLETE_FIELDS = {"given_name": "name", "family_name": "name", "country": "nation"}
+_ROW_ATHLETE_KEYS = re.compile(r"-\d+-(athlete|suggested|suggestion)$")
 
 
 class BasePastedRowFormSet(forms.BaseFormSet):
     """Checks every pasted row against the event before anything is saved."""
 
-    def __init__(self, *args, event, codes, **kwargs):
+    def __init__(self, *args, event, codes, admin_site, **kwargs):
         super().__init__(*args, **kwargs)
         self.event = event
         self.codes = codes
+        self.admin_site = admin_site
+        self.athletes = self._posted_athletes()
+
+    def _posted_athletes(self):
+        """Every athlete the rows name, chosen or suggested, read in one query."""
+        if not self.is_bound:
+            return {}
+        pks = set()
+        for key in self.data:
+            if key.startswith(f"{self.prefix}-") and _ROW_ATHLETE_KEYS.search(key):
+                value = self.data[key]
+                pks.update(_pks(value) if key.endswith("-suggested") else _pks(value)[:1])
+        return Athlete.objects.select_related("country").in_bulk(pks)
+
+    def get_form_kwargs(self, index):
+        kwargs = {"event": self.event, "admin_site": self.admin_site, "athletes": self.athletes}
+        if index is not None:
+            # Every row is checked, even one a forged form count calls "extra".
+            kwargs["empty_permitted"] = False
+        return kwargs
+
+    def tally(self):
+        """How the rows stand, for the line above the preview."""
+        rows = [form for form in self.forms if form["include"].value()]
+        return {
+            "lines": len(self.forms),
+            "saved": len(rows),
+            "matched": sum(1 for form in rows if not form.creates_athlete),
+            "to_choose": sum(1 for form in rows if form.awaits_choice),
+            "new": sum(1 for form in rows if form.creates_athlete),
+            "errors": sum(1 for form in self.forms if form.errors),
+        }
 
     def clean(self):
-        slugs = {
-            form.cleaned_data["athlete"] for form in self.forms if form.cleaned_data.get("athlete")
-        }
-        athletes = Athlete.objects.select_related("country").in_bulk(slugs, field_name="slug")
         saved = list(self.event.results.select_related("athlete")) if self.event.pk else []
-        entered = {result.athlete.slug for result in saved}
+        entered = {result.athlete_id for result in saved}
         # The saved results take part in the list's rules: a pasted winner must agree
         # with a winner already stored.
         rows = [(result.athlete.name, result) for result in saved]
@@ -248,7 +533,7 @@ class BasePastedRowFormSet(forms.BaseFormSet):
             data = form.cleaned_data
             if not data.get("include"):
                 continue
-            self._clean_row(form, data, athletes, entered)
+            self._clean_row(form, data, entered)
             if form.errors:
                 # Its place, mark or athlete are not known for sure: left out of the
                 # list's rules until it is corrected.
@@ -279,21 +564,15 @@ class BasePastedRowFormSet(forms.BaseFormSet):
                 [_("Correct the rows marked below; nothing was saved."), *summary]
             )
 
-    def _clean_row(self, form, data, athletes, entered):
-        slug = data.get("athlete")
-        data["athlete"] = None
-        if slug:
-            if slug not in athletes:
-                form.add_error("athlete", _("No athlete has the slug “%(slug)s”.") % {"slug": slug})
-            else:
-                data["athlete"] = athletes[slug]
-                if slug in entered:
-                    form.add_error("athlete", _("This athlete already has a result in this event."))
+    def _clean_row(self, form, data, entered):
+        athlete = data.get("athlete")
+        if athlete is not None and athlete.pk in entered:
+            form.add_error("athlete", _("This athlete already has a result in this event."))
         code = (data.get("nation") or "").upper()
         data["country"] = self.codes.get(code) if code else None
         if code and data["country"] is None:
             form.add_error("nation", _("“%(code)s” is not a nation code.") % {"code": code})
-        elif data["country"] is None and data["athlete"] is None:
+        elif data["country"] is None and athlete is None:
             form.add_error("nation", _("A new athlete needs a nation."))
         text = (data.get("mark") or "").strip()
         data["mark"] = None
@@ -315,15 +594,17 @@ class BasePastedRowFormSet(forms.BaseFormSet):
             athlete = Athlete(
                 given_name=given, family_name=family, sex=self.event.sex, country=data["country"]
             )
-            # The slug is chosen when saving.
+            # The slug is chosen when saving; the nation is one of `codes`, read from the
+            # database (checking it again would cost a query per row).
             _report(
                 form,
                 athlete,
                 _ATHLETE_FIELDS,
                 name_fields=True,
-                exclude=["slug"],
+                exclude=["slug", "country"],
                 validate_unique=False,
             )
+            data["new_athlete"] = athlete
         result = Result(
             event=self.event,
             athlete=athlete,
@@ -332,14 +613,14 @@ class BasePastedRowFormSet(forms.BaseFormSet):
             status=data["status"],
             mark=data["mark"],
         )
-        # An athlete not saved yet has no key to check. Uniqueness is the list's rule
-        # above; the check constraints repeat what clean() and the field validators say,
-        # and would cost a query each per row.
+        # The event, athlete and nation were all read from the database: checking that they
+        # exist would cost three queries per row. Uniqueness is the list's rule above; the
+        # check constraints repeat what clean() and the field validators say.
         _report(
             form,
             result,
             _RESULT_FIELDS,
-            exclude=["athlete"] if athlete.pk is None else None,
+            exclude=["event", "athlete", "country"],
             validate_unique=False,
             validate_constraints=False,
         )
@@ -376,51 +657,90 @@ def _row_error(number, form, field_name, message):
 
 
 PastedRowFormSet = forms.formset_factory(
-    PastedRowForm, formset=BasePastedRowFormSet, extra=0, max_num=500, validate_max=True
+    PastedRowForm,
+    formset=BasePastedRowFormSet,
+    extra=0,
+    max_num=MAX_FORMS,
+    absolute_max=MAX_FORMS,
+    validate_max=True,
 )
 
 
-def initial_rows(rows):
-    return [
-        {
+def preview_data(rows, prefix=None):
+    """The rows read, as the preview's form posts them: bound to it, every row is checked."""
+    prefix = prefix or PastedRowFormSet.get_default_prefix()
+    data = {
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(len(rows)),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": str(MAX_FORMS),
+    }
+    for index, row in enumerate(rows):
+        values = {
             "line": row.line,
-            "include": True,
-            "place": row.place,
+            "include": "on",
+            "place": "" if row.place is None else str(row.place),
             "status": row.status,
             "name": row.name,
-            "athlete": row.athlete.slug if row.athlete else "",
+            "athlete": "" if row.athlete is None else str(row.athlete),
+            "suggested": " ".join(str(pk) for pk in row.suggested),
+            "suggestion": "",
             "nation": row.nation,
             "mark": row.mark,
         }
-        for row in rows
-    ]
+        data.update({f"{prefix}-{index}-{name}": value for name, value in values.items()})
+    return data
+
+
+def paste_preview(*, event, text, source, admin_site):
+    """
+    The preview of `text` pasted into `event`: the sheet's form (its source, and a token of
+    the event as shown) and the rows' formset, every row already checked.
+    """
+    # Taken before the rows are checked, so that what they are checked against is never
+    # older than what the token vouches for.
+    token = scope_token(paste_scopes(event))
+    rows, codes = read_result_list(text, event.sex)
+    formset = PastedRowFormSet(preview_data(rows), event=event, codes=codes, admin_site=admin_site)
+    formset.is_valid()
+    sheet = PastedSheetForm(
+        {"token": token, "source": "" if source is None else str(source.pk)},
+        admin_site=admin_site,
+    )
+    sheet.is_valid()
+    return sheet, formset
+
+
+class StalePaste(ValidationError):
+    """The event or its results changed since the preview was shown."""
 
 
 @transaction.atomic
-def save_rows(event, formset):
-    """Create the new athletes and every result of a checked formset, all or nothing."""
-    describe(
-        kind=Revision.Kind.PASTE,
-        comment=_("Pasted a result list into %(event)s.") % {"event": event},
-    )
-    created = []
-    for form in formset.forms:
-        data = form.cleaned_data
-        if not data.get("include"):
-            continue
-        athlete = data["athlete"]
-        if athlete is None:
-            given, family = split_name(data["name"])
-            athlete = Athlete(
-                slug=unique_slug(given, family),
-                given_name=given,
-                family_name=family,
-                sex=event.sex,
-                country=data["country"],
-            )
-            athlete.full_clean()
-            athlete.save()
-            created.append(athlete)
+def save_rows(event, formset, *, token, source=None):
+    """
+    Save a previewed paste, all or nothing: refused with StalePaste when the event or its
+    results changed since the preview (`token`); None, with nothing saved, when a row breaks
+    a rule (checked here, in the transaction that writes); else the rows created, new
+    athletes and results, every result citing `source`.
+    """
+    try:
+        check_scope_token(token, paste_scopes(event))
+    except ValidationError as error:
+        raise StalePaste(error.messages) from None
+    if not formset.is_valid():
+        return None
+    rows = [form.cleaned_data for form in formset.forms if form.cleaned_data.get("include")]
+    newcomers = [data["new_athlete"] for data in rows if data["athlete"] is None]
+    slugs = free_slugs([(athlete.given_name, athlete.family_name) for athlete in newcomers])
+    created, results = [], []
+    # Each row was checked by the formset just now, in this transaction: the models'
+    # full_clean() would repeat those checks with several queries per row.
+    for athlete, slug in zip(newcomers, slugs, strict=True):
+        athlete.slug = slug
+        athlete.save()
+        created.append(athlete)
+    for data in rows:
+        athlete = data["athlete"] or data["new_athlete"]
         result = Result(
             event=event,
             athlete=athlete,
@@ -429,7 +749,17 @@ def save_rows(event, formset):
             status=data["status"],
             mark=data["mark"],
         )
-        result.full_clean()
         result.save()
-        created.append(result)
-    return created
+        if source is not None:
+            # Through the manager, not in bulk: the citation is part of the result's history.
+            result.sources.add(source)
+        results.append(result)
+    describe(
+        kind=Revision.Kind.PASTE,
+        comment=_(
+            "Pasted a result list into %(event)s (results: %(results)d; new athletes: "
+            "%(athletes)d)."
+        )
+        % {"event": event, "results": len(results), "athletes": len(newcomers)},
+    )
+    return created + results

@@ -4,12 +4,20 @@ version, a history of revisions with undo, tampered ids answered with a message 
 (never a 500), and a cap on how many rows one form may post.
 """
 
+import re
+from functools import cache
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import UniqueConstraint
+from django.forms.models import InlineForeignKeyField
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.text import capfirst
@@ -65,12 +73,46 @@ class SafeAutocompleteMixin:
         return url
 
 
+class SafeModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """
+    A many-to-many choice that refuses a tampered id (`sources=abc`, one beyond 64 bits) as
+    not a valid choice before the query that looks the choices up: on SQLite, an integer
+    beyond 64 bits in `pk__in` is an OverflowError, not an empty result.
+    """
+
+    def _check_values(self, value):
+        if not self.to_field_name:
+            model = self.queryset.model
+            for pk in value if isinstance(value, list | tuple) else ():
+                if valid_pk(model, pk) is None:
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": pk},
+                    )
+        return super()._check_values(value)
+
+
 class SafeAutocompleteSelect(SafeAutocompleteMixin, AutocompleteSelect):
     pass
 
 
 class SafeAutocompleteSelectMultiple(SafeAutocompleteMixin, AutocompleteSelectMultiple):
     pass
+
+
+class SafeChangeList(ChangeList):
+    """
+    A changelist that answers an impossible date in its date hierarchy (year 99999999999999999999,
+    December of year 9999, whose next month has no year) with Django's "invalid filter"
+    page instead of a 500: Django turns only some of them into IncorrectLookupParameters.
+    """
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
 
 
 def cap_form_count(request):
@@ -84,7 +126,7 @@ def cap_form_count(request):
 
 
 class SafeAutocompleteFields:
-    """Autocomplete widgets that survive tampered values, for admins and inlines."""
+    """Choice fields and autocomplete widgets that survive tampered values (admins, inlines)."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
@@ -94,6 +136,7 @@ class SafeAutocompleteFields:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", SafeModelMultipleChoiceField)
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = SafeAutocompleteSelectMultiple(
                 db_field, self.admin_site, using=kwargs.get("using")
@@ -118,6 +161,34 @@ def _flatten(fields):
             yield item
 
 
+class InlineUniqueChecks:
+    """
+    An inline row's form checked against the unique constraints that name the inline's
+    foreign key ("an athlete once per event"), which Django's inline forms leave out: a row
+    another editor stored since the page was opened is a form error, not a failed save.
+    """
+
+    def validate_unique(self):
+        super().validate_unique()
+        keys = {
+            name for name, field in self.fields.items() if isinstance(field, InlineForeignKeyField)
+        }
+        exclude = self._get_validation_exclusions()
+        model = type(self.instance)
+        for constraint in model._meta.constraints:
+            if isinstance(constraint, UniqueConstraint) and keys & set(constraint.fields):
+                try:
+                    constraint.validate(model, self.instance, exclude=exclude)
+                except ValidationError as error:
+                    self._update_errors(error)
+
+
+@cache
+def with_unique_checks(form):
+    """`form` (an inline's form class) with InlineUniqueChecks, made once per class."""
+    return type(form.__name__, (InlineUniqueChecks, form), {"__module__": form.__module__})
+
+
 class ArchiveInline(SafeAutocompleteFields):
     """Mixin for the inlines of archive models: versioned rows, at most MAX_FORMS of them."""
 
@@ -128,6 +199,7 @@ class ArchiveInline(SafeAutocompleteFields):
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs.setdefault("absolute_max", MAX_FORMS)
+        kwargs.setdefault("form", with_unique_checks(self.form))
         return super().get_formset(request, obj, **kwargs)
 
 
@@ -143,6 +215,9 @@ class ArchiveAdmin(SafeAutocompleteFields, admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         return with_read_version(super().get_fieldsets(request, obj))
 
+    def get_changelist(self, request, **kwargs):
+        return SafeChangeList
+
     def get_object(self, request, object_id, from_field=None):
         field = (
             self.model._meta.pk if from_field is None else self.model._meta.get_field(from_field)
@@ -157,7 +232,27 @@ class ArchiveAdmin(SafeAutocompleteFields, admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         cap_form_count(request)
+        if self.list_editable and "_save" in request.POST and self._tampered_rows(request):
+            self.message_user(
+                request,
+                _("The rows edited were not understood, so nothing was saved: edit them again."),
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(request.get_full_path())
         return super().changelist_view(request, extra_context)
+
+    def _tampered_rows(self, request):
+        """
+        Whether a row edited in the list (list_editable) has an id that cannot be one:
+        Django looks the rows up by `pk__in`, which an id beyond 64 bits breaks on SQLite.
+        """
+        prefix = self.get_changelist_formset(request).get_default_prefix()
+        posted_id = re.compile(rf"{re.escape(prefix)}-\d+-{re.escape(self.opts.pk.name)}$")
+        return any(
+            valid_pk(self.model, value) is None
+            for key, value in request.POST.items()
+            if posted_id.match(key)
+        )
 
     def response_action(self, request, queryset):
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
@@ -238,6 +333,9 @@ class RevisionAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         # The change permission is what undoing needs; the rows themselves never change.
         return False
+
+    def get_changelist(self, request, **kwargs):
+        return SafeChangeList
 
     def get_object(self, request, object_id, from_field=None):
         if valid_pk(Revision, object_id) is None:

@@ -102,7 +102,8 @@ def describe(record, previous=None):
 
 def _m2m_names(model_field, rows):
     target = model_field.m2m_reverse_field_name()
-    ids = [row[target] for row in rows]
+    # diff_against(foreign_keys_are_objs=True) gives the related rows, not their ids.
+    ids = [getattr(row[target], "pk", row[target]) for row in rows]
     if not ids:
         return _("(none)")
     names = model_field.related_model._default_manager.in_bulk(ids)

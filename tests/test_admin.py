@@ -15,6 +15,7 @@ from results.models import Competition, Event, Result
 from results.roles import EDITORS
 
 from .factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
+from .helpers import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -219,8 +220,7 @@ def test_pasting_a_result_list_previews_matches_and_new_athletes(editor_client, 
     url = reverse("admin:results_event_paste", args=[empty_final.pk])
     response = editor_client.post(url, {"lines": PASTED, "preview": "1"})
     assert response.status_code == 200
-    formset = response.context["formset"]
-    rows = [form.initial for form in formset.forms]
+    rows = previewed_rows(response)
     assert [row["athlete"] for row in rows] == [
         "jefferson-perez",
         "ilya-markov",
@@ -234,19 +234,21 @@ def test_pasting_a_result_list_previews_matches_and_new_athletes(editor_client, 
     assert not Result.objects.filter(event=empty_final).exists()
 
 
+def previewed_rows(response):
+    """Each previewed row as the page shows it: the athlete by slug, the place as a number."""
+    slugs = dict(Athlete.objects.values_list("pk", "slug"))
+    rows = []
+    for form in response.context["formset"].forms:
+        row = {name: form[name].value() for name in form.fields}
+        row["athlete"] = slugs[int(row["athlete"])] if row["athlete"] else ""
+        row["place"] = int(row["place"]) if row["place"] else None
+        rows.append(row)
+    return rows
+
+
 def preview_post(response):
     """The preview form posted back as the editor leaves it."""
-    formset = response.context["formset"]
-    data = {f"form-{key}": value for key, value in formset.management_form.initial.items()}
-    for index, form in enumerate(formset.forms):
-        for field, value in form.initial.items():
-            if field == "include":
-                if value:
-                    data[f"form-{index}-include"] = "on"
-            else:
-                data[f"form-{index}-{field}"] = "" if value is None else value
-    data["save"] = "1"
-    return data
+    return {**form_data(response, form_id="paste-rows"), "save": "1"}
 
 
 def test_saving_a_pasted_list_creates_every_row_and_the_new_athlete(editor_client, empty_final):
@@ -276,10 +278,16 @@ def test_a_bad_pasted_row_saves_nothing(editor_client, empty_final):
 
 def test_copying_the_event_list_to_the_next_edition(editor_client, perez):
     athens = Competition.objects.get(slug="olympic-games-2004")
-    response = editor_client.post(
-        reverse("admin:results_competition_changelist"),
-        {"action": "copy_events_to_next_edition", "_selected_action": [athens.pk]},
+    url = reverse("admin:results_competition_changelist")
+    page = editor_client.post(
+        url, {"action": "copy_events_to_next_edition", "_selected_action": [athens.pk]}
     )
+    assert page.status_code == 200, "a confirmation page says what is copied where"
+    assert "50 km race walk" in page.content.decode()
+    assert not Event.objects.filter(
+        competition__slug="olympic-games-2008", discipline__code="50KW"
+    ).exists()
+    response = editor_client.post(url, {**form_data(page, form_id="copy-form"), "confirm": "1"})
     assert response.status_code == 302
     beijing = Event.objects.filter(competition__slug="olympic-games-2008")
     assert set(beijing.values_list("discipline__code", flat=True)) == {"20KW", "50KW"}
@@ -287,10 +295,14 @@ def test_copying_the_event_list_to_the_next_edition(editor_client, perez):
 
 
 def merge_post(client, keep, duplicate, confirm=True, follow=False):
+    """The merge's confirmation page; with `confirm`, the merge confirmed from that page."""
+    url = reverse("admin:athletes_athlete_changelist")
     data = {"action": "merge_athletes", "_selected_action": [keep.pk, duplicate.pk]}
-    if confirm:
-        data.update(confirm="1", keep=keep.pk)
-    return client.post(reverse("admin:athletes_athlete_changelist"), data, follow=follow)
+    page = client.post(url, data)
+    if not confirm:
+        return page
+    confirmed = {**form_data(page, form_id="merge-form"), "keep": str(keep.pk), "confirm": "1"}
+    return client.post(url, confirmed, follow=follow)
 
 
 def test_merging_two_records_of_one_person(editor_client, perez):
@@ -376,7 +388,7 @@ def test_a_pasted_place_out_of_range_is_read_as_a_place_and_refused(editor_clien
     url = reverse("admin:results_event_paste", args=[final_2001.pk])
     lines = "99999999 Newcomer Walker (GUA) 1:20:00"
     preview = editor_client.post(url, {"lines": lines, "preview": "1"})
-    row = preview.context["formset"].forms[0].initial
+    row = previewed_rows(preview)[0]
     assert (row["place"], row["name"]) == (99_999_999, "Newcomer Walker")
     before = result_counts()
     response = paste_and_save(editor_client, final_2001, lines)
@@ -391,12 +403,11 @@ def test_the_paste_reports_an_athlete_of_the_other_sex_on_its_row(editor_client,
         editor_client,
         final_2001,
         "1. Someone Else (GUA) 1:20:00",
-        **{"form-0-athlete": woman.slug},
+        **{"form-0-athlete": woman.pk},
     )
     assert response.status_code == 200
-    assert (
-        "Row 1, existing athlete (slug): This athlete does not compete in this event's sex."
-        in page_text(response)
+    assert "Row 1, athlete: This athlete does not compete in this event's sex." in page_text(
+        response
     )
     assert not Result.objects.exists()
 
@@ -407,10 +418,7 @@ def test_the_paste_reports_a_result_before_the_athletes_birth_on_its_row(editor_
     )
     response = paste_and_save(editor_client, final_2001, "1. Young Walker (GUA) 1:20:00")
     assert response.status_code == 200
-    assert (
-        "Row 1, existing athlete (slug): The event took place before the athlete's birth."
-        in page_text(response)
-    )
+    assert "Row 1, athlete: The event took place before the athlete's birth." in page_text(response)
     assert not Result.objects.exists()
 
 

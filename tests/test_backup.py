@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from athletes.models import Source
 from archive.backups import MANIFEST_FILE, row_counts
+from athletes.models import Source
 
 from .factories import ResultFactory
 

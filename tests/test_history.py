@@ -199,15 +199,10 @@ def test_undoing_a_merge_brings_back_the_duplicate_and_its_results(ana, perez):
     duplicate = AthleteFactory(given_name="J.", family_name="Perez", country=perez.country)
     moved = ResultFactory(athlete=duplicate, event=EventFactory(), place=2)
     before = row_counts()
-    response = ana.post(
-        reverse("admin:athletes_athlete_changelist"),
-        {
-            "action": "merge_athletes",
-            "_selected_action": [perez.pk, duplicate.pk],
-            "keep": perez.pk,
-            "confirm": "1",
-        },
-    )
+    url = reverse("admin:athletes_athlete_changelist")
+    page = ana.post(url, {"action": "merge_athletes", "_selected_action": [perez.pk, duplicate.pk]})
+    confirmed = {**form_data(page, form_id="merge-form"), "keep": str(perez.pk), "confirm": "1"}
+    response = ana.post(url, confirmed)
     assert response.status_code == 302
     assert not Athlete.objects.filter(pk=duplicate.pk).exists()
     revision = Revision.objects.latest("pk")

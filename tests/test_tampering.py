@@ -9,12 +9,14 @@ or a page added later is swept without a change here.
 
 import re
 import traceback
+from collections import Counter
 from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME, AdminForm, InlineAdminFormSet
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.forms import BaseForm, BaseFormSet, ModelChoiceField
@@ -22,9 +24,11 @@ from django.urls import URLPattern, get_resolver, reverse
 
 from athletes.models import Athlete
 from results.models import Event, Result
+from revisions.context import revision
+from revisions.models import Revision
 
 from .factories import AthleteFactory
-from .helpers import form_data
+from .helpers import _FormReader, form_data
 from .test_history import editor_session
 
 pytestmark = pytest.mark.django_db
@@ -36,9 +40,11 @@ TAMPERED_CHOICES = ["abc", "99999999999999999999", "-1"]
 # Values of every field of a form at once.
 TAMPERED_VALUES = ["abc", "99999999999999999999", "\x00"]
 # Values of a query-string parameter.
-TAMPERED_PARAMETERS = ["abc", "-1", "99999999999999999999", "1.5", "\x00", "1'"]
+TAMPERED_PARAMETERS = ["abc", "-1", "0", "9999", "99999999999999999999", "1.5", "\x00", "1'"]
 # Selections of an action.
 TAMPERED_SELECTIONS = [["abc"], ["99999999999999999999"], ["-1"], ["0"], ["1.5"], ["\x00"]]
+# Dates of a changelist's date hierarchy: out of range, the last day there is.
+DATES = [("9999", "12", "31"), ("9999", "12", ""), ("1", "0", "0"), ("2000", "2", "30")]
 # Query strings any admin page may be sent.
 TAMPERED_QUERIES = [
     "_to_field=abc",
@@ -62,8 +68,7 @@ TAMPERED_QUERIES = [
 ]
 # Parameters a page of the admin may send with a confirmation.
 CONFIRMATIONS = {"post": "yes", "confirm": "1", "keep": "abc", "token": "abc", "undo": "1"}
-
-# The admin's own views, whose parameters are not a ModelAdmin's object id.
+# Logging out would sweep the rest of the site as a visitor: only its URL is swept.
 LOGOUT = "logout"
 
 
@@ -73,15 +78,17 @@ class Sweep:
     def __init__(self, client):
         self.client = client
         self.tried = 0
+        self.statuses = Counter()
         self.failures = []
 
-    def get(self, url, data=None):
-        return self.send("get", url, data)
+    def get(self, url, data=None, tampered=None):
+        return self.send("get", url, data, tampered)
 
-    def post(self, url, data=None):
-        return self.send("post", url, data)
+    def post(self, url, data=None, tampered=None):
+        return self.send("post", url, data, tampered)
 
-    def send(self, method, url, data):
+    def send(self, method, url, data, tampered=None):
+        """`tampered` names what was tampered in `data`, for the report (else all of it)."""
         self.tried += 1
         try:
             with transaction.atomic():
@@ -90,24 +97,29 @@ class Sweep:
         except Exception as error:  # noqa: BLE001 - every exception a view lets out is a 500
             where = traceback.extract_tb(error.__traceback__)[-1]
             self.failures.append(
-                f"{method.upper()} {url} {data!r}: {error!r} at {where.filename}:{where.lineno}"
+                f"{method.upper()} {url} {tampered or data!r}: {error!r}"
+                f" at {where.filename}:{where.lineno}"
             )
             return None
+        self.statuses[response.status_code] += 1
         if response.status_code >= 500:
-            self.failures.append(f"{method.upper()} {url} {data!r}: {response.status_code}")
+            self.failures.append(
+                f"{method.upper()} {url} {tampered or data!r}: {response.status_code}"
+            )
         return response
 
     def assert_no_5xx(self):
-        print(f"\n{self.tried} requests swept")
+        print(f"\n{self.tried} requests swept: {dict(sorted(self.statuses.items()))}")
         assert not self.failures, "\n".join(self.failures)
 
 
 @pytest.fixture
 def sweep(perez):
-    # A revision to sweep the recent-changes pages with.
-    editor = editor_session("sweeper")
-    AthleteFactory(given_name="Sweep", family_name="Target")
-    return Sweep(editor)
+    client = editor_session("sweeper")
+    # A revision for the recent-changes pages.
+    with revision(kind=Revision.Kind.EDIT, user=User.objects.get(username="sweeper")):
+        AthleteFactory(given_name="Sweep", family_name="Target")
+    return Sweep(client)
 
 
 # What the admin serves -----------------------------------------------------------------------
@@ -134,7 +146,7 @@ def route_urls(route, values):
         return re.sub(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)", value, route)
 
     if not names:
-        return [url({})], None
+        return [], url({})
     valid = url({name: values.get(name, "1") for name in names})
     tampered = [
         url({**{other: values.get(other, "1") for other in names}, name: tampered_id})
@@ -152,7 +164,8 @@ def site_routes():
     """The admin site's own routes and the project's other pages under the admin's prefix."""
     for pattern in admin.site.get_urls():
         if isinstance(pattern, URLPattern):
-            yield pattern.name, admin_prefix() + str(pattern.pattern)
+            route = str(pattern.pattern).removeprefix("^").removesuffix("$")
+            yield pattern.name, admin_prefix() + route
     prefix = admin_prefix().lstrip("/")
     for pattern in get_resolver().url_patterns:
         route = str(pattern.pattern)
@@ -206,11 +219,17 @@ def submit_names(response):
 
 
 def page_form(response):
-    """What the page's main form submits, with its submit buttons pressed."""
-    try:
-        data = form_data(response)
-    except StopIteration:
+    """
+    What the page's main form (the one with the most fields: not the header's log-out
+    form) submits, with its submit buttons pressed.
+    """
+    reader = _FormReader()
+    reader.feed(response.content.decode())
+    forms = [form for form in reader.forms.values() if "csrfmiddlewaretoken" in form]
+    if not forms:
         return None
+    main = max(forms, key=len)
+    data = {key: values if len(values) > 1 else values[0] for key, values in main.lists() if values}
     return {**data, **dict.fromkeys(submit_names(response), "1")}
 
 
@@ -221,13 +240,16 @@ def tampered_forms(response):
         return
     for key in choice_keys(response):
         for value in TAMPERED_CHOICES:
-            yield {**data, key: value}
+            yield f"{key}={value!r}", {**data, key: value}
     counts = ("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS")
     for value in TAMPERED_VALUES:
-        yield {
-            key: value if key != "csrfmiddlewaretoken" and not key.endswith(counts) else current
-            for key, current in data.items()
-        }
+        yield (
+            f"every field={value!r}",
+            {
+                key: value if key != "csrfmiddlewaretoken" and not key.endswith(counts) else current
+                for key, current in data.items()
+            },
+        )
 
 
 def filter_queries(response):
@@ -248,14 +270,12 @@ def valid_id(model):
 # The sweep -----------------------------------------------------------------------------------
 
 
-def sweep_route(sweep, route, values, post_data=None):
+def sweep_route(sweep, route, values):
     """A route's URLs with tampered ids (GET and POST), and its valid URL with tampered queries."""
     tampered, valid = route_urls(route, values)
     for url in tampered:
         sweep.get(url)
-        sweep.post(url, {**CONFIRMATIONS, "_save": "1", **(post_data or {})})
-    if valid is None:
-        return tampered[0]
+        sweep.post(url, {**CONFIRMATIONS, "_save": "1"})
     for query in TAMPERED_QUERIES:
         sweep.get(f"{valid}?{query}")
     return valid
@@ -266,20 +286,29 @@ def sweep_page_forms(sweep, url):
     response = sweep.get(url)
     if response is None or response.status_code != 200:
         return response
-    for data in tampered_forms(response):
-        sweep.post(url, data)
+    for tampered, data in tampered_forms(response):
+        sweep.post(url, data, tampered)
     return response
 
 
-def sweep_changelist(sweep, url):
+def sweep_changelist(sweep, url, model_admin):
     response = sweep.get(url)
     if response is None or response.status_code != 200:
         return
     for query in filter_queries(response):
         sweep.get(f"{url}?{query}")
-    choices = response.context["action_form"].fields["action"].choices if response.context else []
+    if model_admin.date_hierarchy:
+        for year, month, day in DATES:
+            field = model_admin.date_hierarchy
+            sweep.get(url, {f"{field}__year": year, f"{field}__month": month, f"{field}__day": day})
+    action_form = response.context.get("action_form")
+    choices = action_form.fields["action"].choices if action_form else []
     actions = [name for name, _label in choices if name]
-    pk = str(response.context["cl"].result_list[0].pk) if response.context["cl"].result_count else "1"
+    pk = (
+        str(response.context["cl"].result_list[0].pk)
+        if response.context["cl"].result_count
+        else "1"
+    )
     for action in actions:
         for selection in [*TAMPERED_SELECTIONS, [pk, "abc"], [pk, "99999999999999999999"]]:
             data = {"action": action, ACTION_CHECKBOX_NAME: selection, "index": "0"}
@@ -293,10 +322,7 @@ def sweep_changelist(sweep, url):
         data = {**form_data(response, form_id="changelist-form"), "_save": "1"}
         for key in choice_keys(response):
             for value in TAMPERED_CHOICES:
-                sweep.post(url, {**data, key: value})
-
-
-STANDARD_VIEWS = {"changelist", "add", "change", "delete", "history"}
+                sweep.post(url, {**data, key: value}, f"{key}={value!r}")
 
 
 @pytest.mark.parametrize(
@@ -308,9 +334,11 @@ def test_no_admin_page_of_a_model_answers_5xx_to_tampered_input(sweep, model):
     values = {"object_id": valid_id(model), "id": valid_id(model)}
     for pattern in model_admin.get_urls():
         url = sweep_route(sweep, prefix + str(pattern.pattern), values)
-        view = (pattern.name or "").removeprefix(f"{model._meta.app_label}_{model._meta.model_name}_")
+        view = (pattern.name or "").removeprefix(
+            f"{model._meta.app_label}_{model._meta.model_name}_"
+        )
         if view == "changelist":
-            sweep_changelist(sweep, url)
+            sweep_changelist(sweep, url, model_admin)
         elif view != "delete":
             sweep_page_forms(sweep, url)
     sweep.assert_no_5xx()
@@ -368,7 +396,9 @@ def test_the_paste_answers_no_5xx_to_tampered_rows(sweep):
     rows = {key for key in data if re.match(r"form-\d+-", key)}
     for value in TAMPERED_VALUES + TAMPERED_CHOICES:
         for key in rows:
-            sweep.post(url, {**data, key: value, "save": "1"})
+            sweep.post(url, {**data, key: value, "save": "1"}, f"{key}={value!r}")
+    for tampered, data in tampered_forms(preview):
+        sweep.post(url, data, tampered)
     sweep.post(url, {"lines": "\x00", "preview": "1"})
     sweep.assert_no_5xx()
 
@@ -396,6 +426,6 @@ def test_a_second_editor_adding_the_same_athlete_to_an_event_gets_a_form_error(p
 
     response = editor.post(url, data)
 
-    assert response.status_code == 200
-    assert response.context["errors"], "the second save shows a form error"
+    assert response.status_code == 200, "the second save shows a form error"
+    assert "already exists" in " ".join(str(error) for error in response.context["errors"])
     assert Result.objects.filter(event=event, athlete=newcomer).count() == 1

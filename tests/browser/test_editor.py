@@ -80,7 +80,7 @@ def test_editor_enters_a_race_by_pasting_and_the_public_profile_shows_the_medal(
     page.get_by_label("Result list").fill(PASTED)
     page.get_by_role("button", name="Preview").click()
     expect(page.locator("#pasted-rows tbody tr")).to_have_count(5)
-    expect(page.locator("#id_form-0-athlete")).to_have_value("anna-kowalczyk")
+    expect(page.locator("#row-1 td.athlete")).to_contain_text("Kowalczyk, Anna · POL · 1990")
     page.screenshot(path=screenshot_dir / "admin-paste-preview.png", full_page=True)
     page.get_by_role("button", name="Save all rows").click()
     expect(page.locator(".messagelist")).to_contain_text("Saved 5 results")

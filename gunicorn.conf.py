@@ -1,0 +1,26 @@
+"""
+gunicorn's settings for `make serve`, from the machine and the environment.
+
+Threads let a worker serve reads while one of its requests waits for SQLite's write lock
+(WAL readers never wait for a writer); processes use every core.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", max(2, multiprocessing.cpu_count())))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", 4))
+# A request that takes longer than this is stuck, not slow: its worker is replaced.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
+graceful_timeout = 30
+keepalive = 5
+# Bounded headers: the body is capped by the archive's own middleware.
+limit_request_line = 8190
+limit_request_fields = 100
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
+wsgi_app = "archive.wsgi:application"

@@ -1,0 +1,173 @@
+"""
+The editors' tools that act on several rows at once (a merge, a copy to the next edition)
+act on what their confirmation page showed, or not at all: a row changed meanwhile refuses
+the action, names the change and leaves everything as it was.
+"""
+
+import pytest
+from django.urls import reverse
+
+from athletes.models import Athlete
+from results.models import Competition, Event
+
+from .factories import AthleteFactory, ResultFactory
+from .helpers import form_data, row_counts
+from .test_history import editor_session
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ana(reference_data):
+    return editor_session("ana")
+
+
+def confirmation(client, model, action, selected, form_id):
+    """The action's confirmation page, and what its form submits when confirmed."""
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    page = client.post(url, {"action": action, "_selected_action": [obj.pk for obj in selected]})
+    assert page.status_code == 200
+    return url, {**form_data(page, form_id=form_id), "confirm": "1"}
+
+
+def refusal(response):
+    """The lines the refused action's page shows."""
+    assert response.status_code == 200, "the page is shown again"
+    return response.context["changed_since"]
+
+
+# Merge --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def twin(perez):
+    """A second record of Jefferson Pérez, with one result of its own."""
+    twin = AthleteFactory(given_name="Jeferson", family_name="Perez", country=perez.country)
+    ResultFactory(athlete=twin, country=perez.country, place=2, mark=4_750_000)
+    return twin
+
+
+def merge_page(client, perez, twin):
+    url, data = confirmation(client, Athlete, "merge_athletes", [perez, twin], "merge-form")
+    return url, {**data, "keep": str(perez.pk)}
+
+
+def test_a_merge_confirmed_as_shown_merges(ana, perez, twin):
+    url, data = merge_page(ana, perez, twin)
+
+    assert ana.post(url, data).status_code == 302
+
+    assert not Athlete.objects.filter(pk=twin.pk).exists()
+    assert perez.results.count() == 24
+
+
+def test_a_merge_is_refused_when_a_result_changed_since_its_page(ana, perez, twin):
+    url, data = merge_page(ana, perez, twin)
+    result = perez.results.order_by("pk").first()
+    ben = editor_session("ben")
+    change_url = reverse("admin:results_result_change", args=[result.pk])
+    ben_form = form_data(ben.get(change_url), form_id="result_form")
+    assert ben.post(change_url, {**ben_form, "note": "Photo finish."}).status_code == 302
+    before = row_counts()
+
+    lines = refusal(ana.post(url, data))
+
+    assert "Since this page was shown, others changed" in lines[0]
+    assert any("ben" in line and "note" in line for line in lines[1:])
+    assert row_counts() == before
+    assert Athlete.objects.filter(pk=twin.pk).exists()
+
+
+def test_a_merge_refused_as_stale_can_be_confirmed_from_the_page_shown_again(ana, perez, twin):
+    url, data = merge_page(ana, perez, twin)
+    ResultFactory(athlete=twin, country=perez.country, place=3)
+    again = ana.post(url, data)
+    assert refusal(again)
+
+    response = ana.post(url, {**form_data(again, form_id="merge-form"), "confirm": "1"})
+
+    assert response.status_code == 302
+    assert not Athlete.objects.filter(pk=twin.pk).exists()
+
+
+def test_a_merge_with_a_tampered_token_is_refused(ana, perez, twin):
+    url, data = merge_page(ana, perez, twin)
+
+    lines = refusal(ana.post(url, {**data, "token": "abc"}))
+
+    assert "out of date or was altered" in lines[0]
+    assert Athlete.objects.filter(pk=twin.pk).exists()
+
+
+# Copy to the next edition -------------------------------------------------------------------
+
+
+@pytest.fixture
+def athens(perez):
+    return Competition.objects.get(slug="olympic-games-2004")
+
+
+def beijing_events():
+    return Event.objects.filter(competition__slug="olympic-games-2008")
+
+
+def copy_page(client, *competitions):
+    return confirmation(
+        client, Competition, "copy_events_to_next_edition", competitions, "copy-form"
+    )
+
+
+def test_the_copy_page_says_what_goes_to_which_edition_and_copies_nothing(ana, athens):
+    url = reverse("admin:results_competition_changelist")
+    page = ana.post(url, {"action": "copy_events_to_next_edition", "_selected_action": [athens.pk]})
+
+    text = page.content.decode()
+    assert "From Olympic Games Athens 2004 to Olympic Games Beijing 2008" in text
+    assert "50 km race walk" in text
+    assert not beijing_events().filter(discipline__code="50KW").exists()
+
+
+def test_a_copy_confirmed_as_shown_copies(ana, athens):
+    url, data = copy_page(ana, athens)
+
+    assert ana.post(url, data).status_code == 302
+
+    assert set(beijing_events().values_list("discipline__code", flat=True)) == {"20KW", "50KW"}
+
+
+def test_a_copy_is_refused_when_the_next_edition_changed_since_its_page(ana, athens):
+    url, data = copy_page(ana, athens)
+    beijing = Competition.objects.get(slug="olympic-games-2008")
+    ben = editor_session("ben")
+    change_url = reverse("admin:results_competition_change", args=[beijing.pk])
+    ben_form = form_data(ben.get(change_url), form_id="competition_form")
+    assert ben.post(change_url, {**ben_form, "city": "Peking"}).status_code == 302
+    before = row_counts()
+
+    lines = refusal(ana.post(url, data))
+
+    assert "Since this page was shown, others changed" in lines[0]
+    assert any("ben" in line and "city" in line for line in lines[1:])
+    assert row_counts() == before
+
+
+def test_a_copy_is_refused_when_an_event_was_added_since_its_page(ana, athens):
+    url, data = copy_page(ana, athens)
+    event = beijing_events().first()
+    Event.objects.create(
+        competition=event.competition, discipline=event.discipline, sex="M", round="heat"
+    )
+    before = row_counts()
+
+    assert refusal(ana.post(url, data))
+
+    assert row_counts() == before
+
+
+def test_a_copy_without_a_next_edition_offers_nothing_to_confirm(ana, perez):
+    latest = Competition.objects.filter(championship__isnull=False).order_by("-year").first()
+    url = reverse("admin:results_competition_changelist")
+    page = ana.post(url, {"action": "copy_events_to_next_edition", "_selected_action": [latest.pk]})
+
+    assert "has no later edition" in page.content.decode()
+    assert 'name="confirm"' not in page.content.decode()
