@@ -106,3 +106,24 @@ class ArchiveCSPMiddleware(CSPMiddleware):
         if request.path_info.startswith("/" + settings.ADMIN_URL):
             parts.update = {**(parts.update or {}), "style-src": ["'self'", "'unsafe-inline'"]}
         return parts
+
+
+class AdminQuerySanityMiddleware:
+    """
+    A NUL byte in the admin's query string (a changelist filter, an autocomplete term) is
+    never a real value, and PostgreSQL refuses it in any text comparison: answered 400.
+    The public pages clean their own parameters (search drops control characters).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith("/" + settings.ADMIN_URL) and any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            from django.http import HttpResponseBadRequest
+
+            return HttpResponseBadRequest(loader.render_to_string("400.html"))
+        return self.get_response(request)

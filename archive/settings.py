@@ -104,6 +104,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "archive.middleware.RequestBodyLimitMiddleware",
     "archive.middleware.DatabaseUnavailableMiddleware",
+    "archive.middleware.AdminQuerySanityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -299,6 +299,7 @@ class ArchiveAdmin(SafeAutocompleteFields, admin.ModelAdmin):
             "subtitle": None,
             "object": obj,
             "opts": self.model._meta,
+            "module_name": capfirst(self.model._meta.verbose_name_plural),
             "page": page,
             "can_undo": request.user.has_perm("revisions.change_revision"),
             **(extra_context or {}),

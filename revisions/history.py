@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import ForeignKey, ManyToManyField
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -43,7 +44,17 @@ class RecordChange:
 
     @property
     def object_label(self):
-        return f"{self.model._meta.verbose_name} “{self.record.history_object}”"
+        try:
+            name = str(self.record.history_object)
+        except ObjectDoesNotExist:
+            # A row whose name reads a related row deleted since (a result's athlete).
+            name = f"#{self.record.instance.pk}"
+        return f"{self.model._meta.verbose_name} “{name}”"
+
+    @property
+    def is_empty(self):
+        """A snapshot that changed nothing an editor sees (the version alone)."""
+        return self.record.history_type == "~" and not self.fields
 
     @property
     def who(self):
@@ -146,5 +157,7 @@ def records_of_object(obj, children=()):
     )
     grouped = []
     for revision_id, group in groupby(records, key=lambda record: record.revision_id):
-        grouped.append((revisions.get(revision_id), [describe(record) for record in group]))
+        changes = [change for change in map(describe, group) if not change.is_empty]
+        if changes:
+            grouped.append((revisions.get(revision_id), changes))
     return grouped

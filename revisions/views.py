@@ -43,7 +43,11 @@ def revision_detail(model_admin, request, object_id):
         "subtitle": None,
         "opts": model_admin.model._meta,
         "revision": revision,
-        "changes": [describe(record) for record in records_of_revision(revision)],
+        "changes": [
+            change
+            for change in map(describe, records_of_revision(revision))
+            if not change.is_empty
+        ],
         "can_undo": can_undo and revision.undone_by_id is None,
     }
     return TemplateResponse(request, "admin/revisions/revision_detail.html", context)

@@ -8,6 +8,20 @@ PEREZ_FIXTURE = settings.ATHLETE_FIXTURES_DIR / "jefferson-perez.json"
 ARCHIVE_APPS = {"athletes", "results"}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def object_storage_bucket():
+    """With MEDIA_STORAGE_URL set (the CI run on shared services), the bucket must exist."""
+    storage = settings.STORAGES["default"]
+    if not storage["BACKEND"].startswith("storages."):
+        return
+    from django.core.files.storage import default_storage
+
+    client = default_storage.connection.meta.client
+    bucket = storage["OPTIONS"]["bucket_name"]
+    if bucket not in {b["Name"] for b in client.list_buckets().get("Buckets", [])}:
+        client.create_bucket(Bucket=bucket)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """
@@ -50,3 +64,16 @@ def empty_archive(db):
     for app_label in ARCHIVE_APPS:
         for model in apps.get_app_config(app_label).get_models():
             model.objects.all().delete()
+
+
+@pytest.fixture
+def editor_client(client, reference_data):
+    """A client logged in as an Editors-group account (not a superuser), as editors work."""
+    from django.contrib.auth.models import Group, User
+
+    from results.roles import EDITORS
+
+    user = User.objects.create_user("editor", password="walk-20-km", is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS))
+    client.force_login(user)
+    return client

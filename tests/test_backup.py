@@ -17,6 +17,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def media(settings, tmp_path):
+    # Photos on local disk are in the snapshot; object storage keeps its own versions.
+    storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    settings.STORAGES = {**settings.STORAGES, "default": storage}
     settings.MEDIA_ROOT = tmp_path / "media"
     (settings.MEDIA_ROOT / "athletes").mkdir(parents=True)
     (settings.MEDIA_ROOT / "athletes" / "walker.jpg").write_bytes(b"a photo")

@@ -26,13 +26,19 @@ from athletes.photos import (
 
 from .factories import AthleteFactory
 
+FILE_STORAGE = "django.core.files.storage.FileSystemStorage"
 ORIENTATION = 0x0112
 MAKE = 0x010F
 
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    """Every test stores its files in its own directory, never in var/media."""
+    """
+    Every test stores its files in its own directory, never in var/media: these tests are
+    about the photo pipeline, on the local storage whatever the run's MEDIA_STORAGE_URL
+    (tests/test_object_storage.py covers the object storage).
+    """
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": FILE_STORAGE}}
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 
@@ -307,14 +313,14 @@ def athlete_form(photo=None, **fields):
     return data
 
 
-def post_athlete(admin_client, photo):
-    return admin_client.post(reverse("admin:athletes_athlete_add"), athlete_form(photo))
+def post_athlete(editor_client, photo):
+    return editor_client.post(reverse("admin:athletes_athlete_add"), athlete_form(photo))
 
 
 def test_a_bad_upload_is_refused_in_the_admin_and_saves_nothing(
-    admin_client, reference_data, media_root
+    editor_client, reference_data, media_root
 ):
-    response = post_athlete(admin_client, upload(b"Not a photo.\n" * 20, "portrait.jpg"))
+    response = post_athlete(editor_client, upload(b"Not a photo.\n" * 20, "portrait.jpg"))
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
@@ -324,8 +330,8 @@ def test_a_bad_upload_is_refused_in_the_admin_and_saves_nothing(
     assert not (media_root / "athletes").exists()
 
 
-def test_a_bomb_is_refused_in_the_admin_with_its_own_message(admin_client, reference_data):
-    response = post_athlete(admin_client, upload(png_header(100_000, 100_000), "bomb.png"))
+def test_a_bomb_is_refused_in_the_admin_with_its_own_message(editor_client, reference_data):
+    response = post_athlete(editor_client, upload(png_header(100_000, 100_000), "bomb.png"))
 
     assert response.status_code == 200
     assert "too many pixels" in response.context["adminform"].form.errors["photo"][0]
@@ -333,9 +339,9 @@ def test_a_bomb_is_refused_in_the_admin_with_its_own_message(admin_client, refer
 
 
 def test_a_good_upload_is_stored_with_thumbnails_and_shown_on_the_profile(
-    admin_client, reference_data, media_root
+    editor_client, reference_data, media_root
 ):
-    response = post_athlete(admin_client, upload(image_bytes("JPEG", (600, 300))))
+    response = post_athlete(editor_client, upload(image_bytes("JPEG", (600, 300))))
 
     assert response.status_code == 302
     athlete = Athlete.objects.get(slug="ana-cabecinha")
@@ -344,16 +350,16 @@ def test_a_good_upload_is_stored_with_thumbnails_and_shown_on_the_profile(
     for width in THUMBNAIL_WIDTHS:
         assert (media_root / thumbnail_name(athlete.photo.name, width)).is_file()
 
-    page = admin_client.get(athlete.get_absolute_url()).content.decode()
+    page = editor_client.get(athlete.get_absolute_url()).content.decode()
     assert 'src="/media/athletes/thumbs/portrait-240.jpg"' in page
     assert "/media/athletes/thumbs/portrait-480.jpg 2x" in page
 
-    change = admin_client.get(reverse("admin:athletes_athlete_change", args=[athlete.pk]))
+    change = editor_client.get(reverse("admin:athletes_athlete_change", args=[athlete.pk]))
     assert '<img src="/media/athletes/thumbs/portrait-240.jpg"' in change.content.decode()
 
 
-def test_the_stored_photo_is_upright_and_has_no_exif(admin_client, reference_data, media_root):
-    response = post_athlete(admin_client, upload(rotated_jpeg()))
+def test_the_stored_photo_is_upright_and_has_no_exif(editor_client, reference_data, media_root):
+    response = post_athlete(editor_client, upload(rotated_jpeg()))
 
     assert response.status_code == 302
     athlete = Athlete.objects.get(slug="ana-cabecinha")
@@ -363,7 +369,7 @@ def test_the_stored_photo_is_upright_and_has_no_exif(admin_client, reference_dat
     assert b"Secret Camera" not in (media_root / athlete.photo.name).read_bytes()
 
 
-def test_the_add_form_says_there_is_no_photo_yet(admin_client, reference_data):
-    response = admin_client.get(reverse("admin:athletes_athlete_add"))
+def test_the_add_form_says_there_is_no_photo_yet(editor_client, reference_data):
+    response = editor_client.get(reverse("admin:athletes_athlete_add"))
 
     assert "No photo" in response.content.decode()

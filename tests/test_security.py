@@ -32,7 +32,7 @@ def run(arguments, **environment):
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "SQLITE_", "CACHE_URL", "MEDIA_STORAGE"))
+        if not key.startswith(("DJANGO_", "SQLITE_", "DATABASE_URL", "CACHE_URL", "MEDIA_STORAGE"))
     }
     env.update(environment)
     return subprocess.run(arguments, env=env, capture_output=True, text=True, timeout=120)
