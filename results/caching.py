@@ -32,6 +32,16 @@ def archive_changed(**kwargs):
         ArchiveVersion.objects.get_or_create(pk=1, defaults={"number": 1})
 
 
+def cached_value(name, compute):
+    """`compute()` cached under `name` and the archive's version: any change retires it."""
+    key = f"archive:{current_version()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
 def cached_query(name, queryset, compute):
     """
     `compute()` for `queryset`, cached under the query's own SQL and the archive's version:
@@ -39,19 +49,4 @@ def cached_query(name, queryset, compute):
     """
     sql, params = queryset.query.sql_with_params()
     digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
-    key = f"archive:{current_version()}:{name}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, TIMEOUT)
-    return value
-
-
-def cached_value(name, compute):
-    """`compute()` cached under `name` and the archive's version, like `cached_query`."""
-    key = f"archive:{current_version()}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, TIMEOUT)
-    return value
+    return cached_value(f"{name}:{digest}", compute)

@@ -105,3 +105,21 @@ def site(browser, live_server, perez):
 def screenshot_dir():
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     return SCREENSHOT_DIR
+
+
+@pytest.fixture
+def editor_page(page, site):
+    """The page, logged in through the admin's login form as an Editors-group account."""
+    from django.contrib.auth.models import Group, User
+    from playwright.sync_api import expect
+
+    from results.roles import EDITORS
+
+    editor = User.objects.create_user("editor", password="walk-20-km-fast", is_staff=True)
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    page.goto(site + "/admin/login/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("walk-20-km-fast")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Curate the archive")).to_be_visible()
+    return page

@@ -4,11 +4,8 @@ and its event, a pasted result list, and the public profile that shows the outco
 import io
 
 import pytest
-from django.contrib.auth.models import Group, User
 from PIL import Image
 from playwright.sync_api import expect
-
-from results.roles import EDITORS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,18 +21,6 @@ def choose_autocomplete(page, field_id, text):
     page.locator(f"#{field_id} + .select2 .select2-selection").click()
     page.locator(f".select2-search__field[aria-controls=select2-{field_id}-results]").fill(text)
     page.locator(".select2-results__option", has_text=text).first.click()
-
-
-@pytest.fixture
-def editor_page(page, site):
-    editor = User.objects.create_user("editor", password="walk-20-km-fast", is_staff=True)
-    editor.groups.add(Group.objects.get(name=EDITORS))
-    page.goto(site + "/admin/login/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill("walk-20-km-fast")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Curate the archive")).to_be_visible()
-    return page
 
 
 def test_editor_enters_a_race_by_pasting_and_the_public_profile_shows_the_medal(

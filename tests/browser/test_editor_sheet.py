@@ -3,12 +3,10 @@ entry screen of a men's 20 km walk with the sheet's source, then a pasted list w
 match accepted and a new athlete, then the paste undone from the event's history."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from athletes.models import Athlete, Country, Sex
 from results.models import Result
-from results.roles import EDITORS
 
 from ..factories import AthleteFactory, CompetitionFactory, EventFactory, SourceFactory
 
@@ -26,18 +24,6 @@ PODIUM = [
 # A misspelt name of an archive's athlete, and a name nobody in the archive has.
 PASTED = """4. Ilia Markov (RUS) 1:21:00
 5. Nuevo Caminante (ECU) 1:22:00"""
-
-
-@pytest.fixture
-def editor_page(page, site):
-    editor = User.objects.create_user("editor", password="walk-20-km-fast", is_staff=True)
-    editor.groups.add(Group.objects.get(name=EDITORS))
-    page.goto(site + "/admin/login/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill("walk-20-km-fast")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Curate the archive")).to_be_visible()
-    return page
 
 
 @pytest.fixture

@@ -4,12 +4,10 @@ title is never covered by the buttons beside it, and a new athlete's pop-up take
 nation."""
 
 import pytest
-from django.contrib.auth.models import Group, User
 from playwright.sync_api import expect
 
 from athletes.models import Country, Sex
 from results.models import Discipline, Result
-from results.roles import EDITORS
 
 from ..factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
 
@@ -36,18 +34,6 @@ def overlap(one, other):
     across = one["left"] < other["right"] and other["left"] < one["right"]
     down = one["top"] < other["bottom"] and other["top"] < one["bottom"]
     return across and down
-
-
-@pytest.fixture
-def editor_page(page, site):
-    editor = User.objects.create_user("editor", password="walk-20-km-fast", is_staff=True)
-    editor.groups.add(Group.objects.get(name=EDITORS))
-    page.goto(site + "/admin/login/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill("walk-20-km-fast")
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Curate the archive")).to_be_visible()
-    return page
 
 
 @pytest.fixture
