@@ -23,6 +23,9 @@ UNAVAILABLE = (
     "database disk image is malformed",
     "attempt to write a readonly database",
     "database or disk is full",
+    "file is not a database",
+    # A database file replaced by an empty one: the tables are gone, not the code's fault.
+    "no such table",
     "connection",
     "server closed",
     "could not connect",
@@ -59,14 +62,16 @@ class DatabaseUnavailableMiddleware:
         try:
             return self.get_response(request)
         except Exception as error:
-            # Errors raised by other middleware (a session read, say) arrive here too.
-            if database_unavailable(error):
+            # Errors raised by other middleware (a session read, say) arrive here too, and
+            # so do the knock-on errors of a middleware whose database read failed.
+            if database_unavailable(error) or getattr(request, "database_unavailable", False):
                 logger.warning("Database unavailable for %s: %s", request.path, error)
                 return busy_response(request)
             raise
 
     def process_exception(self, request, exception):
         if database_unavailable(exception):
+            request.database_unavailable = True
             logger.warning("Database unavailable for %s: %s", request.path, exception)
             return busy_response(request)
         return None

@@ -44,9 +44,7 @@ def revision_detail(model_admin, request, object_id):
         "opts": model_admin.model._meta,
         "revision": revision,
         "changes": [
-            change
-            for change in map(describe, records_of_revision(revision))
-            if not change.is_empty
+            change for change in map(describe, records_of_revision(revision)) if not change.is_empty
         ],
         "can_undo": can_undo and revision.undone_by_id is None,
     }
