@@ -29,6 +29,9 @@ serve: setup ## Collect static files and serve with gunicorn, DEBUG off.
 	$(MANAGE) collectstatic --noinput -v0
 	GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py
 
+reliability: setup ## The long reliability runs through gunicorn (minutes); writes docs/reliability.md.
+	$(BIN)/python -m tests.reliability.report --long --output docs/reliability.md
+
 backup: setup ## A consistent snapshot of the database and the media in var/backups/.
 	$(MANAGE) backup
 

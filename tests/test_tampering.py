@@ -33,16 +33,16 @@ from .test_history import editor_session
 
 pytestmark = pytest.mark.django_db
 
-# Ids in a URL: not numbers, out of range, a number's spelling, a null byte, a quote.
-TAMPERED_IDS = ["abc", "-1", "0", "99999999999999999999", "1.5", "%00", "1%27"]
+# Ids in a URL: not a number, negative, out of range, a null byte, a quote.
+TAMPERED_IDS = ["abc", "-1", "99999999999999999999", "%00", "1%27"]
 # Values of a foreign key or many-to-many field in a form.
 TAMPERED_CHOICES = ["abc", "99999999999999999999", "-1"]
 # Values of every field of a form at once.
 TAMPERED_VALUES = ["abc", "99999999999999999999", "\x00"]
 # Values of a query-string parameter.
-TAMPERED_PARAMETERS = ["abc", "-1", "0", "9999", "99999999999999999999", "1.5", "\x00", "1'"]
+TAMPERED_PARAMETERS = ["abc", "-1", "99999999999999999999", "\x00", "1'"]
 # Selections of an action.
-TAMPERED_SELECTIONS = [["abc"], ["99999999999999999999"], ["-1"], ["0"], ["1.5"], ["\x00"]]
+TAMPERED_SELECTIONS = [["abc"], ["99999999999999999999"], ["-1"], ["\x00"]]
 # Dates of a changelist's date hierarchy: out of range, the last day there is.
 DATES = [("9999", "12", "31"), ("9999", "12", ""), ("1", "0", "0"), ("2000", "2", "30")]
 # Query strings any admin page may be sent.
