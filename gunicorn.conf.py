@@ -24,3 +24,11 @@ max_requests_jitter = 200
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 wsgi_app = "archive.wsgi:application"
+
+
+def on_starting(server):
+    """Refuse to start on a missing SQLite file (see archive.startup)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    from archive.startup import check_database_exists
+
+    check_database_exists()

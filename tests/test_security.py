@@ -72,9 +72,12 @@ def test_without_any_variable_the_site_is_not_in_debug_mode():
 
 
 def test_the_server_refuses_a_missing_sqlite_file(tmp_path):
-    code = "import archive.wsgi"
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    config = Path(settings.BASE_DIR) / "gunicorn.conf.py"
     done = run(
-        [sys.executable, "-c", code], **PRODUCTION, SQLITE_PATH=str(tmp_path / "nowhere.sqlite3")
+        [str(gunicorn), "--config", str(config), "--bind", "127.0.0.1:0"],
+        **PRODUCTION,
+        SQLITE_PATH=str(tmp_path / "nowhere.sqlite3"),
     )
     assert done.returncode != 0
     assert "does not exist" in done.stderr

@@ -11,6 +11,7 @@ Part 4: faults an operator meets, each under load.
 * a backup taken while editors write, restored into a fresh file and compared row for row.
 """
 
+import http.client
 import json
 import os
 import re
@@ -31,6 +32,8 @@ from .load import hammer, public_mix
 from .server import Archive, Server, manage
 
 BUSY_PAGE = "The archive is busy"
+# Time enough for a new worker to import the application (about a second here).
+BOOT_SECONDS = 5
 # The writes of the fault parts: rows added, many of them in forms of several rows.
 WRITES = ("source", "highlights", "results", "athlete")
 
@@ -132,30 +135,64 @@ def unreadable_ways():
     return ["directory" if os.geteuid() == 0 else "chmod", "garbage", "missing"]
 
 
+def answer(client, path):
+    """The answer to GET `path`, or None when none came (the server gone)."""
+    try:
+        return client.get(path)
+    except (OSError, http.client.HTTPException):
+        client.close()
+        return None
+
+
 def database_unreadable(server, how="garbage", seconds=3):
-    """Public and admin pages while the file is unreadable, then until they answer 200."""
+    """
+    Public and admin pages while the file is unreadable, then until they answer 200. Halfway
+    through, one worker is replaced (SIGTERM: it finishes its requests and the arbiter starts
+    another), as gunicorn does after max_requests or a timeout: the new worker starts while
+    the database is away.
+    """
     paths = ["/", "/athletes/", public_mix(server.archive.database)[2], "/medals/"]
     visitor, editor = Client(server.port), Client(server.port)
     editor.log_in("editor0")
     pages = [*((visitor, p) for p in paths), (editor, "/admin/athletes/athlete/1/change/")]
     statuses, problems = Counter(), []
     log_start = len(server.log_text())
+    workers_before = server.workers()
     with database_away(server.archive.database, how) as left:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
+        started = time.monotonic()
+        replaced, booted_by = None, None
+        # The file comes back once the replacement has had time to load the application
+        # (gunicorn logs nothing when it has), or once the server has ended.
+        while time.monotonic() < max(started + seconds, booted_by or 0) or (
+            replaced and booted_by is None
+        ):
+            now = time.monotonic()
+            if server.process.poll() is not None:
+                break  # gunicorn has ended: nothing answers any more
+            if replaced is None and now > started + seconds / 2:
+                replaced = workers_before[0]
+                os.kill(replaced, signal.SIGTERM)
+            elif replaced and booted_by is None:
+                if now > started + seconds + 30:
+                    break
+                if set(server.workers()) - set(workers_before):
+                    booted_by = now + BOOT_SECONDS
             for client, path in pages:
-                response = client.get(path)
-                statuses[response.status] += 1
-                if response.status != 503:
-                    problems.append(f"{path}: {response.status} while the database was away")
+                response = answer(client, path)
+                status = response.status if response else 0
+                statuses[status] += 1
+                if response is None:
+                    time.sleep(0.1)  # refused at once: no reason to spin
+                if status != 503:
+                    problems.append(f"{path}: {status or 'no answer'} while the database was away")
                 elif BUSY_PAGE not in response.text or not response.header("Retry-After"):
                     problems.append(f"{path}: a 503 without the busy page or Retry-After")
         restored_at = time.monotonic()
     # Back: the next requests reconnect, without a restart.
     recovered_after, after = None, Counter()
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        answers = [client.get(path).status for client, path in pages]
+    while time.monotonic() < deadline and server.process.poll() is None:
+        answers = [getattr(answer(client, path), "status", 0) for client, path in pages]
         after.update(answers)
         if all(status == 200 for status in answers):
             recovered_after = time.monotonic() - restored_at
@@ -163,23 +200,29 @@ def database_unreadable(server, how="garbage", seconds=3):
         time.sleep(0.1)
     for client, _path in pages:
         client.close()
+    log = server.log_text()[log_start:]
+    running = server.process.poll() is None
     return {
         "how": how,
         "requests_while_away": sum(statuses.values()),
         "statuses_while_away": {str(k): v for k, v in sorted(statuses.items())},
         "problems": sorted(set(problems))[:10],
+        "worker_replaced_while_away": replaced is not None,
         "statuses_after": {str(k): v for k, v in sorted(after.items())},
         "recovered_after_ms": None if recovered_after is None else _ms(recovered_after),
-        "errors_logged": logged_errors(server.log_text()[log_start:]),
+        "server_running_after": running,
+        "server_stopped_because": re.findall(r"Reason: (.*)", log)[-1:] if not running else [],
+        "errors_logged": logged_errors(log),
         "file_created_bytes": left.get("created"),
         "integrity": database.integrity(server.archive.database),
-        "server_restarted": False,
     }
 
 
 def logged_errors(text):
     """The distinct exceptions (last line of each traceback) in a part of the server's log."""
-    found = Counter(re.findall(r"^((?:\w+\.)*\w+(?:Error|Exception): .*)$", text, re.M))
+    found = Counter(
+        re.findall(r"^((?:\w+\.)+[A-Z]\w+: .*|[A-Z]\w*(?:Error|Exception): .*)$", text, re.M)
+    )
     return [line for line, _count in found.most_common(3)]
 
 

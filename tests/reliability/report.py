@@ -186,7 +186,15 @@ def findings(figures):
     for key, value in figures.items():
         if key.startswith("unreadable_"):
             away = value["statuses_while_away"]
-            if set(away) != {"503"}:
+            if not value["server_running_after"]:
+                logged = "; ".join(value["errors_logged"]) or "nothing"
+                found.append(
+                    f"Database unreadable ({value['how']}): a worker replaced while the file "
+                    "was away could not start, and gunicorn shut down "
+                    f"({'; '.join(value['server_stopped_because'])}); the worker logged: "
+                    f"{logged}. The site did not come back with the file."
+                )
+            elif set(away) != {"503"}:
                 logged = "; ".join(value["errors_logged"]) or "nothing"
                 found.append(
                     f"Database unreadable ({value['how']}): answered {statuses(away)} "
@@ -316,8 +324,12 @@ def markdown(figures):
                     [
                         f"4. database unreadable ({value['how']})",
                         f"{value['requests_while_away']} requests while away",
-                        f"{statuses(value['statuses_while_away'])}; back to 200 after "
-                        f"{value['recovered_after_ms']} ms, no restart",
+                        f"{statuses(value['statuses_while_away'])}; "
+                        + (
+                            f"back to 200 after {value['recovered_after_ms']} ms, no restart"
+                            if value["server_running_after"]
+                            else "gunicorn shut down: the site did not come back"
+                        ),
                     ]
                     for value in unreadable
                 ],
@@ -462,9 +474,11 @@ def markdown(figures):
         "",
         "### The database unreadable",
         "",
-        "The file replaced for a few seconds, then put back, the server running throughout. "
-        "As root, chmod 000 changes nothing (root reads any file); a directory in the file's "
-        "place stands in for it.",
+        "The file replaced for a few seconds, then put back, with visitors and an editor "
+        "reading meanwhile. Halfway through, one worker is replaced (SIGTERM, as gunicorn "
+        "does after max_requests or a timeout), so that a new worker starts while the file is "
+        "away. As root, chmod 000 changes nothing (root reads any file); a directory in the "
+        "file's place stands in for it. Answers 0 are requests that got no answer at all.",
         "",
         table(
             [
@@ -473,6 +487,7 @@ def markdown(figures):
                 "answers while away",
                 "answers after",
                 "back to 200 after",
+                "gunicorn still running",
                 "integrity",
             ],
             [
@@ -481,7 +496,8 @@ def markdown(figures):
                     value["requests_while_away"],
                     statuses(value["statuses_while_away"]),
                     statuses(value["statuses_after"]),
-                    f"{value['recovered_after_ms']} ms",
+                    f"{value['recovered_after_ms']} ms" if value["recovered_after_ms"] else "never",
+                    "yes" if value["server_running_after"] else "no",
                     value["integrity"],
                 ]
                 for value in unreadable
