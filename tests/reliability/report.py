@@ -226,7 +226,7 @@ def observations(figures):
             "Database missing: while the file was gone, the server's next connection created "
             f"a new, empty database of {missing['file_created_bytes']} bytes at SQLITE_PATH. "
             "The pages answered 503, but had the file not come back, a restart would pass "
-            "the start check (archive/wsgi.py) and serve the empty archive as busy."
+            "the start check (archive/startup.py) and serve the empty archive as busy."
         )
     editing = figures["editing"]
     if editing["busy_503"]:
