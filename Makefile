@@ -21,13 +21,19 @@ BENCH := SQLITE_PATH=var/bench.sqlite3 $(MANAGE)
 run: migrate fixtures ## Set up, migrate, load the fixtures and serve on http://127.0.0.1:8000/
 	$(MANAGE) runserver $(HOST):$(PORT)
 
-# Production: DEBUG off, DJANGO_SECRET_KEY required; the database must exist already
-# (`make run` once, or migrate and load_archive), since serving a new empty one would hide
-# a wrong SQLITE_PATH. Workers and threads come from the machine (gunicorn.conf.py).
+# Production: DEBUG off, DJANGO_SECRET_KEY required. Workers and threads come from the
+# machine (gunicorn.conf.py). On the local SQLite file, a fresh clone gets the shipped archive
+# first (migrate and load the fixtures); gunicorn itself refuses to start on a missing file,
+# so a wrong SQLITE_PATH on a real server is never served as a new, empty archive.
+SQLITE_DB := $(or $(SQLITE_PATH),var/archive.sqlite3)
 serve: export DJANGO_DEBUG = 0
-serve: setup ## Collect static files and serve with gunicorn, DEBUG off.
+serve: setup $(if $(DATABASE_URL),,$(SQLITE_DB)) ## Collect static files and serve with gunicorn, DEBUG off.
 	$(MANAGE) collectstatic --noinput -v0
 	GUNICORN_BIND=$(HOST):$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py
+
+$(SQLITE_DB): | setup
+	DJANGO_DEBUG=1 $(MANAGE) migrate --noinput
+	DJANGO_DEBUG=1 $(MANAGE) load_archive
 
 reliability: setup ## The long reliability runs through gunicorn (minutes); writes docs/reliability.md.
 	$(BIN)/python -m tests.reliability.report --long --output docs/reliability.md
