@@ -8,9 +8,9 @@ import http.client
 import secrets
 import time
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from urllib.parse import urlencode
 
+from ..page_forms import read_forms
 from .server import EDITOR_PASSWORD, HOST
 
 # What a connection the server has already closed looks like when it is reused.
@@ -184,70 +184,3 @@ def multipart(fields, files):
         parts.append(head.encode() + content + b"\r\n")
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
-
-
-class _FormReader(HTMLParser):
-    """The values a browser would submit for each form of a page, by form id."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms = {}
-        self.current = None
-        self.select = None
-        self.textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.current = self.forms.setdefault(attrs.get("id") or len(self.forms), {})
-        elif self.current is None:
-            return
-        elif tag == "input":
-            kind = attrs.get("type", "text")
-            name = attrs.get("name")
-            if not name or kind in {"submit", "button", "file", "image", "reset"}:
-                return
-            if kind in {"checkbox", "radio"} and "checked" not in attrs:
-                return
-            self._add(name, attrs.get("value") or ("on" if kind == "checkbox" else ""))
-        elif tag == "select" and attrs.get("name"):
-            self.select = attrs["name"]
-            self.current.setdefault(self.select, [])
-        elif tag == "option" and self.select and "selected" in attrs:
-            self._add(self.select, attrs.get("value", ""))
-        elif tag == "textarea" and attrs.get("name"):
-            self.textarea = attrs["name"]
-            self.current[self.textarea] = ""
-
-    def _add(self, name, value):
-        values = self.current.get(name)
-        if values is None:
-            self.current[name] = value
-        elif isinstance(values, list):
-            values.append(value)
-        else:
-            self.current[name] = [values, value]
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.current = None
-        elif tag == "select":
-            self.select = None
-        elif tag == "textarea":
-            self.textarea = None
-
-    def handle_data(self, data):
-        if self.textarea and self.current is not None:
-            # Browsers drop one newline after <textarea>.
-            text = self.current[self.textarea] + data
-            self.current[self.textarea] = text.removeprefix("\n")
-
-
-def read_forms(html):
-    reader = _FormReader()
-    reader.feed(html)
-    # Django's empty inline form (the template a browser clones) is never submitted.
-    return {
-        form_id: {key: value for key, value in fields.items() if "__prefix__" not in key}
-        for form_id, fields in reader.forms.items()
-    }
