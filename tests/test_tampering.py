@@ -28,7 +28,8 @@ from revisions.context import revision
 from revisions.models import Revision
 
 from .factories import AthleteFactory
-from .helpers import _FormReader, form_data
+from .helpers import form_data
+from .page_forms import read_forms
 from .test_history import editor_session
 
 pytestmark = pytest.mark.django_db
@@ -223,13 +224,15 @@ def page_form(response):
     What the page's main form (the one with the most fields: not the header's log-out
     form) submits, with its submit buttons pressed.
     """
-    reader = _FormReader()
-    reader.feed(response.content.decode())
-    forms = [form for form in reader.forms.values() if "csrfmiddlewaretoken" in form]
+    forms = [
+        form
+        for form in read_forms(response.content.decode()).values()
+        if "csrfmiddlewaretoken" in form
+    ]
     if not forms:
         return None
     main = max(forms, key=len)
-    data = {key: values if len(values) > 1 else values[0] for key, values in main.lists() if values}
+    data = {key: value for key, value in main.items() if value != []}
     return {**data, **dict.fromkeys(submit_names(response), "1")}
 
 
