@@ -7,6 +7,9 @@ from django.contrib import admin
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.utils.translation import gettext_lazy as _
 
+from results.problems import open_problem_count
+from revisions.models import Revision
+
 # The kinds of row the autocomplete may be limited to by the page that asks: an event's
 # results offer only athletes of the event's sex.
 AUTOCOMPLETE_FILTERS = {"sex": {"M", "W"}}
@@ -38,9 +41,6 @@ class ArchiveAdminSite(admin.AdminSite):
         return ArchiveAutocompleteJsonView.as_view(admin_site=self)(request)
 
     def index(self, request, extra_context=None):
-        from results.checks import open_problem_count
-        from revisions.models import Revision
-
         extra_context = {
             **(extra_context or {}),
             "my_revisions": Revision.objects.filter(user=request.user).select_related("undone_by")[

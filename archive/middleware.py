@@ -10,6 +10,7 @@ import logging
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
 
 logger = logging.getLogger("archive.availability")
@@ -44,7 +45,6 @@ def database_unavailable(error):
 
 
 def busy_response(request, retry_after=None):
-    from django.http import HttpResponse
 
     retry_after = retry_after or settings.RETRY_AFTER_SECONDS
     body = loader.render_to_string("503.html", {"retry_after": retry_after})
@@ -89,8 +89,6 @@ class RequestBodyLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.MAX_REQUEST_BYTES:
-            from django.http import HttpResponse
-
             body = loader.render_to_string("413.html", {"limit": settings.MAX_REQUEST_BYTES})
             response = HttpResponse(body, status=413)
             # The body was not read: the connection cannot be reused for another request.
@@ -128,7 +126,5 @@ class AdminQuerySanityMiddleware:
             "\x00" in key or any("\x00" in value for value in values)
             for key, values in request.GET.lists()
         ):
-            from django.http import HttpResponseBadRequest
-
             return HttpResponseBadRequest(loader.render_to_string("400.html"))
         return self.get_response(request)

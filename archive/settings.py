@@ -6,6 +6,7 @@ environment, with a default that is safe for local use. Production sets DJANGO_D
 DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS; `manage.py check --deploy` is then clean.
 """
 
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
@@ -49,6 +50,17 @@ def media_storage(url):
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {key: value for key, value in options.items() if value is not None},
     }
+
+
+def code_digest(base):
+    """A short digest of the templates and code as deployed: the same in every worker."""
+    digest = hashlib.sha256()
+    for path in sorted(base.glob("[a-z]*/**/*.*")):
+        skipped = {".venv", "var", "node_modules", "__pycache__"}.intersection(path.parts)
+        if path.suffix in {".py", ".html", ".css", ".js"} and not skipped:
+            stat = path.stat()
+            digest.update(f"{path.relative_to(base)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
 
 
 def env_list(name, default):
@@ -107,6 +119,8 @@ MIDDLEWARE = [
     "archive.middleware.AdminQuerySanityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous readers' pages, whole, keyed by the archive's version (archive/pagecache.py).
+    "archive.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -199,11 +213,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;",
     }
 
+# Public pages are cached whole for anonymous readers, keyed by the archive's version, with
+# ETag/Last-Modified for conditional GETs (archive/pagecache.py). PAGE_CACHE_SECONDS is how
+# long a proxy or CDN may keep a page (Cache-Control max-age); ARCHIVE_RELEASE names the
+# code's release in every ETag, so a deploy that changes the templates changes the tags (by
+# default a digest of the templates and code as deployed).
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+ARCHIVE_RELEASE = os.environ.get("ARCHIVE_RELEASE") or code_digest(BASE_DIR)
+
 # Cached tables are keyed by the archive's version (results.caching), so a per-process cache
 # is never stale; a shared one (Redis, Memcached) only saves work across processes.
-# CACHE_URL (redis://host:6379/0) shares one cache, and the sessions, between app servers.
+# CACHE_URL (redis://host:6379/0) shares one cache, and the sessions, between app servers;
+# dummy:// means no cache at all, every table computed on each request (the benchmark's cold
+# server measures that), sessions then staying in the database.
 CACHE_URL = os.environ.get("CACHE_URL", "")
-if CACHE_URL:
+if CACHE_URL == "dummy://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+elif CACHE_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }

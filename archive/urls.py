@@ -8,6 +8,14 @@ from results.admin_views import check_archive_view
 from . import views
 from .sitemaps import SITEMAPS
 
+# The athletes' and nations' pages keep the `athletes` namespace that their models reverse.
+athlete_pages = [
+    path("athletes/", views.AthleteList.as_view(), name="list"),
+    path("athletes/<slug:slug>/", views.athlete_detail, name="detail"),
+    path("countries/", views.country_list, name="country-list"),
+    path("countries/<str:code>/", views.country_detail, name="country"),
+]
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
@@ -26,7 +34,7 @@ urlpatterns = [
     ),
     path(f"{settings.ADMIN_URL}check-archive/", check_archive_view, name="check-archive"),
     path(settings.ADMIN_URL, admin.site.urls),
-    path("", include("athletes.urls")),
+    path("", include((athlete_pages, "athletes"))),
     path("", include("results.urls")),
 ]
 

@@ -10,6 +10,7 @@ from revisions.admin import ArchiveAdmin, ArchiveInline
 from revisions.tokens import check_scope_token, scope_token
 
 from .forms import AthleteAdminForm, HighlightForm
+from .merge import athlete_relations, merge_athletes, merge_plan
 from .models import Alias, Athlete, Country, Highlight, Source, fold
 from .photos import make_thumbnails
 
@@ -112,15 +113,15 @@ class AthleteAdmin(ArchiveAdmin):
         The page carries a token of the two records and their results as shown: if another
         editor changed any of them meanwhile, the merge is refused and the page shown anew.
         """
-        from results.merge import merge_athletes, merge_plan
-        from results.models import Result
-
         athletes = list(queryset.select_related("country"))
         if len(athletes) != 2:
             self.message_user(request, _("Select exactly two athletes to merge."), messages.WARNING)
             return None
         pks = [athlete.pk for athlete in athletes]
-        scopes = [(Athlete, {"pk__in": pks}), (Result, {"athlete_id__in": pks})]
+        scopes = [(Athlete, {"pk__in": pks})] + [
+            (relation.related_model, {f"{relation.field.name}__in": pks})
+            for relation in athlete_relations()
+        ]
         changed_since = []
         keep = None
         if "confirm" in request.POST:

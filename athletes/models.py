@@ -2,8 +2,9 @@
 People and places: the athletes the archive is about, the nations they represent and the
 sources every fact is read from.
 
-This module never imports `results` models: an athlete's tables come from
-`results.standings`, which depends on this app and not the other way round.
+This app never imports `results` (tests/test_dependencies.py): an athlete's tables come from
+`results.standings`, which depends on this app and not the other way round, and the pages
+that show them live in the project package `archive`.
 """
 
 import re

@@ -214,16 +214,6 @@ class RowPickerLinks(RelatedFieldWidgetWrapper):
         return context
 
 
-def hand_timing_possible(discipline):
-    """Hand times are kept for track races of 400 m or less, where tenths still decide."""
-    return (
-        discipline.measure == Discipline.Measure.TIME
-        and discipline.venue in {Discipline.Venue.TRACK, Discipline.Venue.INDOOR}
-        and discipline.distance_m is not None
-        and discipline.distance_m <= 400
-    )
-
-
 class ResultInline(ArchiveInline, admin.TabularInline):
     """
     An event's results as an editor types them from a sheet: one compact line each, wind and
@@ -251,14 +241,14 @@ class ResultInline(ArchiveInline, admin.TabularInline):
         hidden = set()
         if not discipline.wind_measured:
             hidden.add("wind")
-        if not hand_timing_possible(discipline):
+        if not discipline.is_sprint:
             hidden.add("hand_timed")
         return [name for name in fields if name not in hidden]
 
     def get_queryset(self, request):
         # Each row's event is the page's own (ResultForm shares it), so only what a row names
         # is joined: its athlete, with the nation the picker shows, and its nation. The
-        # formset orders the rows as a sheet does (results.forms.sheet_order).
+        # formset orders the rows as a sheet does (ResultQuerySet.in_sheet_order).
         return super().get_queryset(request).select_related("athlete__country", "country")
 
     def get_formset(self, request, obj=None, **kwargs):

@@ -18,7 +18,6 @@ from django.utils.translation import ngettext
 from revisions.admin import cap_form_count
 from revisions.tokens import scope_token
 
-from .checks import RULES, count_by_rule, find_problems
 from .claims import contradicted_claims
 from .models import Result
 from .paste import (
@@ -31,6 +30,7 @@ from .paste import (
     paste_scopes,
     save_rows,
 )
+from .problems import RULES, count_by_rule, find_problems
 
 
 def _check_archive(request):

@@ -1,5 +1,11 @@
 from django.apps import AppConfig, apps
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_delete,
+)
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,8 +23,18 @@ class ResultsConfig(AppConfig):
 
         from revisions.models import ArchiveModel
 
+        from . import bestmarks
         from .caching import archive_changed
-        from .models import ArchiveVersion
+        from .models import ArchiveVersion, Competition, Event, Result
+
+        # The best-mark table follows the results it derives from, in the same transaction.
+        post_save.connect(bestmarks.result_saved, sender=Result, dispatch_uid="best.result")
+        pre_delete.connect(bestmarks.result_deleting, sender=Result, dispatch_uid="best.result-")
+        post_delete.connect(bestmarks.result_deleted, sender=Result, dispatch_uid="best.result.")
+        post_save.connect(bestmarks.event_saved, sender=Event, dispatch_uid="best.event")
+        post_save.connect(
+            bestmarks.competition_saved, sender=Competition, dispatch_uid="best.competition"
+        )
 
         for app_label in ("athletes", "results"):
             for model in apps.get_app_config(app_label).get_models():

@@ -12,24 +12,54 @@ no signals, calls `archive_changed()` itself.
 """
 
 import hashlib
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache import cache
 from django.db.models import F
+from django.utils import timezone
 
 from .models import ArchiveVersion
 
 TIMEOUT = 60 * 60 * 24
 
+# The archive's state as read once for a request that only reads (see `pinned_state`).
+_pinned = ContextVar("archive_state", default=None)
+
+
+def archive_state():
+    """(version number, when it last moved on): one query, none more within a pinned read."""
+    state = _pinned.get()
+    if state is None:
+        row = ArchiveVersion.objects.filter(pk=1).values_list("number", "changed_at").first()
+        state = row or (0, None)
+    return state
+
 
 def current_version():
-    return ArchiveVersion.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+    return archive_state()[0]
+
+
+@contextmanager
+def pinned_state():
+    """
+    Read the archive's state once for a request that writes nothing (a public page): every
+    cached table of the page then shares that one query. Never around a write, whose own
+    change must move the version on under it.
+    """
+    token = _pinned.set(archive_state())
+    try:
+        yield _pinned.get()
+    finally:
+        _pinned.reset(token)
 
 
 def archive_changed(**kwargs):
     """Move the archive's version on; connected to every archive model's signals."""
-    updated = ArchiveVersion.objects.filter(pk=1).update(number=F("number") + 1)
+    now = timezone.now()
+    updated = ArchiveVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=now)
     if not updated:
-        ArchiveVersion.objects.get_or_create(pk=1, defaults={"number": 1})
+        ArchiveVersion.objects.get_or_create(pk=1, defaults={"number": 1, "changed_at": now})
 
 
 def cached_value(name, compute):

@@ -19,12 +19,11 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .checks import CHUNK_SIZE, admin_url
 from .models import Claim, Result
-from .standings import MEDAL_PLACES
+from .problems import CHUNK_SIZE, admin_url
 
 # The place that wins each medal a claim can name.
-PLACE_OF_MEDAL = {medal: place for place, medal in MEDAL_PLACES.items()}
+PLACE_OF_MEDAL = {medal: place for place, medal in Result.MEDALS.items()}
 
 
 @dataclass
@@ -111,7 +110,7 @@ def _barrier_marks(claims, athletes):
     if not disciplines:
         return {}
     rows = (
-        Result.objects.with_marks()
+        Result.objects.legal()
         .filter(athlete_id__in=athletes, event__discipline_id__in=disciplines)
         .values_list("athlete_id", "event__discipline_id", "mark")
         .order_by()
@@ -125,8 +124,8 @@ def _barrier_marks(claims, athletes):
 def _marks_beating(claim, marks):
     """
     How many of the athlete's marks beat the claim's barrier, counted as the profile counts
-    them (`standings.barrier_counts`): finished results with a mark in the barrier's
-    discipline, and only a barrier of the athlete's own sex.
+    them (`standings.bests.barrier_counts`): legal marks (`Result.is_legal`) in the
+    barrier's discipline, and only a barrier of the athlete's own sex.
     """
     barrier = claim.barrier
     if barrier.sex != claim.athlete.sex:

@@ -1,6 +1,7 @@
 """FilterSets for the public lists. A bad value shows the form's error, never a 500."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import CharFilter, ChoiceFilter, FilterSet, ModelChoiceFilter, NumberFilter
 
@@ -51,8 +52,6 @@ class CompetitionFilter(FilterSet):
         fields = ["q", "championship", "year_from", "year_to", "country"]
 
     def filter_text(self, queryset, name, value):
-        from django.db.models import Q
-
         value = value.strip()
         if not value:
             return queryset
@@ -75,22 +74,46 @@ class ResultYearsFilter(FilterSet):
         fields = ["year_from", "year_to", "country"]
 
 
-class AllTimeFilter(ResultYearsFilter):
-    sex = ChoiceFilter(
-        label=_("Sex"), choices=Sex.choices, empty_label=None, method="filter_nothing"
+class CountedMarksForm(forms.Form):
+    """Which kinds of marks kept apart from legal marks the reader counts in (none by default)."""
+
+    include = forms.MultipleChoiceField(
+        label=_("Also count"),
+        choices=list(Result.APART_KINDS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    list = ChoiceFilter(
+
+    def included(self):
+        """The kinds asked for; none when the form is invalid (a junk query string)."""
+        return tuple(self.cleaned_data["include"]) if self.is_valid() else ()
+
+
+class AllTimeForm(CountedMarksForm):
+    """What the list is (sex, performers or performances), beside the rows it keeps."""
+
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, required=False)
+    list = forms.ChoiceField(
         label=_("List"),
         choices=[("performers", _("Performers")), ("performances", _("Performances"))],
-        empty_label=None,
-        method="filter_nothing",
+        required=False,
     )
+    field_order = ["sex", "list", "year_from", "year_to", "country", "include"]
+
+
+class AllTimeFilter(ResultYearsFilter):
+    """
+    Years and nation filter the rows of an all-time list; sex, the kind of list and the
+    marks counted are fields of its form (`AllTimeForm`) that say which list is drawn.
+    """
 
     class Meta(ResultYearsFilter.Meta):
-        fields = ["sex", "list", "year_from", "year_to", "country"]
+        form = AllTimeForm
 
-    def filter_nothing(self, queryset, name, value):
-        # Sex and list choose which list is drawn (see the view), not which rows it keeps.
+    def filter_queryset(self, queryset):
+        # django-filter filters by every field of the form; only the filters' own do.
+        for name, row_filter in self.filters.items():
+            queryset = row_filter.filter(queryset, self.form.cleaned_data.get(name))
         return queryset
 
 

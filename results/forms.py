@@ -5,7 +5,6 @@ the rules of `results.rules`, which every way into the archive shares.
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Case, F, Value, When
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +15,6 @@ from revisions.forms import VersionedForm
 
 from .models import MAX_PLACE, Result
 from .rules import result_list_problems
-from .standings import STATUS_ORDER
 
 
 class ResultForm(VersionedForm):
@@ -145,21 +143,6 @@ class EventForm(VersionedForm):
         return super().current_value(stored, name)
 
 
-def sheet_order(discipline):
-    """
-    The order of a result sheet: finishers by place then mark, then DNF, DNS, DQ and NM, as
-    the event's page lists them (results.standings.event_results).
-    """
-    status = Case(
-        *[When(status=code, then=Value(index)) for index, code in enumerate(STATUS_ORDER)],
-        default=Value(len(STATUS_ORDER)),
-    )
-    mark = F("mark").asc(nulls_last=True)
-    if discipline is not None and not discipline.lower_is_better:
-        mark = F("mark").desc(nulls_last=True)
-    return [status, F("place").asc(nulls_last=True), mark, "pk"]
-
-
 class ResultInlineFormSet(BaseInlineFormSet):
     """
     The results of one event, typed in a table: finishers first, as a sheet lists them. Each
@@ -170,7 +153,7 @@ class ResultInlineFormSet(BaseInlineFormSet):
     def __init__(self, *args, instance=None, queryset=None, **kwargs):
         if queryset is not None:
             discipline = instance.discipline if instance and instance.discipline_id else None
-            queryset = queryset.order_by(*sheet_order(discipline))
+            queryset = queryset.in_sheet_order(discipline)
         super().__init__(*args, instance=instance, queryset=queryset, **kwargs)
 
     def get_form_kwargs(self, index):

@@ -324,8 +324,9 @@ def format_mark(value, discipline, hand_timed=False):
     if discipline.measure == TIME:
         # Sprints are timed to the hundredth by photo-finish (9.50 stays 9.50), to the
         # tenth by hand (10.4); longer races show only the decimals the source gave.
-        sprint = discipline.distance_m is not None and discipline.distance_m <= 400
-        return format_time(value, min_decimals=1 if hand_timed else 2 if sprint else 0)
+        return format_time(
+            value, min_decimals=1 if hand_timed else 2 if discipline.is_sprint else 0
+        )
     if discipline.measure == POINTS:
         return str(value)
     # Field marks are measured to the centimetre.

@@ -5,12 +5,21 @@ every athlete's result in them.
 Marks are integers in the discipline's unit (see `results.marks`); everything a page
 summarises (podiums, medals, personal bests) is derived from Result rows by the QuerySet
 methods below and by `results.standings`, never stored.
+
+The rules of the sport are written once, on the model they are about, each in Python (for
+rows in hand) and in SQL (for queries) side by side: which mark is better
+(`Discipline.beats`, `mark_order`, `best_of`), what is a podium and a medal
+(`Result.is_podium`, `is_medal` and `ResultQuerySet.podiums`, `medals`) and which marks
+are legal (`Result.is_legal`, `Result.kept_apart` and `ResultQuerySet.legal`).
+`tests/test_rules.py` checks that both halves of each rule agree.
 """
+
+from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Max, Min, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -19,10 +28,40 @@ from revisions.models import ArchiveModel
 
 from . import marks
 
-WIND_MEASURED = {"100", "200", "100H", "110H", "LJ", "TJ"}
+# World Athletics rules: wind is read in the sprints up to 200 m, the short hurdles and the
+# horizontal jumps, and a following wind over +2.0 m/s makes a mark wind-aided. A combined
+# event's score is wind-aided when the wind in any of those parts was over +4.0 m/s; its
+# result keeps the strongest wind of those parts.
+WIND_LIMITS = {
+    **dict.fromkeys(["60", "100", "200", "60H", "100H", "110H", "LJ", "TJ"], Decimal("2.0")),
+    **dict.fromkeys(["PEN", "HEP", "DEC"], Decimal("4.0")),
+}
+
+# A venue this high helps sprints and jumps and slows distance races: its marks carry an "A".
+ALTITUDE_M = 1000
 
 # The largest field in the sport: city marathons finish some 55,000 runners.
 MAX_PLACE = 100_000
+
+
+class RemembersLoaded:
+    """
+    Keeps what a row held when it was read (`loaded_values`, the fields of
+    `remembered_fields`), so that a save can tell what it moved: a result to another athlete
+    or event, an event to another discipline (see `results.bestmarks`).
+    """
+
+    remembered_fields = ()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.loaded_values = {
+            name: instance.__dict__[name]
+            for name in cls.remembered_fields
+            if name in instance.__dict__
+        }
+        return instance
 
 
 class DisciplineManager(models.Manager):
@@ -79,14 +118,68 @@ class Discipline(ArchiveModel):
     def natural_key(self):
         return (self.code,)
 
+    # Which mark is better --------------------------------------------------------------
+
     @property
     def lower_is_better(self):
         return self.measure == marks.TIME
 
+    def beats(self, mark, other):
+        """True when `mark` is better than `other` in this discipline."""
+        return mark < other if self.lower_is_better else mark > other
+
+    def mark_order(self, field="mark"):
+        """The ORDER BY expression that puts the best mark first, missing marks last."""
+        if self.lower_is_better:
+            return F(field).asc(nulls_last=True)
+        return F(field).desc(nulls_last=True)
+
+    def best_of(self, field="mark"):
+        """The aggregate that gives the best mark of a group of rows."""
+        return Min(field) if self.lower_is_better else Max(field)
+
+    def better_than(self, mark, field="mark"):
+        """The filter keeping rows whose mark is better than `mark`."""
+        lookup = "lt" if self.lower_is_better else "gt"
+        return Q(**{f"{field}__{lookup}": mark})
+
+    def mark_sort_key(self, mark):
+        """A Python sort key, best mark first and missing marks last."""
+        if mark is None:
+            return (1, 0)
+        return (0, mark if self.lower_is_better else -mark)
+
+    # What makes a mark legal -----------------------------------------------------------
+
+    @property
+    def wind_limit(self):
+        """The strongest legal following wind (m/s), or None where wind is not read."""
+        return WIND_LIMITS.get(self.code)
+
     @property
     def wind_measured(self):
-        """Wind is read for sprints up to 200 m and the horizontal jumps (a rule of the sport)."""
-        return self.code in WIND_MEASURED
+        return self.wind_limit is not None
+
+    @property
+    def is_sprint(self):
+        """Track races up to 400 m: timed to the hundredth, and hand times kept apart."""
+        return (
+            self.measure == marks.TIME
+            and self.venue in {self.Venue.TRACK, self.Venue.INDOOR}
+            and self.distance_m is not None
+            and self.distance_m <= 400
+        )
+
+    @property
+    def is_indoor(self):
+        """Held only indoors (the 60 m)."""
+        return self.venue == self.Venue.INDOOR
+
+    @property
+    def keeps_indoor_apart(self):
+        """Indoor marks are listed apart, except where there are only indoor marks (the 60 m)
+        or none (a road race is never indoors)."""
+        return not self.is_indoor and not self.is_road
 
     @property
     def is_road(self):
@@ -100,10 +193,6 @@ class Discipline(ArchiveModel):
 
     def world_record(self, sex):
         return self.men_world_record if sex == Sex.MEN else self.women_world_record
-
-    def beats(self, mark, other):
-        """True when `mark` is better than `other` in this discipline."""
-        return mark < other if self.lower_is_better else mark > other
 
     def clean(self):
         try:
@@ -168,8 +257,10 @@ class CompetitionManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Competition(ArchiveModel):
+class Competition(RemembersLoaded, ArchiveModel):
     """One edition of a championship, or a one-off meeting."""
+
+    remembered_fields = ("year", "indoor")
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     championship = models.ForeignKey(
@@ -188,6 +279,18 @@ class Competition(ArchiveModel):
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    indoor = models.BooleanField(
+        _("indoors"),
+        default=False,
+        help_text=_("Held in an indoor arena: its marks are listed apart from outdoor ones."),
+    )
+    altitude_m = models.PositiveSmallIntegerField(
+        _("altitude (m)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(5000)],
+        help_text=_("The venue's height above sea level; marks from 1,000 m carry an “A”."),
+    )
     sources = models.ManyToManyField(
         Source, verbose_name=_("sources"), blank=True, related_name="competitions"
     )
@@ -241,8 +344,10 @@ class EventManager(models.Manager):
         )
 
 
-class Event(ArchiveModel):
+class Event(RemembersLoaded, ArchiveModel):
     """One race or contest at a competition: the men's 20 km walk final, say."""
+
+    remembered_fields = ("competition_id", "discipline_id", "sex")
 
     class Round(models.TextChoices):
         FINAL = "final", _("Final")
@@ -337,15 +442,40 @@ class ResultQuerySet(models.QuerySet):
         return self.filter(event__round=Event.Round.FINAL)
 
     def podiums(self):
-        """Places 1–3 of finals."""
-        return self.finals().filter(place__lte=3)
+        """Places 1–3 of finals, finished: the SQL of `Result.is_podium`."""
+        return self.finals().finished().filter(place__lte=Result.PODIUM_PLACES)
 
     def medals(self):
-        """Podium places in finals of championships that award medals."""
+        """Podiums of championships that award medals: the SQL of `Result.is_medal`."""
         return self.podiums().filter(event__competition__championship__awards_medals=True)
 
     def with_marks(self):
         return self.finished().filter(mark__isnull=False)
+
+    def legal(self, discipline=None, include=()):
+        """
+        Marks that count in lists and for records: the SQL of `Result.is_legal`. `include`
+        names the kinds kept apart that the reader asked to count too ("wind", "hand",
+        "indoor"); `discipline`, when the rows are of one, leaves out the rules it has not.
+        """
+        marks = self.with_marks()
+        for kind, condition in Result.kept_apart(discipline).items():
+            if kind not in include:
+                marks = marks.exclude(condition)
+        return marks
+
+    def in_sheet_order(self, discipline):
+        """
+        The order of a result sheet: finishers by place then best mark, then those with
+        neither, then DNF, DNS, DQ and NM (the order of `Result.Status`).
+        """
+        statuses = list(Result.Status)
+        status = Case(
+            *[When(status=code, then=Value(index)) for index, code in enumerate(statuses)],
+            default=Value(len(statuses)),
+        )
+        mark = discipline.mark_order() if discipline is not None else F("mark").asc()
+        return self.order_by(status, F("place").asc(nulls_last=True), mark, "pk")
 
 
 class ResultManager(models.Manager.from_queryset(ResultQuerySet)):
@@ -370,8 +500,10 @@ RECORD_TAGS = {
 }
 
 
-class Result(ArchiveModel):
+class Result(RemembersLoaded, ArchiveModel):
     """One athlete's outcome in one event."""
+
+    remembered_fields = ("athlete_id", "event_id")
 
     class Status(models.TextChoices):
         FINISHED = "OK", _("Finished")
@@ -525,6 +657,163 @@ class Result(ArchiveModel):
     @property
     def is_finished(self):
         return self.status == self.Status.FINISHED
+
+    # Podiums and medals ---------------------------------------------------------------
+
+    PODIUM_PLACES = 3
+    MEDALS = {1: "gold", 2: "silver", 3: "bronze"}
+
+    @property
+    def is_podium(self):
+        """Places 1–3 of a final, finished (`ResultQuerySet.podiums` in SQL)."""
+        return (
+            self.is_finished
+            and self.event.round == Event.Round.FINAL
+            and self.place is not None
+            and self.place <= self.PODIUM_PLACES
+        )
+
+    @property
+    def is_medal(self):
+        """A podium of a championship that awards medals (`ResultQuerySet.medals` in SQL)."""
+        championship = self.event.competition.championship
+        return self.is_podium and championship is not None and championship.awards_medals
+
+    @property
+    def medal(self):
+        """ "gold", "silver" or "bronze" for a medal, else ""."""
+        return self.MEDALS[self.place] if self.is_medal else ""
+
+    # Legal marks ------------------------------------------------------------------------
+
+    # What keeps a mark out of lists and records, by kind: a reader may count each kind in.
+    APART_KINDS = {
+        "wind": _("wind-aided or wind not measured"),
+        "hand": _("hand-timed"),
+        "indoor": _("indoor"),
+    }
+
+    @classmethod
+    def kept_apart(cls, discipline=None):
+        """
+        {kind: Q} of the results kept apart from legal marks, in SQL: the rules of
+        `apart_kinds`. Given the discipline, only the rules it has, as constants.
+        """
+        if discipline is not None:
+            conditions = {}
+            if discipline.wind_limit is not None:
+                conditions["wind"] = Q(wind__gt=discipline.wind_limit) | Q(
+                    wind__isnull=True, event__competition__indoor=False
+                )
+            if discipline.is_sprint:
+                conditions["hand"] = Q(hand_timed=True)
+            if discipline.keeps_indoor_apart:
+                conditions["indoor"] = Q(event__competition__indoor=True)
+            return conditions
+        by_limit = {}
+        for code, limit in WIND_LIMITS.items():
+            by_limit.setdefault(limit, []).append(code)
+        wind = Q()
+        for limit, codes in by_limit.items():
+            wind |= Q(event__discipline__code__in=codes) & (
+                Q(wind__gt=limit) | Q(wind__isnull=True, event__competition__indoor=False)
+            )
+        sprint = Q(
+            event__discipline__measure=marks.TIME,
+            event__discipline__venue__in=[Discipline.Venue.TRACK, Discipline.Venue.INDOOR],
+            event__discipline__distance_m__lte=400,
+        )
+        return {
+            "wind": wind,
+            "hand": Q(hand_timed=True) & sprint,
+            "indoor": Q(event__competition__indoor=True)
+            & ~Q(event__discipline__venue__in=[Discipline.Venue.INDOOR, Discipline.Venue.ROAD]),
+        }
+
+    @property
+    def wind_aided(self):
+        limit = self.event.discipline.wind_limit
+        return limit is not None and self.wind is not None and self.wind > limit
+
+    @property
+    def wind_not_measured(self):
+        """Outdoors, in a discipline where wind is read, no reading (there is none indoors)."""
+        return (
+            self.event.discipline.wind_measured
+            and self.wind is None
+            and not self.event.competition.indoor
+        )
+
+    @property
+    def indoor_apart(self):
+        return self.event.competition.indoor and self.event.discipline.keeps_indoor_apart
+
+    @property
+    def at_altitude(self):
+        altitude = self.event.competition.altitude_m
+        return altitude is not None and altitude >= ALTITUDE_M
+
+    @property
+    def apart_kinds(self):
+        """The kinds of `kept_apart` this result is of, in Python."""
+        discipline = self.event.discipline
+        kinds = set()
+        if self.wind_aided or self.wind_not_measured:
+            kinds.add("wind")
+        if self.hand_timed and discipline.is_sprint:
+            kinds.add("hand")
+        if self.indoor_apart:
+            kinds.add("indoor")
+        return kinds
+
+    @property
+    def is_legal(self):
+        """A finished mark that counts in lists and for records (`ResultQuerySet.legal`)."""
+        return self.is_finished and self.mark is not None and not self.apart_kinds
+
+    def counts_with(self, include=()):
+        """A mark that counts when the reader also counts the kinds in `include`."""
+        return self.is_finished and self.mark is not None and self.apart_kinds <= set(include)
+
+    FLAG_LABELS = {
+        "w": _("wind-aided"),
+        "nwi": _("no wind information"),
+        "h": _("hand-timed"),
+        "i": _("indoor"),
+        "A": _("at altitude"),
+    }
+
+    @property
+    def flag_labels(self):
+        return [(flag, self.FLAG_LABELS[flag]) for flag in self.flags]
+
+    @property
+    def flags(self):
+        """The letters statisticians print after a mark: w, nwi, h, i, A."""
+        discipline = self.event.discipline
+        flags = []
+        if self.wind_aided:
+            flags.append("w")
+        if self.wind_not_measured and self.is_finished and self.mark is not None:
+            flags.append("nwi")
+        if self.hand_timed and discipline.is_sprint:
+            flags.append("h")
+        if self.indoor_apart:
+            flags.append("i")
+        if self.at_altitude:
+            flags.append("A")
+        return flags
+
+    @property
+    def record_eligible_problem(self):
+        """Why this mark cannot be a record, or "" (a `check_archive` rule)."""
+        if not self.record_tags:
+            return ""
+        if self.wind_aided:
+            return _("a wind-aided mark (%(wind)+.1f m/s) cannot be a record") % {"wind": self.wind}
+        if self.wind_not_measured:
+            return _("a mark without a wind reading cannot be a record in this discipline")
+        return ""
 
     def clean(self):
         errors = {}
@@ -718,6 +1007,37 @@ class Claim(ArchiveModel):
                 )
 
 
+class BestMark(models.Model):
+    """
+    Each athlete's best legal mark in each discipline: derived from results, never edited,
+    so that an all-time list of performers reads one row per athlete from an index instead
+    of ranking every mark of the discipline. Kept in the same transaction as the results it
+    derives from (`results.bestmarks`); `manage.py rebuild_best_marks` rebuilds it.
+    """
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="+")
+    discipline = models.ForeignKey(Discipline, on_delete=models.CASCADE, related_name="+")
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    result = models.OneToOneField(Result, on_delete=models.CASCADE, related_name="+")
+    mark = models.BigIntegerField()
+    year = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("best mark")
+        constraints = [
+            models.UniqueConstraint(fields=["athlete", "discipline"], name="best_mark_unique")
+        ]
+        indexes = [
+            # An all-time list of performers: one discipline and sex, best first, ties by year.
+            models.Index(
+                fields=["discipline", "sex", "mark", "year", "result"], name="best_mark_list_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.athlete_id} {self.discipline_id} {self.mark}"
+
+
 class ArchiveVersion(models.Model):
     """
     A counter that every change to the archive's data moves on (see `results.caching`), so
@@ -725,6 +1045,7 @@ class ArchiveVersion(models.Model):
     """
 
     number = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("archive version")

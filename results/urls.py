@@ -5,7 +5,7 @@ from . import views
 app_name = "results"
 
 urlpatterns = [
-    path("competitions/", views.competition_list, name="competition-list"),
+    path("competitions/", views.CompetitionList.as_view(), name="competition-list"),
     path("competitions/<slug:slug>/", views.competition_detail, name="competition"),
     path(
         "competitions/<slug:slug>/<str:code>/<str:sex>/<str:round>/",
@@ -16,5 +16,5 @@ urlpatterns = [
     path("championships/<slug:slug>/", views.championship_detail, name="championship"),
     path("disciplines/", views.discipline_list, name="discipline-list"),
     path("disciplines/<str:code>/", views.discipline_detail, name="discipline"),
-    path("medals/", views.medal_table, name="medals"),
+    path("medals/", views.MedalTableView.as_view(), name="medals"),
 ]

@@ -28,6 +28,7 @@ from .context import describe
 from .forms import VersionedForm
 from .history import records_of_object
 from .models import Revision
+from .views import revision_detail
 
 # The most rows one form may post: a championship's longest result list (a city marathon is
 # imported by fixture, not typed). Django's DATA_UPLOAD_MAX_NUMBER_FIELDS is set to match.
@@ -344,6 +345,4 @@ class RevisionAdmin(admin.ModelAdmin):
         return super().get_object(request, object_id, from_field)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        from .views import revision_detail
-
         return revision_detail(self, request, object_id)

@@ -1,8 +1,9 @@
+import datetime
+
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.core.management import call_command
 
 PEREZ_FIXTURE = settings.ATHLETE_FIXTURES_DIR / "jefferson-perez.json"
 ARCHIVE_APPS = {"athletes", "results"}
@@ -28,8 +29,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
     The reference data, loaded once into the test database: every test starts from it and
     rolls its own changes back, which spares each test seconds of validated loading.
     """
+    from .helpers import load
+
     with django_db_blocker.unblock():
-        call_command("loaddata", *settings.REFERENCE_FIXTURES, verbosity=0)
+        load(*settings.REFERENCE_FIXTURES)
 
 
 @pytest.fixture(autouse=True)
@@ -43,10 +46,12 @@ def reference_data(db):
     """Countries, disciplines, championships and barriers, as `make run` loads them."""
     from athletes.models import Country
 
+    from .helpers import load
+
     # Tests that run in real transactions (the browser tests) flush the whole database when
     # they end, reference data included: the next one loads it again.
     if not Country.objects.exists():
-        call_command("loaddata", *settings.REFERENCE_FIXTURES, verbosity=0)
+        load(*settings.REFERENCE_FIXTURES)
 
 
 @pytest.fixture
@@ -54,26 +59,49 @@ def perez(reference_data):
     """The archive as shipped: reference data and Jefferson Pérez's fixture."""
     from athletes.models import Athlete
 
-    call_command("loaddata", str(PEREZ_FIXTURE), verbosity=0)
+    from .helpers import load
+
+    load(PEREZ_FIXTURE)
     return Athlete.objects.get(slug="jefferson-perez")
 
 
 @pytest.fixture
-def empty_archive(db):
-    """An archive with nothing in it, not even reference data (rolled back after the test)."""
-    for app_label in ARCHIVE_APPS:
+def bare_database(db):
+    """
+    No row at all in the archive's tables, not even reference data: the database as
+    `migrate` leaves it, before `make fixtures` (rolled back after the test).
+    """
+    from .helpers import delete_all_but_reference_data
+
+    delete_all_but_reference_data()
+    for app_label in sorted(ARCHIVE_APPS):
         for model in apps.get_app_config(app_label).get_models():
             model.objects.all().delete()
 
 
 @pytest.fixture
 def editor_client(client, reference_data):
-    """A client logged in as an Editors-group account (not a superuser), as editors work."""
-    from django.contrib.auth.models import Group, User
+    """The test client logged in as an Editors-group account (not a superuser), as editors work."""
+    from .helpers import create_editor
 
-    from results.roles import EDITORS
-
-    user = User.objects.create_user("editor", password="walk-20-km", is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
-    client.force_login(user)
+    client.force_login(create_editor("editor"))
     return client
+
+
+@pytest.fixture
+def ana(reference_data):
+    """Ana, an editor in a browser of her own; `editor_session("ben")` makes her colleague."""
+    from .helpers import editor_session
+
+    return editor_session("ana")
+
+
+@pytest.fixture
+def final_2001(reference_data):
+    """A men's 20 km walk final of 2001, in Canada, with no results yet: a sheet to paste."""
+    from athletes.models import Country
+
+    from .factories import CompetitionFactory, EventFactory
+
+    competition = CompetitionFactory(year=2001, country=Country.objects.get(code="CAN"))
+    return EventFactory(competition=competition, date=datetime.date(2001, 8, 5))

@@ -1,11 +1,44 @@
-"""What several test modules need: the archive's tables, their row counts, loading fixtures."""
+"""
+What several test modules share, in one place: the archive's tables and their row counts,
+loading, exporting and emptying the archive, the public pages and what a page says,
+counting queries, editors' sessions and the admin forms they post.
+"""
+
+import html
+import re
 
 from django.apps import apps
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from athletes.models import Country
+from results.roles import EDITORS
 from revisions.models import ArchiveModel
 
 from .page_forms import read_forms
+
+# The tables `make run` fills before any athlete's file: every archive starts from them.
+REFERENCE_MODELS = {
+    "athletes.country",
+    "results.discipline",
+    "results.championship",
+    "results.barrier",
+}
+# Rows deleted in this order empty the archive without tripping a PROTECT foreign key;
+# claims, citations and highlights go with their athlete, result or competition.
+ARCHIVE_DATA_MODELS = [
+    "results.result",
+    "results.event",
+    "results.competition",
+    "athletes.highlight",
+    "athletes.alias",
+    "athletes.athlete",
+    "athletes.source",
+]
 
 
 def archive_models():
@@ -29,6 +62,81 @@ def load(*fixtures, **options):
     call_command("loaddata", *map(str, fixtures), verbosity=0, **options)
 
 
+def export_athlete(slug, path, **options):
+    """`manage.py export_athlete slug --output path`: the bytes it wrote."""
+    call_command("export_athlete", slug, output=str(path), **options)
+    return path.read_bytes()
+
+
+def delete_all_but_reference_data():
+    """
+    Leave only the reference data, as in a new archive after `loaddata countries disciplines
+    championships barriers`. Cheaper than `flush` and a reload, and safe inside the test's
+    transaction; the check below notices a model added to the apps but not deleted here.
+    """
+    for label in ARCHIVE_DATA_MODELS:
+        apps.get_model(label).objects.all().delete()
+    left = {
+        label: count
+        for label, count in row_counts().items()
+        if count and label not in REFERENCE_MODELS
+    }
+    assert not left, f"rows left after emptying the archive: {left}"
+
+
+def public_pages():
+    """
+    One page of each kind a visitor reads, by a name for test ids, in the archive as shipped
+    (reference data and Jefferson Pérez's file: the `perez` fixture).
+    """
+    return {
+        "home": "/",
+        "athlete-list": "/athletes/",
+        "athlete": "/athletes/jefferson-perez/",
+        "country-list": "/countries/",
+        "country": "/countries/ECU/",
+        "competition-list": "/competitions/",
+        "competition": "/competitions/olympic-games-1996/",
+        "event": "/competitions/world-championships-2007/20KW/m/final/",
+        "championship-list": "/championships/",
+        "championship": "/championships/world-championships/",
+        "discipline-list": "/disciplines/",
+        "discipline": "/disciplines/20KW/",
+        "discipline-performances": "/disciplines/20KW/?list=performances",
+        "medals": "/medals/",
+        "search": "/search/?q=perez",
+    }
+
+
+def count_queries(action, *args, **kwargs):
+    """How many SQL queries `action(*args, **kwargs)` runs."""
+    with CaptureQueriesContext(connection) as captured:
+        action(*args, **kwargs)
+    return len(captured)
+
+
+def page_html(response):
+    """The page's HTML with character references decoded: `&#x27;` reads as the `'` typed."""
+    return html.unescape(response.content.decode())
+
+
+# Editors and the admin's forms -----------------------------------------------------------
+
+
+def create_editor(username):
+    """A staff account in the Editors group (not a superuser), as the archive's editors are."""
+    user = User.objects.create_user(username, password="walk-20-km", is_staff=True)
+    user.groups.add(Group.objects.get(name=EDITORS))
+    return user
+
+
+def editor_session(username):
+    """A browser of its own logged in as a new editor: for tests where several editors work."""
+    client = Client()
+    client.force_login(create_editor(username))
+    return client
+
+
 def form_data(response, form_id=None):
     """
     What the page's form (`form_id`, else the first one with a CSRF token) submits as it
@@ -38,3 +146,90 @@ def form_data(response, form_id=None):
     if form_id is None:
         form_id = next(key for key, form in forms.items() if "csrfmiddlewaretoken" in form)
     return {key: value for key, value in forms[form_id].items() if value != []}
+
+
+def change_url(obj):
+    """The admin change page of `obj`."""
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def opened(client, obj):
+    """The change form of `obj` as the editor's browser holds it after opening the page."""
+    response = client.get(change_url(obj))
+    assert response.status_code == 200
+    return form_data(response, form_id=f"{obj._meta.model_name}_form")
+
+
+def save_change(client, obj, **changes):
+    """Open the change form of `obj`, change `changes` in it and save: the admin's answer."""
+    return client.post(change_url(obj), {**opened(client, obj), **changes, "_continue": "Save"})
+
+
+def changelist_url(model):
+    """The admin list of `model`'s rows, where its actions are chosen."""
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+
+def action_page(client, action, *selected):
+    """What the admin action `action` answers for the rows `selected` of one list."""
+    data = {"action": action, "_selected_action": [obj.pk for obj in selected]}
+    return client.post(changelist_url(type(selected[0])), data)
+
+
+def confirmation_form(page, form_id, **fields):
+    """What an action's confirmation `page` posts to confirm it, with `fields` chosen in it."""
+    return {**form_data(page, form_id=form_id), **fields, "confirm": "1"}
+
+
+def paste_url(event):
+    """The page where a result list is pasted into `event`."""
+    return reverse("admin:results_event_paste", args=[event.pk])
+
+
+def paste_preview(client, event, lines, **fields):
+    """The preview of `lines` pasted into `event`, every row checked and nothing saved."""
+    response = client.post(paste_url(event), {"lines": lines, "preview": "1", **fields})
+    assert response.status_code == 200
+    return response
+
+
+def paste_save(client, event, preview, **changes):
+    """Post the preview back as the editor's browser holds it, with `changes` to its fields."""
+    data = {**form_data(preview, form_id="paste-rows"), **changes, "save": "1"}
+    return client.post(paste_url(event), data)
+
+
+def athlete_form(photo=None, **fields):
+    """The admin's athlete add form as a browser posts it: no highlights or aliases."""
+    data = {
+        "given_name": "Ana",
+        "family_name": "Cabecinha",
+        "slug": "ana-cabecinha",
+        "sex": "W",
+        "country": Country.objects.get(code="POR").pk,
+        "date_of_birth": "",
+        "birthplace": "",
+        "retired_on": "",
+        "photo_credit": "Archive photo",
+        "biography": "",
+        "highlights-TOTAL_FORMS": "0",
+        "highlights-INITIAL_FORMS": "0",
+        "aliases-TOTAL_FORMS": "0",
+        "aliases-INITIAL_FORMS": "0",
+        "_save": "Save",
+        **fields,
+    }
+    if photo is not None:
+        data["photo"] = photo
+    return data
+
+
+def text_of(html_text):
+    """Visible text of some HTML, tags stripped and white space folded."""
+    text = re.sub(r"<[^>]+>", " ", html_text)
+    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+
+
+def page_text(response):
+    """The visible text of a page, tags stripped and white space folded."""
+    return " " + text_of(response.content.decode()) + " "

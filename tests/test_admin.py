@@ -7,34 +7,29 @@ import datetime
 
 import pytest
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from athletes.models import Alias, Athlete, Country
-from results.models import Competition, Event, Result
+from results.models import Championship, Competition, Event, Result
 from results.roles import EDITORS
 
 from .factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
-from .helpers import form_data
+from .helpers import (
+    action_page,
+    athlete_form,
+    change_url,
+    changelist_url,
+    confirmation_form,
+    form_data,
+    page_html,
+    paste_preview,
+    paste_save,
+    row_counts,
+    save_change,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(reference_data):
-    user = User.objects.create_user("editor", password="walk-20-km", is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-def result_counts():
-    return Result.objects.count(), Athlete.objects.count()
 
 
 def test_the_editors_group_can_curate_the_archive_but_not_people(reference_data):
@@ -159,11 +154,11 @@ def test_inline_rows_are_saved_with_marks_read_for_the_discipline(editor_client,
 def test_a_rejected_row_names_row_and_field_and_saves_nothing(editor_client, race, rows, expected):
     for row in rows:
         row["athlete"] = AthleteFactory().pk
-    before = result_counts()
+    before = row_counts()
     response = post_results(editor_client, race, rows)
     assert response.status_code == 200
-    assert expected in response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
-    assert result_counts() == before
+    assert expected in page_html(response)
+    assert row_counts() == before
 
 
 def test_an_athlete_entered_twice_is_refused(editor_client, race):
@@ -210,17 +205,8 @@ PASTED = """1. Jefferson Pérez (EC) 1 h 20' 07"
 DNF Daniel Garcia (MEX)"""
 
 
-@pytest.fixture
-def empty_final(perez):
-    competition = CompetitionFactory(year=2001, country=Country.objects.get(code="CAN"))
-    return EventFactory(competition=competition)
-
-
-def test_pasting_a_result_list_previews_matches_and_new_athletes(editor_client, empty_final):
-    url = reverse("admin:results_event_paste", args=[empty_final.pk])
-    response = editor_client.post(url, {"lines": PASTED, "preview": "1"})
-    assert response.status_code == 200
-    rows = previewed_rows(response)
+def test_pasting_a_result_list_previews_matches_and_new_athletes(editor_client, perez, final_2001):
+    rows = previewed_rows(paste_preview(editor_client, final_2001, PASTED))
     assert [row["athlete"] for row in rows] == [
         "jefferson-perez",
         "ilya-markov",
@@ -231,7 +217,7 @@ def test_pasting_a_result_list_previews_matches_and_new_athletes(editor_client, 
     assert [row["nation"] for row in rows] == ["EC", "RUS", "MEX", "GUA", "MEX"]
     assert [row["mark"] for row in rows][:4] == ["1 h 20' 07\"", "1:20:16", "1:20:23", "1:21:00"]
     assert rows[4]["status"] == "DNF" and rows[4]["place"] is None
-    assert not Result.objects.filter(event=empty_final).exists()
+    assert not Result.objects.filter(event=final_2001).exists()
 
 
 def previewed_rows(response):
@@ -246,17 +232,17 @@ def previewed_rows(response):
     return rows
 
 
-def preview_post(response):
-    """The preview form posted back as the editor leaves it."""
-    return {**form_data(response, form_id="paste-rows"), "save": "1"}
+def paste_and_save(client, event, lines, **changes):
+    """Paste `lines`, post the preview back with `changes` to its fields, return the answer."""
+    return paste_save(client, event, paste_preview(client, event, lines), **changes)
 
 
-def test_saving_a_pasted_list_creates_every_row_and_the_new_athlete(editor_client, empty_final):
-    url = reverse("admin:results_event_paste", args=[empty_final.pk])
-    data = preview_post(editor_client.post(url, {"lines": PASTED, "preview": "1"}))
-    response = editor_client.post(url, data)
+def test_saving_a_pasted_list_creates_every_row_and_the_new_athlete(
+    editor_client, perez, final_2001
+):
+    response = paste_and_save(editor_client, final_2001, PASTED)
     assert response.status_code == 302
-    results = {r.athlete.slug: r for r in empty_final.results.select_related("athlete", "country")}
+    results = {r.athlete.slug: r for r in final_2001.results.select_related("athlete", "country")}
     assert results["jefferson-perez"].mark == 4_807_000
     assert results["jefferson-perez"].country.code == "ECU"
     assert results["newcomer-walker"].country.code == "GUA"
@@ -265,29 +251,24 @@ def test_saving_a_pasted_list_creates_every_row_and_the_new_athlete(editor_clien
     assert LogEntry.objects.filter(object_repr__contains="Newcomer").exists()
 
 
-def test_a_bad_pasted_row_saves_nothing(editor_client, empty_final):
-    url = reverse("admin:results_event_paste", args=[empty_final.pk])
-    data = preview_post(editor_client.post(url, {"lines": PASTED, "preview": "1"}))
-    data["form-2-mark"] = "1 h 20'' 23' 9"
-    before = result_counts()
-    response = editor_client.post(url, data)
+def test_a_bad_pasted_row_saves_nothing(editor_client, perez, final_2001):
+    preview = paste_preview(editor_client, final_2001, PASTED)
+    before = row_counts()
+    response = paste_save(editor_client, final_2001, preview, **{"form-2-mark": "1 h 20'' 23' 9"})
     assert response.status_code == 200
     assert "nothing was saved" in response.content.decode()
-    assert result_counts() == before
+    assert row_counts() == before
 
 
 def test_copying_the_event_list_to_the_next_edition(editor_client, perez):
     athens = Competition.objects.get(slug="olympic-games-2004")
-    url = reverse("admin:results_competition_changelist")
-    page = editor_client.post(
-        url, {"action": "copy_events_to_next_edition", "_selected_action": [athens.pk]}
-    )
+    page = action_page(editor_client, "copy_events_to_next_edition", athens)
     assert page.status_code == 200, "a confirmation page says what is copied where"
     assert "50 km race walk" in page.content.decode()
     assert not Event.objects.filter(
         competition__slug="olympic-games-2008", discipline__code="50KW"
     ).exists()
-    response = editor_client.post(url, {**form_data(page, form_id="copy-form"), "confirm": "1"})
+    response = editor_client.post(changelist_url(Competition), confirmation_form(page, "copy-form"))
     assert response.status_code == 302
     beijing = Event.objects.filter(competition__slug="olympic-games-2008")
     assert set(beijing.values_list("discipline__code", flat=True)) == {"20KW", "50KW"}
@@ -296,13 +277,11 @@ def test_copying_the_event_list_to_the_next_edition(editor_client, perez):
 
 def merge_post(client, keep, duplicate, confirm=True, follow=False):
     """The merge's confirmation page; with `confirm`, the merge confirmed from that page."""
-    url = reverse("admin:athletes_athlete_changelist")
-    data = {"action": "merge_athletes", "_selected_action": [keep.pk, duplicate.pk]}
-    page = client.post(url, data)
+    page = action_page(client, "merge_athletes", keep, duplicate)
     if not confirm:
         return page
-    confirmed = {**form_data(page, form_id="merge-form"), "keep": str(keep.pk), "confirm": "1"}
-    return client.post(url, confirmed, follow=follow)
+    confirmed = confirmation_form(page, "merge-form", keep=str(keep.pk))
+    return client.post(changelist_url(Athlete), confirmed, follow=follow)
 
 
 def test_merging_two_records_of_one_person(editor_client, perez):
@@ -335,34 +314,27 @@ def test_merging_two_athletes_who_ran_in_the_same_event_is_refused(editor_client
 
 
 def test_the_championship_page_in_the_admin_lists_its_editions(editor_client, perez):
-    url = reverse(
-        "admin:results_championship_change",
-        args=[perez.results.first().event.competition.championship_id],
-    )
-    response = editor_client.get(url)
+    olympics = Championship.objects.get(slug="olympic-games")
+    response = editor_client.get(change_url(olympics))
     assert response.status_code == 200
-    assert "editions" in response.content.decode().lower()
+    data = form_data(response, form_id="championship_form")
+    editions = [
+        (data[f"editions-{row}-year"], data[f"editions-{row}-name"])
+        for row in range(int(data["editions-TOTAL_FORMS"]))
+    ]
+    # The latest first, each one a link to its own page (its events and their results).
+    assert editions == [
+        ("2008", "Olympic Games Beijing 2008"),
+        ("2004", "Olympic Games Athens 2004"),
+        ("2000", "Olympic Games Sydney 2000"),
+        ("1996", "Olympic Games Atlanta 1996"),
+    ]
+    page = response.content.decode()
+    for edition in olympics.editions.all():
+        assert f'href="{change_url(edition)}"' in page
 
 
 # The paste refuses what the results table refuses, row by row, before saving anything.
-
-
-@pytest.fixture
-def final_2001(reference_data):
-    competition = CompetitionFactory(year=2001, country=Country.objects.get(code="CAN"))
-    return EventFactory(competition=competition, date=datetime.date(2001, 8, 5))
-
-
-def paste_and_save(client, event, lines, **changes):
-    """Paste `lines`, post the preview back with `changes` to its fields, return the answer."""
-    url = reverse("admin:results_event_paste", args=[event.pk])
-    data = preview_post(client.post(url, {"lines": lines, "preview": "1"}))
-    data.update(changes)
-    return client.post(url, data)
-
-
-def page_text(response):
-    return response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
 
 
 @pytest.mark.parametrize(
@@ -376,25 +348,23 @@ def page_text(response):
 def test_a_pasted_mark_out_of_range_is_refused_and_nothing_is_saved(
     editor_client, final_2001, mark, expected
 ):
-    before = result_counts()
+    before = row_counts()
     response = paste_and_save(editor_client, final_2001, f"1. Newcomer Walker (GUA) {mark}")
     assert response.status_code == 200
     assert "nothing was saved" in response.content.decode()
-    assert expected in page_text(response)
-    assert result_counts() == before
+    assert expected in page_html(response)
+    assert row_counts() == before
 
 
 def test_a_pasted_place_out_of_range_is_read_as_a_place_and_refused(editor_client, final_2001):
-    url = reverse("admin:results_event_paste", args=[final_2001.pk])
     lines = "99999999 Newcomer Walker (GUA) 1:20:00"
-    preview = editor_client.post(url, {"lines": lines, "preview": "1"})
-    row = previewed_rows(preview)[0]
+    row = previewed_rows(paste_preview(editor_client, final_2001, lines))[0]
     assert (row["place"], row["name"]) == (99_999_999, "Newcomer Walker")
-    before = result_counts()
+    before = row_counts()
     response = paste_and_save(editor_client, final_2001, lines)
     assert response.status_code == 200
-    assert "Row 1, place: Ensure this value is less than or equal to 100000." in page_text(response)
-    assert result_counts() == before
+    assert "Row 1, place: Ensure this value is less than or equal to 100000." in page_html(response)
+    assert row_counts() == before
 
 
 def test_the_paste_reports_an_athlete_of_the_other_sex_on_its_row(editor_client, final_2001):
@@ -406,7 +376,7 @@ def test_the_paste_reports_an_athlete_of_the_other_sex_on_its_row(editor_client,
         **{"form-0-athlete": woman.pk},
     )
     assert response.status_code == 200
-    assert "Row 1, athlete: This athlete does not compete in this event's sex." in page_text(
+    assert "Row 1, athlete: This athlete does not compete in this event's sex." in page_html(
         response
     )
     assert not Result.objects.exists()
@@ -418,26 +388,38 @@ def test_the_paste_reports_a_result_before_the_athletes_birth_on_its_row(editor_
     )
     response = paste_and_save(editor_client, final_2001, "1. Young Walker (GUA) 1:20:00")
     assert response.status_code == 200
-    assert "Row 1, athlete: The event took place before the athlete's birth." in page_text(response)
+    assert "Row 1, athlete: The event took place before the athlete's birth." in page_html(response)
     assert not Result.objects.exists()
 
 
 def test_the_paste_reports_what_would_refuse_a_new_athlete_on_its_row(editor_client, final_2001):
-    before = result_counts()
+    before = row_counts()
     response = paste_and_save(editor_client, final_2001, "1. Markov (RUS) 1:20:00")
     assert response.status_code == 200
-    assert "Row 1, name as written: given name: This field cannot be blank." in page_text(response)
-    assert result_counts() == before
+    assert "Row 1, name as written: given name: This field cannot be blank." in page_html(response)
+    assert row_counts() == before
 
 
-def test_a_pasted_winner_must_agree_with_the_stored_winner(editor_client, final_2001):
-    stored = ResultFactory(event=final_2001, place=1, mark=4_800_000)
+@pytest.mark.parametrize(
+    ("stored_place", "expected"),
+    [
+        (1, "Row 1, place: Place 1 is also given to {athlete} with a different mark"),
+        # Named above the rows: the stored result is no row of the paste.
+        (
+            2,
+            "{athlete} (already saved), mark: Place 2 has 1:20:00, better than 1:21:00 "
+            "for place 1 (row 1)",
+        ),
+    ],
+    ids=["a second winner", "a better mark behind"],
+)
+def test_a_paste_that_contradicts_a_stored_result_names_it_and_saves_nothing(
+    editor_client, final_2001, stored_place, expected
+):
+    stored = ResultFactory(event=final_2001, place=stored_place, mark=4_800_000)
     response = paste_and_save(editor_client, final_2001, "1. Newcomer Walker (GUA) 1:21:00")
     assert response.status_code == 200
-    assert (
-        f"Row 1, place: Place 1 is also given to {stored.athlete.name} with a different mark"
-        in page_text(response)
-    )
+    assert expected.format(athlete=stored.athlete.name) in page_html(response)
     assert list(final_2001.results.all()) == [stored]
 
 
@@ -448,43 +430,22 @@ def test_a_pasted_tie_with_the_stored_winner_is_saved(editor_client, final_2001)
     assert final_2001.results.filter(place=1).count() == 2
 
 
-def test_a_stored_result_the_paste_contradicts_is_named_above_the_rows(editor_client, final_2001):
-    stored = ResultFactory(event=final_2001, place=2, mark=4_800_000)
-    response = paste_and_save(editor_client, final_2001, "1. Newcomer Walker (GUA) 1:21:00")
-    assert response.status_code == 200
-    assert (
-        f"{stored.athlete.name} (already saved), mark: Place 2 has 1:20:00, better than 1:21:00 "
-        "for place 1 (row 1)" in page_text(response)
-    )
-    assert list(final_2001.results.all()) == [stored]
-
-
 # Text as typed: browsers send a textarea's lines ending in CR LF.
 
 
 def test_a_biography_typed_in_the_admin_shows_its_paragraphs(editor_client, reference_data):
-    biography = "Born in Cuenca.\r\n\r\nOlympic champion in Atlanta."
+    highlight = {
+        "highlights-TOTAL_FORMS": "1",
+        "highlights-0-position": "1",
+        "highlights-0-kind": "story",
+        "highlights-0-text": "First line.\r\n\r\nSecond line.",
+    }
     response = editor_client.post(
         reverse("admin:athletes_athlete_add"),
-        {
-            "given_name": "Ana",
-            "family_name": "Typist",
-            "slug": "ana-typist",
-            "sex": "W",
-            "country": Country.objects.get(code="ECU").pk,
-            "biography": biography,
-            "highlights-TOTAL_FORMS": "1",
-            "highlights-INITIAL_FORMS": "0",
-            "highlights-0-position": "1",
-            "highlights-0-kind": "story",
-            "highlights-0-text": "First line.\r\n\r\nSecond line.",
-            "aliases-TOTAL_FORMS": "0",
-            "aliases-INITIAL_FORMS": "0",
-            "_save": "Save",
-        },
+        athlete_form(biography="Born in Cuenca.\r\n\r\nOlympic champion in Atlanta.", **highlight),
     )
-    assert response.status_code == 302, page_text(response)
-    athlete = Athlete.objects.get(slug="ana-typist")
+    assert response.status_code == 302, page_html(response)
+    athlete = Athlete.objects.get(slug="ana-cabecinha")
     assert athlete.biography == "Born in Cuenca.\n\nOlympic champion in Atlanta."
     assert athlete.highlights.get().text == "First line.\n\nSecond line."
     page = editor_client.get(athlete.get_absolute_url()).content.decode()
@@ -494,23 +455,7 @@ def test_a_biography_typed_in_the_admin_shows_its_paragraphs(editor_client, refe
 
 def test_saving_a_biography_unchanged_records_no_change(editor_client, reference_data):
     athlete = AthleteFactory(biography="One.\n\nTwo.")
-    url = reverse("admin:athletes_athlete_change", args=[athlete.pk])
-    response = editor_client.post(
-        url,
-        {
-            "given_name": athlete.given_name,
-            "family_name": athlete.family_name,
-            "slug": athlete.slug,
-            "sex": athlete.sex,
-            "country": athlete.country_id,
-            "biography": "One.\r\n\r\nTwo.",
-            "highlights-TOTAL_FORMS": "0",
-            "highlights-INITIAL_FORMS": "0",
-            "aliases-TOTAL_FORMS": "0",
-            "aliases-INITIAL_FORMS": "0",
-            "_save": "Save",
-        },
-    )
-    assert response.status_code == 302, page_text(response)
+    response = save_change(editor_client, athlete, biography="One.\r\n\r\nTwo.")
+    assert response.status_code == 302, page_html(response)
     entry = LogEntry.objects.get(object_id=str(athlete.pk))
     assert entry.get_change_message() == "No fields changed."

@@ -5,35 +5,50 @@ the action, names the change and leaves everything as it was.
 """
 
 import pytest
-from django.urls import reverse
 
 from athletes.models import Athlete
 from results.models import Competition, Event
 
 from .factories import AthleteFactory, ResultFactory
-from .helpers import form_data, row_counts
-from .test_history import editor_session
+from .helpers import (
+    action_page,
+    changelist_url,
+    confirmation_form,
+    editor_session,
+    row_counts,
+    save_change,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def ana(reference_data):
-    return editor_session("ana")
-
-
-def confirmation(client, model, action, selected, form_id):
-    """The action's confirmation page, and what its form submits when confirmed."""
-    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-    page = client.post(url, {"action": action, "_selected_action": [obj.pk for obj in selected]})
+def confirmation(client, action, selected, form_id, **fields):
+    """The action's list, and what its confirmation page submits when confirmed."""
+    page = action_page(client, action, *selected)
     assert page.status_code == 200
-    return url, {**form_data(page, form_id=form_id), "confirm": "1"}
+    return changelist_url(type(selected[0])), confirmation_form(page, form_id, **fields)
 
 
 def refusal(response):
     """The lines the refused action's page shows."""
     assert response.status_code == 200, "the page is shown again"
     return response.context["changed_since"]
+
+
+def assert_refused_after_bens_change(client, url, data, obj, **change):
+    """
+    Ben, another editor, saves `change` to `obj`; the action confirmed as `data` then is
+    refused, naming Ben and the field he changed, and writes nothing.
+    """
+    assert save_change(editor_session("ben"), obj, **change).status_code == 302
+    [field] = change
+    before = row_counts()
+
+    lines = refusal(client.post(url, data))
+
+    assert "Since this page was shown, others changed" in lines[0]
+    assert any("ben" in line and field in line for line in lines[1:])
+    assert row_counts() == before
 
 
 # Merge --------------------------------------------------------------------------------------
@@ -48,8 +63,7 @@ def twin(perez):
 
 
 def merge_page(client, perez, twin):
-    url, data = confirmation(client, Athlete, "merge_athletes", [perez, twin], "merge-form")
-    return url, {**data, "keep": str(perez.pk)}
+    return confirmation(client, "merge_athletes", [perez, twin], "merge-form", keep=str(perez.pk))
 
 
 def test_a_merge_confirmed_as_shown_merges(ana, perez, twin):
@@ -64,17 +78,9 @@ def test_a_merge_confirmed_as_shown_merges(ana, perez, twin):
 def test_a_merge_is_refused_when_a_result_changed_since_its_page(ana, perez, twin):
     url, data = merge_page(ana, perez, twin)
     result = perez.results.order_by("pk").first()
-    ben = editor_session("ben")
-    change_url = reverse("admin:results_result_change", args=[result.pk])
-    ben_form = form_data(ben.get(change_url), form_id="result_form")
-    assert ben.post(change_url, {**ben_form, "note": "Photo finish."}).status_code == 302
-    before = row_counts()
 
-    lines = refusal(ana.post(url, data))
+    assert_refused_after_bens_change(ana, url, data, result, note="Photo finish.")
 
-    assert "Since this page was shown, others changed" in lines[0]
-    assert any("ben" in line and "note" in line for line in lines[1:])
-    assert row_counts() == before
     assert Athlete.objects.filter(pk=twin.pk).exists()
 
 
@@ -84,7 +90,7 @@ def test_a_merge_refused_as_stale_can_be_confirmed_from_the_page_shown_again(ana
     again = ana.post(url, data)
     assert refusal(again)
 
-    response = ana.post(url, {**form_data(again, form_id="merge-form"), "confirm": "1"})
+    response = ana.post(url, confirmation_form(again, "merge-form"))
 
     assert response.status_code == 302
     assert not Athlete.objects.filter(pk=twin.pk).exists()
@@ -112,14 +118,11 @@ def beijing_events():
 
 
 def copy_page(client, *competitions):
-    return confirmation(
-        client, Competition, "copy_events_to_next_edition", competitions, "copy-form"
-    )
+    return confirmation(client, "copy_events_to_next_edition", competitions, "copy-form")
 
 
 def test_the_copy_page_says_what_goes_to_which_edition_and_copies_nothing(ana, athens):
-    url = reverse("admin:results_competition_changelist")
-    page = ana.post(url, {"action": "copy_events_to_next_edition", "_selected_action": [athens.pk]})
+    page = action_page(ana, "copy_events_to_next_edition", athens)
 
     text = page.content.decode()
     assert "From Olympic Games Athens 2004 to Olympic Games Beijing 2008" in text
@@ -138,17 +141,8 @@ def test_a_copy_confirmed_as_shown_copies(ana, athens):
 def test_a_copy_is_refused_when_the_next_edition_changed_since_its_page(ana, athens):
     url, data = copy_page(ana, athens)
     beijing = Competition.objects.get(slug="olympic-games-2008")
-    ben = editor_session("ben")
-    change_url = reverse("admin:results_competition_change", args=[beijing.pk])
-    ben_form = form_data(ben.get(change_url), form_id="competition_form")
-    assert ben.post(change_url, {**ben_form, "city": "Peking"}).status_code == 302
-    before = row_counts()
 
-    lines = refusal(ana.post(url, data))
-
-    assert "Since this page was shown, others changed" in lines[0]
-    assert any("ben" in line and "city" in line for line in lines[1:])
-    assert row_counts() == before
+    assert_refused_after_bens_change(ana, url, data, beijing, city="Peking")
 
 
 def test_a_copy_is_refused_when_an_event_was_added_since_its_page(ana, athens):
@@ -166,8 +160,7 @@ def test_a_copy_is_refused_when_an_event_was_added_since_its_page(ana, athens):
 
 def test_a_copy_without_a_next_edition_offers_nothing_to_confirm(ana, perez):
     latest = Competition.objects.filter(championship__isnull=False).order_by("-year").first()
-    url = reverse("admin:results_competition_changelist")
-    page = ana.post(url, {"action": "copy_events_to_next_edition", "_selected_action": [latest.pk]})
+    page = action_page(ana, "copy_events_to_next_edition", latest)
 
     assert "has no later edition" in page.content.decode()
     assert 'name="confirm"' not in page.content.decode()

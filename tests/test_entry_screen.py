@@ -14,8 +14,7 @@ from athletes.models import Athlete, Country, Sex
 from results.models import Discipline, Result
 
 from .factories import AthleteFactory, EventFactory, ResultFactory, SourceFactory
-from .helpers import form_data
-from .test_history import editor_session
+from .helpers import editor_session, form_data
 
 pytestmark = pytest.mark.django_db
 

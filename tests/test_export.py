@@ -11,24 +11,23 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from athletes.models import Alias, Athlete, Highlight, Sex, Source
-from results import standings
-from results.models import Competition, Discipline, Event, Result
+from results.models import Competition, Discipline, Result
+from results.standings.athlete import athlete_profile
 
 from .factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
-from .helpers import load, row_counts
+from .helpers import (
+    REFERENCE_MODELS,
+    count_queries,
+    delete_all_but_reference_data,
+    export_athlete,
+    load,
+    row_counts,
+)
 
 pytestmark = pytest.mark.django_db
 
-REFERENCE_MODELS = {
-    "athletes.country",
-    "results.discipline",
-    "results.championship",
-    "results.barrier",
-}
 # What a loader needs first comes first.
 DEPENDENCY_ORDER = [
     "athletes.source",
@@ -40,41 +39,16 @@ DEPENDENCY_ORDER = [
     "results.result",
     "results.claim",
 ]
-# Rows deleted in this order empty the archive without tripping a PROTECT foreign key.
-ARCHIVE_MODELS = [Result, Event, Competition, Highlight, Alias, Athlete, Source]
-
-
-def export(slug, path):
-    call_command("export_athlete", slug, output=str(path))
-    return path.read_bytes()
-
-
-def empty_archive():
-    """
-    Leave only the reference data, as in a new archive after `loaddata countries disciplines
-    championships barriers`. Cheaper than `flush` and a reload, and safe inside the test's
-    transaction; the check below notices a model added to the apps but not deleted here.
-    """
-    for model in ARCHIVE_MODELS:
-        model.objects.all().delete()
-    left = {
-        label: count
-        for label, count in row_counts().items()
-        if count and label not in REFERENCE_MODELS
-    }
-    assert not left, f"rows left after emptying the archive: {left}"
 
 
 def profile_summary(slug):
     """What the athlete's public page shows, reduced to comparable values."""
     athlete = Athlete.objects.get(slug=slug)
-    results = standings.athlete_results(athlete)
-    profile = standings.athlete_profile(athlete)
+    profile = athlete_profile(athlete)
     return {
-        "results": len(results),
+        "results": len(profile.results),
         "medals": [
-            (row.subject.slug, row.gold, row.silver, row.bronze)
-            for row in standings.athlete_medal_table(results).rows
+            (row.subject.slug, row.gold, row.silver, row.bronze) for row in profile.medals.rows
         ],
         "highlights": list(
             athlete.highlights.order_by("position").values_list("kind", "title", "text")
@@ -84,7 +58,7 @@ def profile_summary(slug):
                 (best.discipline.code, best.result.mark, best.result.event.competition.slug)
                 for best in bests
             ]
-            for venue, bests in standings.personal_bests(results).items()
+            for venue, bests in profile.personal_bests.items()
         },
         # Sorted: the page orders podiums of one year whose events have no date by row id
         # (standings has no other tie-breaker), and row ids are not part of any export.
@@ -101,15 +75,15 @@ def profile_summary(slug):
     }
 
 
-def test_export_loaded_into_an_empty_archive_rebuilds_the_same_profile(perez, tmp_path):
+def test_export_loaded_beside_the_reference_data_alone_rebuilds_the_same_profile(perez, tmp_path):
     # The shipped fixture has no alias: add one so that aliases make the round trip too.
     Alias.objects.create(athlete=perez, name="Jefferson Leonardo Pérez Quezada")
     before = profile_summary("jefferson-perez")
-    first = export("jefferson-perez", tmp_path / "a.json")
+    first = export_athlete("jefferson-perez", tmp_path / "a.json")
 
-    empty_archive()
+    delete_all_but_reference_data()
     load(tmp_path / "a.json")
-    second = export("jefferson-perez", tmp_path / "b.json")
+    second = export_athlete("jefferson-perez", tmp_path / "b.json")
 
     assert second == first
     after = profile_summary("jefferson-perez")
@@ -120,7 +94,7 @@ def test_export_loaded_into_an_empty_archive_rebuilds_the_same_profile(perez, tm
 
 
 def test_export_has_natural_keys_only_and_no_reference_data(perez, tmp_path):
-    objects = json.loads(export("jefferson-perez", tmp_path / "perez.json"))
+    objects = json.loads(export_athlete("jefferson-perez", tmp_path / "perez.json"))
 
     assert objects
     assert all(set(obj) == {"model", "fields"} for obj in objects), "an object has a pk"
@@ -146,7 +120,7 @@ def test_export_holds_what_the_page_needs_and_nothing_else(perez, tmp_path):
     Alias.objects.create(athlete=markov, name="Ilja Markow")
     Highlight.objects.create(athlete=markov, position=1, kind="story", text="Not Pérez's page.")
 
-    objects = json.loads(export("jefferson-perez", tmp_path / "perez.json"))
+    objects = json.loads(export_athlete("jefferson-perez", tmp_path / "perez.json"))
 
     slugs = {obj["fields"].get("slug") for obj in objects}
     assert {"jefferson-perez", "ilya-markov", "olympic-games-1996"} <= slugs
@@ -164,7 +138,7 @@ def test_export_holds_what_the_page_needs_and_nothing_else(perez, tmp_path):
 def test_an_athlete_without_results_exports_alone(reference_data, tmp_path):
     AthleteFactory(slug="new-walker")
 
-    objects = json.loads(export("new-walker", tmp_path / "new.json"))
+    objects = json.loads(export_athlete("new-walker", tmp_path / "new.json"))
 
     assert [(obj["model"], obj["fields"]["slug"]) for obj in objects] == [
         ("athletes.athlete", "new-walker")
@@ -172,37 +146,33 @@ def test_an_athlete_without_results_exports_alone(reference_data, tmp_path):
 
 
 def test_loading_the_export_into_an_archive_that_holds_it_changes_nothing(perez, tmp_path):
-    first = export("jefferson-perez", tmp_path / "a.json")
+    first = export_athlete("jefferson-perez", tmp_path / "a.json")
     counts = row_counts()
 
     load(tmp_path / "a.json")
 
     assert row_counts() == counts
-    assert export("jefferson-perez", tmp_path / "b.json") == first
+    assert export_athlete("jefferson-perez", tmp_path / "b.json") == first
 
 
 def test_export_writes_to_standard_output_without_output_option(perez, tmp_path):
     out = StringIO()
     call_command("export_athlete", "jefferson-perez", stdout=out)
 
-    assert out.getvalue().encode() == export("jefferson-perez", tmp_path / "perez.json")
+    assert out.getvalue().encode() == export_athlete("jefferson-perez", tmp_path / "perez.json")
     assert "Pérez" in out.getvalue(), "non-ASCII text should be written as is, not escaped"
 
 
 def test_export_query_count_does_not_grow_with_results(perez, tmp_path):
-    def queries():
-        with CaptureQueriesContext(connection) as context:
-            export("jefferson-perez", tmp_path / "perez.json")
-        return len(context.captured_queries)
-
-    before = queries()
+    path = tmp_path / "perez.json"
+    before = count_queries(export_athlete, "jefferson-perez", path)
     event = EventFactory(competition=CompetitionFactory(slug="extra-meeting"))
     ResultFactory(event=event, athlete=perez, place=1)
     for place in range(2, 8):
         result = ResultFactory(event=event, place=place)
         result.sources.add(Source.objects.create(slug=f"sheet-{place}", title=f"Sheet {place}"))
 
-    assert queries() == before
+    assert count_queries(export_athlete, "jefferson-perez", path) == before
 
 
 def test_unknown_slug_fails_with_a_clear_error(reference_data, tmp_path):

@@ -7,32 +7,28 @@ merge, a delete with all it took) is undone in one action.
 import time
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.test import Client
 from django.urls import reverse
 
 from athletes.models import Alias, Athlete, Source
 from results.models import Competition, Event, Result
-from results.roles import EDITORS
 from revisions.models import Revision
 
 from .factories import AthleteFactory, EventFactory, ResultFactory, SourceFactory
-from .helpers import form_data, row_counts
+from .helpers import (
+    action_page,
+    change_url,
+    changelist_url,
+    confirmation_form,
+    editor_session,
+    form_data,
+    opened,
+    paste_preview,
+    paste_save,
+    row_counts,
+    save_change,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def editor_session(name):
-    user = User.objects.create_user(name, password="walk-20-km", is_staff=True)
-    user.groups.add(Group.objects.get(name=EDITORS))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def ana(reference_data):
-    return editor_session("ana")
 
 
 @pytest.fixture
@@ -40,18 +36,8 @@ def ben(reference_data):
     return editor_session("ben")
 
 
-def change_url(obj):
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def opened(client, obj):
-    """The change form of `obj` as the editor's browser holds it after opening the page."""
-    response = client.get(change_url(obj))
-    assert response.status_code == 200
-    return form_data(response, form_id=f"{obj._meta.model_name}_form")
-
-
 def save(client, obj, data):
+    """Save the change form of `obj` as the editor's browser holds it (`opened` earlier)."""
     return client.post(change_url(obj), {**data, "_continue": "Save"})
 
 
@@ -134,14 +120,16 @@ def test_saves_of_different_objects_are_unaffected(ana, ben, reference_data):
     ana_form, ben_form = opened(ana, one), opened(ben, other)
     assert save(ana, one, {**ana_form, "birthplace": "Quito"}).status_code == 302
     assert save(ben, other, {**ben_form, "birthplace": "Cuenca"}).status_code == 302
+    one.refresh_from_db()
+    other.refresh_from_db()
+    assert (one.birthplace, other.birthplace) == ("Quito", "Cuenca")
 
 
 # History and undo --------------------------------------------------------------------------
 
 
 def test_the_history_shows_who_changed_which_field_from_what_to_what(ana, walker):
-    data = opened(ana, walker)
-    save(ana, walker, {**data, "biography": "New story."})
+    save_change(ana, walker, biography="New story.")
 
     response = ana.get(reverse("admin:athletes_athlete_history", args=[walker.pk]))
 
@@ -151,7 +139,7 @@ def test_the_history_shows_who_changed_which_field_from_what_to_what(ana, walker
 
 
 def test_the_recent_changes_page_lists_every_editors_revisions(ana, ben, walker):
-    save(ana, walker, {**opened(ana, walker), "birthplace": "Quito"})
+    save_change(ana, walker, birthplace="Quito")
     response = ben.get(reverse("admin:revisions_revision_changelist"))
     assert response.status_code == 200
     assert "ana" in response.content.decode()
@@ -163,8 +151,15 @@ def undo(client, revision):
     )
 
 
+def undo_latest(client, kind):
+    """Undo the latest revision, which must be of `kind`: the admin's answer."""
+    revision = Revision.objects.latest("pk")
+    assert revision.kind == kind
+    return undo(client, revision)
+
+
 def test_undoing_a_save_restores_the_old_values_and_can_itself_be_undone(ana, walker):
-    save(ana, walker, {**opened(ana, walker), "biography": "New story."})
+    save_change(ana, walker, biography="New story.")
     revision = Revision.objects.latest("pk")
 
     assert undo(ana, revision).status_code == 302
@@ -181,15 +176,11 @@ def test_undoing_a_save_restores_the_old_values_and_can_itself_be_undone(ana, wa
 def test_undoing_a_paste_removes_every_row_it_added(ana, perez):
     event = Event.objects.get_by_natural_key("olympic-games-1996", "20KW", "M", "final")
     before = row_counts()
-    url = reverse("admin:results_event_paste", args=[event.pk])
-    preview = ana.post(url, {"lines": "9. Nuevo Marchista (ECU) 1:25:00", "preview": "1"})
-    data = form_data(preview, form_id="paste-rows")
-    assert ana.post(url, {**data, "save": "1"}).status_code == 302
+    preview = paste_preview(ana, event, "9. Nuevo Marchista (ECU) 1:25:00")
+    assert paste_save(ana, event, preview).status_code == 302
     assert Athlete.objects.filter(family_name="Marchista").exists()
-    revision = Revision.objects.latest("pk")
-    assert revision.kind == Revision.Kind.PASTE
 
-    assert undo(ana, revision).status_code == 302
+    assert undo_latest(ana, Revision.Kind.PASTE).status_code == 302
 
     assert row_counts() == before
     assert not Athlete.objects.filter(family_name="Marchista").exists()
@@ -199,16 +190,13 @@ def test_undoing_a_merge_brings_back_the_duplicate_and_its_results(ana, perez):
     duplicate = AthleteFactory(given_name="J.", family_name="Perez", country=perez.country)
     moved = ResultFactory(athlete=duplicate, event=EventFactory(), place=2)
     before = row_counts()
-    url = reverse("admin:athletes_athlete_changelist")
-    page = ana.post(url, {"action": "merge_athletes", "_selected_action": [perez.pk, duplicate.pk]})
-    confirmed = {**form_data(page, form_id="merge-form"), "keep": str(perez.pk), "confirm": "1"}
-    response = ana.post(url, confirmed)
+    page = action_page(ana, "merge_athletes", perez, duplicate)
+    confirmed = confirmation_form(page, "merge-form", keep=str(perez.pk))
+    response = ana.post(changelist_url(Athlete), confirmed)
     assert response.status_code == 302
     assert not Athlete.objects.filter(pk=duplicate.pk).exists()
-    revision = Revision.objects.latest("pk")
-    assert revision.kind == Revision.Kind.MERGE
 
-    assert undo(ana, revision).status_code == 302
+    assert undo_latest(ana, Revision.Kind.MERGE).status_code == 302
 
     assert row_counts() == before
     moved.refresh_from_db()
@@ -229,10 +217,8 @@ def test_undoing_a_delete_brings_back_every_row_it_took_with_its_citations(ana, 
 
     assert ana.post(delete_url, {"post": "yes"}).status_code == 302
     assert not Result.objects.filter(pk__in=[pk for pk, *_rest in results]).exists()
-    revision = Revision.objects.latest("pk")
-    assert revision.kind == Revision.Kind.DELETE
 
-    assert undo(ana, revision).status_code == 302
+    assert undo_latest(ana, Revision.Kind.DELETE).status_code == 302
 
     assert row_counts() == before
     restored = Result.objects.filter(event__competition__slug="olympic-games-1996")
@@ -241,9 +227,9 @@ def test_undoing_a_delete_brings_back_every_row_it_took_with_its_citations(ana, 
 
 
 def test_an_undo_is_refused_when_a_row_changed_since(ana, ben, walker):
-    save(ana, walker, {**opened(ana, walker), "biography": "By Ana."})
+    save_change(ana, walker, biography="By Ana.")
     revision = Revision.objects.latest("pk")
-    save(ben, walker, {**opened(ben, walker), "biography": "By Ben."})
+    save_change(ben, walker, biography="By Ben.")
 
     response = undo(ana, revision)
 

@@ -1,6 +1,7 @@
 """The rules that must never break live in the database; the rest in clean()."""
 
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -40,9 +41,13 @@ def test_a_finished_result_needs_a_place_or_a_mark(reference_data):
     assert Result.objects.count() == 2
 
 
-def test_a_did_not_finish_without_place_or_mark_is_valid(reference_data):
+def test_a_did_not_finish_without_place_or_mark_is_valid(client, reference_data):
     result = ResultFactory(status=Result.Status.DID_NOT_FINISH, place=None, mark=None)
-    result.full_clean()
+    result.full_clean()  # raises ValidationError for a row the admin would refuse
+    # The event's page lists the athlete, in a row of the results table, as not finishing.
+    page = client.get(result.event.get_absolute_url()).content.decode()
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", page, re.DOTALL)
+    assert any(result.athlete.name in row and "DNF" in row for row in rows)
 
 
 def test_clean_refuses_a_result_before_the_athletes_birth(reference_data):

@@ -3,13 +3,9 @@ Every public page renders for the shipped archive and for an empty one, runs a f
 number of SQL queries whatever the archive holds, and never answers junk input with a 500.
 """
 
-import html
 import re
 
 import pytest
-from django.contrib.auth.models import Group
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from athletes.models import Athlete, Sex
@@ -17,31 +13,38 @@ from results.caching import archive_changed
 from results.models import Championship, Claim, Discipline, Event, Result
 
 from .factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
+from .helpers import count_queries, page_html, page_text, public_pages
 
 pytestmark = pytest.mark.django_db
 
-# Each public page and the number of queries it runs, whatever the size of the archive
+# The number of queries each kind of public page runs, whatever the size of the archive
 # (a cached medal table still reads the archive's version: see results.caching).
+QUERIES = {
+    "home": 2,
+    "athlete-list": 4,
+    "athlete": 9,
+    "country-list": 4,
+    "country": 9,
+    "competition-list": 4,
+    "competition": 7,
+    "event": 3,
+    "championship-list": 1,
+    "championship": 10,
+    "discipline-list": 1,
+    "discipline": 8,
+    "discipline-performances": 6,
+    "medals": 8,
+    "search": 4,
+}
+# Each public page and the number of queries it runs: every kind of page, then the pages
+# with the filters and orders they read, and the files for crawlers.
 PAGES = {
-    "/": 2,
-    "/athletes/": 4,
+    **{url: QUERIES[name] for name, url in public_pages().items()},
     "/athletes/?q=perez&sex=M&country=ECU&discipline=20KW&medallists=on": 6,
-    "/athletes/jefferson-perez/": 9,
     "/athletes/jefferson-perez/?order=mark": 9,
-    "/countries/": 4,
-    "/countries/ECU/": 9,
-    "/competitions/": 4,
     "/competitions/?championship=olympic-games&year_from=1990&year_to=2010&country=USA": 6,
-    "/competitions/olympic-games-1996/": 7,
-    "/competitions/world-championships-2007/20KW/m/final/": 3,
-    "/championships/": 1,
-    "/championships/world-championships/": 10,
-    "/disciplines/": 1,
-    "/disciplines/20KW/": 8,
     "/disciplines/20KW/?list=performances&sex=M&year_from=1990&country=ECU": 7,
-    "/medals/": 8,
     "/medals/?championship=olympic-games&sex=M&discipline=20KW&year_from=1990": 10,
-    "/search/?q=perez": 4,
     "/sitemap.xml": 5,
     "/robots.txt": 0,
 }
@@ -94,39 +97,39 @@ def grow_archive(perez, competitions=20, field_size=25):
     archive_changed()  # bulk_create sends no signals
 
 
-def count_queries(client, url, django_assert_num_queries, expected):
-    with django_assert_num_queries(expected):
+def assert_page_runs(client, url, queries, django_assert_num_queries):
+    with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200, url
-    return response
 
 
 @pytest.mark.parametrize("url", PAGES)
 def test_page_runs_a_fixed_number_of_queries_whatever_the_archive_holds(
     client, perez, django_assert_num_queries, url
 ):
-    count_queries(client, url, django_assert_num_queries, PAGES[url])
+    assert_page_runs(client, url, PAGES[url], django_assert_num_queries)
     grow_archive(perez)
-    count_queries(client, url, django_assert_num_queries, PAGES[url])
+    assert_page_runs(client, url, PAGES[url], django_assert_num_queries)
 
 
-EMPTY_PAGES = [
-    ("/", "No athletes in the archive yet."),
-    ("/athletes/", "No athletes match yet."),
-    ("/countries/", "No medals recorded yet."),
-    ("/competitions/", "No competitions match yet."),
-    ("/championships/", "No championships in the archive yet."),
-    ("/disciplines/", "No disciplines in the archive yet."),
-    ("/medals/", "No medals recorded yet."),
-    ("/search/?q=perez", "Nothing in the archive matches"),
-]
+# What each kind of list page says while the archive holds nothing at all.
+NOTHING_YET = {
+    "home": "No athletes in the archive yet.",
+    "athlete-list": "No athletes match yet.",
+    "country-list": "No medals recorded yet.",
+    "competition-list": "No competitions match yet.",
+    "championship-list": "No championships in the archive yet.",
+    "discipline-list": "No disciplines in the archive yet.",
+    "medals": "No medals recorded yet.",
+    "search": "Nothing in the archive matches",
+}
 
 
-@pytest.mark.parametrize(("url", "message"), EMPTY_PAGES)
-def test_an_empty_archive_says_nothing_is_there_yet(client, empty_archive, url, message):
-    response = client.get(url)
+@pytest.mark.parametrize(("page", "message"), NOTHING_YET.items())
+def test_an_empty_archive_says_nothing_is_there_yet(client, bare_database, page, message):
+    response = client.get(public_pages()[page])
     assert response.status_code == 200
-    assert message in html.unescape(response.content.decode())
+    assert message in page_html(response)
 
 
 def test_reference_pages_of_an_archive_without_results_say_so(client, reference_data):
@@ -145,12 +148,6 @@ def test_reference_pages_of_an_archive_without_results_say_so(client, reference_
         response = client.get(url)
         assert response.status_code == 200, url
         assert message in response.content.decode(), url
-
-
-def page_text(response):
-    """The visible text of a page, tags stripped and white space folded."""
-    text = re.sub(r"<[^>]+>", " ", response.content.decode())
-    return re.sub(r"\s+", " ", html.unescape(text))
 
 
 # Every fact of the seed page, as the profile must show it.
@@ -311,14 +308,6 @@ def test_the_profile_medal_table_is_derived_from_results(client, perez):
     assert "Total 12 2 3 17" in text
 
 
-@pytest.fixture
-def editor(django_user_model):
-    """A member of the Editors group, as the archive's staff are set up."""
-    user = django_user_model.objects.create_user("editor", password="walk-20km-1996", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
 # The claims of the seed page that its own results contradict, as the note words them.
 CONTRADICTED = {
     5: "2 bronze medals at the World Race Walking Cup; the results give 1.",
@@ -327,9 +316,8 @@ CONTRADICTED = {
 }
 
 
-def test_editors_see_the_claims_the_results_contradict(client, perez, editor):
-    client.force_login(editor)
-    response = client.get(perez.get_absolute_url())
+def test_editors_see_the_claims_the_results_contradict(editor_client, perez):
+    response = editor_client.get(perez.get_absolute_url())
     text, raw = page_text(response), response.content.decode()
     assert "Sources contradicted by the results" in text
     for position, figures in CONTRADICTED.items():
@@ -359,17 +347,13 @@ def test_users_without_the_claims_permission_see_no_note(client, perez, django_u
     assert "Sources contradicted by the results" not in text
 
 
-def test_the_editors_note_runs_a_fixed_number_of_queries(client, perez, editor):
-    client.force_login(editor)
+def test_the_editors_note_runs_a_fixed_number_of_queries(editor_client, perez):
+    def open_profile():
+        assert editor_client.get(perez.get_absolute_url()).status_code == 200
 
-    def queries():
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(perez.get_absolute_url()).status_code == 200
-        return len(captured)
-
-    few = queries()
+    few = count_queries(open_profile)
     grow_archive(perez)
-    assert queries() == few
+    assert count_queries(open_profile) == few
 
 
 def test_the_osaka_podium_shows_the_tie_for_second(client, perez):
@@ -409,7 +393,7 @@ def test_event_page_lists_finishers_then_dnf_and_shows_ties(client, perez):
 def test_a_bad_filter_value_shows_the_form_error_and_never_a_500(client, perez, url, error):
     response = client.get(url)
     assert response.status_code == 200
-    assert error in html.unescape(response.content.decode())
+    assert error in page_html(response)
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, ImageCms, ImageFile
 
-from athletes.models import Athlete, Country
+from athletes.models import Athlete
 from athletes.photos import (
     THUMBNAIL_WIDTHS,
     make_thumbnails,
@@ -25,6 +25,7 @@ from athletes.photos import (
 )
 
 from .factories import AthleteFactory
+from .helpers import athlete_form
 
 FILE_STORAGE = "django.core.files.storage.FileSystemStorage"
 ORIENTATION = 0x0112
@@ -217,20 +218,21 @@ def test_an_image_with_more_pixels_than_allowed_is_refused(settings):
     assert "at most 199 pixels" in message
 
 
-def test_a_header_claiming_too_many_pixels_is_refused_before_decoding():
-    # 50 million pixels: over PHOTO_MAX_PIXELS but under Pillow's own warning threshold.
-    code, message = refusal(upload(png_header(10_000, 5_000), "bomb.png"))
+@pytest.mark.parametrize(
+    ("width", "height", "expected"),
+    [
+        # 50 million pixels: over PHOTO_MAX_PIXELS but under Pillow's own warning threshold.
+        (10_000, 5_000, "10000 × 5000 pixels"),
+        # Ten billion pixels: Pillow refuses to open it at all (DecompressionBombError).
+        (100_000, 100_000, "too many pixels"),
+    ],
+    ids=["over the limit", "huge"],
+)
+def test_a_header_claiming_too_many_pixels_is_refused_before_decoding(width, height, expected):
+    code, message = refusal(upload(png_header(width, height), "bomb.png"))
 
     assert code == "too_many_pixels"
-    assert "10000 × 5000 pixels" in message
-
-
-def test_a_header_claiming_huge_dimensions_is_refused():
-    # Ten billion pixels: Pillow refuses to open it at all (DecompressionBombError).
-    code, message = refusal(upload(png_header(100_000, 100_000), "bomb.png"))
-
-    assert code == "too_many_pixels"
-    assert "too many pixels" in message
+    assert expected in message
 
 
 def test_pillows_bomb_warning_is_a_refusal_too(settings):
@@ -286,31 +288,6 @@ def test_an_unreadable_stored_photo_does_not_stop_a_save(media_root):
 
 
 # Through the admin.
-
-
-def athlete_form(photo=None, **fields):
-    """The admin's add form as a browser posts it: no highlights or aliases."""
-    data = {
-        "given_name": "Ana",
-        "family_name": "Cabecinha",
-        "slug": "ana-cabecinha",
-        "sex": "W",
-        "country": Country.objects.get(code="POR").pk,
-        "date_of_birth": "",
-        "birthplace": "",
-        "retired_on": "",
-        "photo_credit": "Archive photo",
-        "biography": "",
-        "highlights-TOTAL_FORMS": "0",
-        "highlights-INITIAL_FORMS": "0",
-        "aliases-TOTAL_FORMS": "0",
-        "aliases-INITIAL_FORMS": "0",
-        "_save": "Save",
-        **fields,
-    }
-    if photo is not None:
-        data["photo"] = photo
-    return data
 
 
 def post_athlete(editor_client, photo):

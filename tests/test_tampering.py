@@ -28,9 +28,8 @@ from revisions.context import revision
 from revisions.models import Revision
 
 from .factories import AthleteFactory
-from .helpers import form_data
+from .helpers import change_url, editor_session, form_data, opened
 from .page_forms import read_forms
-from .test_history import editor_session
 
 pytestmark = pytest.mark.django_db
 
@@ -413,8 +412,7 @@ def test_a_second_editor_adding_the_same_athlete_to_an_event_gets_a_form_error(p
     event = Event.objects.get_by_natural_key("olympic-games-1996", "20KW", "M", "final")
     newcomer = AthleteFactory(given_name="Late", family_name="Entrant")
     editor = editor_session("second")
-    url = reverse("admin:results_event_change", args=[event.pk])
-    data = form_data(editor.get(url), form_id="event_form")
+    data = opened(editor, event)
     row = int(data["results-INITIAL_FORMS"])
     data.update(
         {
@@ -427,7 +425,7 @@ def test_a_second_editor_adding_the_same_athlete_to_an_event_gets_a_form_error(p
     # The first editor's row is saved meanwhile.
     Result.objects.create(event=event, athlete=newcomer, mark=5_400_000, country=perez.country)
 
-    response = editor.post(url, data)
+    response = editor.post(change_url(event), data)
 
     assert response.status_code == 200, "the second save shows a form error"
     assert "already exists" in " ".join(str(error) for error in response.context["errors"])

@@ -18,29 +18,13 @@ from django.core.management import call_command
 from django.test.utils import modify_settings
 
 from ..conftest import PEREZ_FIXTURE
+from ..helpers import load, public_pages
 from .conftest import DESKTOP, TIMEOUT_MS, skip_or_fail
 
 pytestmark = pytest.mark.browser
 
-# One page of each type, by a name for the test ids. The last one exists to show the 404 page.
-PAGES = {
-    "home": "/",
-    "athlete-list": "/athletes/",
-    "athlete": "/athletes/jefferson-perez/",
-    "country-list": "/countries/",
-    "country": "/countries/ECU/",
-    "competition-list": "/competitions/",
-    "competition": "/competitions/olympic-games-1996/",
-    "event": "/competitions/world-championships-2007/20KW/m/final/",
-    "championship-list": "/championships/",
-    "championship": "/championships/world-championships/",
-    "discipline-list": "/disciplines/",
-    "discipline": "/disciplines/20KW/",
-    "discipline-performances": "/disciplines/20KW/?list=performances",
-    "medals": "/medals/",
-    "search": "/search/?q=perez",
-    "not-found": "/no-such-page/",
-}
+# One page of each type, by a name for the test ids; the last one shows the 404 page.
+PAGES = {**public_pages(), "not-found": "/no-such-page/"}
 NOT_FOUND = {"not-found"}
 
 PHONE = {"width": 375, "height": 812}
@@ -75,8 +59,7 @@ def crawl(browser, live_server, django_db_setup, django_db_blocker, tmp_path_fac
     host = urlsplit(live_server.url).hostname
     visits = {}
     with django_db_blocker.unblock(), modify_settings(ALLOWED_HOSTS={"append": host}):
-        call_command("loaddata", *settings.REFERENCE_FIXTURES, verbosity=0)
-        call_command("loaddata", str(PEREZ_FIXTURE), verbosity=0)
+        load(*settings.REFERENCE_FIXTURES, PEREZ_FIXTURE)
         context = browser.new_context(viewport=DESKTOP)
         context.set_default_timeout(TIMEOUT_MS)
         try:

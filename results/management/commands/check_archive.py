@@ -1,6 +1,6 @@
 """
 Re-check the whole archive: what `loaddata`, bulk imports and raw SQL wrote without
-validation, and the rules that span several rows (see `results.checks`).
+validation, and the rules that span several rows (see `results.problems`).
 
 One line per problem, with the admin page that fixes it, so the output can be read by an
 editor or grepped in CI; the exit status is 1 when anything is wrong, so a CI job or a
@@ -15,8 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from results.checks import RULES, count_by_rule, find_problems
 from results.claims import contradicted_claims
+from results.problems import RULES, count_by_rule, find_problems
 
 
 class Command(BaseCommand):

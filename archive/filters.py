@@ -1,8 +1,11 @@
+"""The athlete directory's filters: by name, nation, sex, discipline and medals won."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters import BooleanFilter, CharFilter, ChoiceFilter, FilterSet, ModelChoiceFilter
 
-from .models import Athlete, Country, Sex
+from athletes.models import Athlete, Country, Sex
+from results.models import Discipline, Result
 
 
 def countries_with_athletes(request):
@@ -20,7 +23,7 @@ class AthleteFilter(FilterSet):
     sex = ChoiceFilter(label=_("Sex"), choices=Sex.choices, empty_label=_("Men and women"))
     discipline = ModelChoiceFilter(
         label=_("Discipline"),
-        queryset=lambda request: _disciplines(),
+        queryset=Discipline.objects.all(),
         to_field_name="code",
         method="filter_discipline",
         empty_label=_("All disciplines"),
@@ -44,12 +47,4 @@ class AthleteFilter(FilterSet):
     def filter_medallists(self, queryset, name, value):
         if not value:
             return queryset
-        from results.models import Result
-
-        return queryset.filter(pk__in=Result.objects.medals().finished().values("athlete"))
-
-
-def _disciplines():
-    from results.models import Discipline
-
-    return Discipline.objects.all()
+        return queryset.filter(pk__in=Result.objects.medals().values("athlete"))

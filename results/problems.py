@@ -1,5 +1,6 @@
 """
-Re-checks what is already in the archive, for `manage.py check_archive` and its admin page.
+The archive's problems: re-checks what is already in the archive, for `manage.py
+check_archive` and its admin page. (Not Django's system checks, which look at the code.)
 
 Rows can break the rules without anyone editing them in the admin: Django's own `loaddata`,
 `bulk_create()`, `QuerySet.update()` and raw SQL all skip `Model.clean()`, and some rules
@@ -25,7 +26,7 @@ from django.apps import apps
 from django.contrib.admin.utils import quote
 from django.contrib.humanize.templatetags.humanize import ordinal
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -35,7 +36,7 @@ from athletes.models import Sex
 from revisions.models import ArchiveModel
 
 from .caching import cached_value
-from .models import Discipline, Event, Result
+from .models import WIND_LIMITS, Discipline, Event, Result
 from .rules import result_list_problems
 
 # The apps whose every row `full_clean()` re-validates.
@@ -61,6 +62,7 @@ RULES = {
     "medal-without-final": gettext_lazy("Medal place in a round with no final"),
     "beats-world-record": gettext_lazy("Personal best better than the world record"),
     "twice-in-final": gettext_lazy("Same person twice in a final"),
+    "record-not-legal": gettext_lazy("Record tag on a mark that cannot be a record"),
 }
 
 
@@ -127,6 +129,7 @@ def find_problems():
         *medals_without_final(),
         *personal_bests_beating_world_records(),
         *same_person_twice_in_a_final(),
+        *records_on_marks_that_cannot_be_records(),
     ]
 
 
@@ -338,10 +341,11 @@ def personal_bests_beating_world_records():
 
 def _bests_beating(discipline, sex, record):
     marks = Result.objects.with_marks().filter(event__discipline=discipline, athlete__sex=sex)
-    if discipline.lower_is_better:
-        bests = marks.values("athlete_id").annotate(best=Min("mark")).filter(best__lt=record)
-    else:
-        bests = marks.values("athlete_id").annotate(best=Max("mark")).filter(best__gt=record)
+    bests = (
+        marks.values("athlete_id")
+        .annotate(best=discipline.best_of())
+        .filter(discipline.better_than(record, field="best"))
+    )
     bests = {row["athlete_id"]: row["best"] for row in bests.order_by()}
     if not bests:
         return
@@ -431,6 +435,35 @@ def same_person_twice_in_a_final():
         }
         problems.append(problem("twice-in-final", message, event))
     return problems
+
+
+# 8. Record tags on marks that cannot be records ------------------------------------------
+
+
+def records_on_marks_that_cannot_be_records():
+    """
+    Results tagged as a record (WR, AR, NR…) whose mark cannot be one under the rules of
+    `Result.record_eligible_problem`: wind-aided, or without the wind reading its discipline
+    needs. One query: the tagged results of the disciplines where wind is read.
+    """
+    results = (
+        Result.objects.with_marks()
+        .exclude(records="")
+        .filter(event__discipline__code__in=list(WIND_LIMITS))
+        .select_related("athlete", "event__competition", "event__discipline")
+        .order_by("event_id", "pk")
+    )
+    for result in results.iterator(chunk_size=CHUNK_SIZE):
+        reason = result.record_eligible_problem
+        if reason:
+            message = _("%(athlete)s's %(mark)s (%(tags)s) in %(event)s: %(reason)s.") % {
+                "athlete": result.athlete,
+                "mark": result.mark_display,
+                "tags": result.records,
+                "event": result.event,
+                "reason": reason,
+            }
+            yield problem("record-not-legal", message, result)
 
 
 def open_problem_count():

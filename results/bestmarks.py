@@ -1,0 +1,165 @@
+"""
+The best-mark table (`BestMark`): each athlete's best legal mark per discipline, kept in the
+same transaction as every change it derives from.
+
+A result's save or delete refreshes its athlete's best mark in its discipline (and the old
+pair's, when a result moved to another athlete or event); an event whose discipline or sex
+changed, or a competition whose year or indoor flag changed, refreshes the pairs of its
+results. Writes that send no signals (`bulk_create`, `update`) call `rebuild()`, as
+`generate_archive` does; `manage.py rebuild_best_marks` rebuilds it from scratch.
+
+The best is the rule of the lists: the best legal mark (`ResultQuerySet.legal`), the earlier
+year then the earlier row winning a tie, as `standings.lists.performers` ranks.
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.db import transaction
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
+
+from .models import BestMark, Discipline, Event, Result
+
+# Pairs deleted per query (each adds parameters), rows inserted per query.
+BATCH = 200
+
+
+def best_of_pair(athlete_id, discipline):
+    """The result holding the athlete's best legal mark in `discipline`, or None (one query)."""
+    return (
+        Result.objects.legal(discipline)
+        .filter(athlete_id=athlete_id, event__discipline=discipline)
+        .order_by(discipline.mark_order(), "event__competition__year", "pk")
+        .values("pk", "mark", "event__sex", "event__competition__year")
+        .first()
+    )
+
+
+def refresh(pairs):
+    """Make the best marks of `pairs` [(athlete_id, discipline_id)] what the results say."""
+    pairs = sorted({(a, d) for a, d in pairs if a is not None and d is not None})
+    if not pairs:
+        return
+    disciplines = Discipline.objects.in_bulk({d for _a, d in pairs})
+    rows = []
+    for athlete_id, discipline_id in pairs:
+        best = best_of_pair(athlete_id, disciplines[discipline_id])
+        if best is not None:
+            rows.append(
+                BestMark(
+                    athlete_id=athlete_id,
+                    discipline_id=discipline_id,
+                    result_id=best["pk"],
+                    mark=best["mark"],
+                    sex=best["event__sex"],
+                    year=best["event__competition__year"],
+                )
+            )
+    # Deleted first, then written: a result that moved between two pairs (a merge) is the
+    # best of one only once the other's row is gone.
+    for start in range(0, len(pairs), BATCH):
+        batch = pairs[start : start + BATCH]
+        BestMark.objects.filter(
+            reduce(or_, (Q(athlete_id=a, discipline_id=d) for a, d in batch))
+        ).delete()
+    BestMark.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def pairs_of(results):
+    return set(results.values_list("athlete_id", "event__discipline_id").distinct())
+
+
+@transaction.atomic
+def rebuild():
+    """The whole table anew: per discipline, one INSERT of each athlete's best (window)."""
+    BestMark.objects.all().delete()
+    for discipline in Discipline.objects.all():
+        order = discipline.mark_order()
+        best = (
+            Result.objects.legal(discipline)
+            .filter(event__discipline=discipline)
+            .annotate(
+                row=Window(
+                    RowNumber(),
+                    partition_by=[F("athlete_id")],
+                    order_by=[order, F("event__competition__year").asc(), F("pk").asc()],
+                )
+            )
+            .filter(row=1)
+            .values_list("pk", "athlete_id", "mark", "event__sex", "event__competition__year")
+        )
+        batch = []
+        for pk, athlete_id, mark, sex, year in best.iterator(chunk_size=5000):
+            batch.append(
+                BestMark(
+                    athlete_id=athlete_id,
+                    discipline=discipline,
+                    result_id=pk,
+                    mark=mark,
+                    sex=sex,
+                    year=year,
+                )
+            )
+            if len(batch) >= 5000:
+                BestMark.objects.bulk_create(batch)
+                batch = []
+        BestMark.objects.bulk_create(batch)
+
+
+# Signal receivers (connected in ResultsConfig.ready) ----------------------------------------
+
+
+def _discipline_of(result, event_id):
+    event = result.event if event_id == result.event_id and result.event_id else None
+    if event is not None and Result.event.is_cached(result):
+        return event.discipline_id
+    return Event.objects.filter(pk=event_id).values_list("discipline_id", flat=True).first()
+
+
+def result_saved(sender, instance, raw=False, **kwargs):
+    pairs = {(instance.athlete_id, _discipline_of(instance, instance.event_id))}
+    loaded = getattr(instance, "loaded_values", {})
+    athlete_id = loaded.get("athlete_id", instance.athlete_id)
+    event_id = loaded.get("event_id", instance.event_id)
+    if (athlete_id, event_id) != (instance.athlete_id, instance.event_id):
+        pairs.add((athlete_id, _discipline_of(instance, event_id)))
+    refresh(pairs)
+    instance.loaded_values = {"athlete_id": instance.athlete_id, "event_id": instance.event_id}
+
+
+def result_deleting(sender, instance, **kwargs):
+    """pre_delete: the pair, read while the event still exists (it may go in the same delete)."""
+    instance.best_mark_pair = (instance.athlete_id, _discipline_of(instance, instance.event_id))
+
+
+def result_deleted(sender, instance, **kwargs):
+    refresh({getattr(instance, "best_mark_pair", (None, None))})
+
+
+def _moved(instance):
+    loaded = getattr(instance, "loaded_values", {})
+    return any(loaded.get(name, value) != value for name, value in _current(instance).items())
+
+
+def _current(instance):
+    return {name: instance.__dict__.get(name) for name in type(instance).remembered_fields}
+
+
+def event_saved(sender, instance, created=False, **kwargs):
+    """An event moved to another discipline, sex or competition: its results' pairs."""
+    if not created and _moved(instance):
+        loaded = instance.loaded_values
+        results = Result.objects.filter(event=instance)
+        pairs = pairs_of(results)
+        old_discipline = loaded.get("discipline_id", instance.discipline_id)
+        pairs |= {(athlete_id, old_discipline) for athlete_id, _d in pairs}
+        refresh(pairs)
+    instance.loaded_values = _current(instance)
+
+
+def competition_saved(sender, instance, created=False, **kwargs):
+    """A competition's year or indoor flag changed: the pairs of its results."""
+    if not created and _moved(instance):
+        refresh(pairs_of(Result.objects.filter(event__competition=instance)))
+    instance.loaded_values = _current(instance)

@@ -1,0 +1,170 @@
+"""Medal tables: medals grouped by nation, athlete or championship."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from athletes.models import Athlete, Country
+
+from ..caching import cached_query
+from ..models import Championship, Result
+
+
+@dataclass
+class MedalRow:
+    """One row of a medal table: a nation, an athlete or a championship, and its medals."""
+
+    subject: object
+    name: str
+    nation: object = None  # the athlete's nation, shown beside an athlete's name
+    gold: int = 0
+    silver: int = 0
+    bronze: int = 0
+    rank: int = 0
+
+    @property
+    def url(self):
+        return self.subject.get_absolute_url() if self.subject is not None else ""
+
+    @property
+    def total(self):
+        return self.gold + self.silver + self.bronze
+
+    def add(self, result):
+        setattr(self, result.medal, getattr(self, result.medal) + 1)
+
+    def sort_key(self):
+        return (-self.gold, -self.silver, -self.bronze)
+
+
+@dataclass
+class MedalTable:
+    rows: list = field(default_factory=list)
+
+    def __post_init__(self):
+        # Equal gold, silver and bronze share a rank, as medal tables are printed (1, 2, 2, 4).
+        for index, row in enumerate(self.rows):
+            previous = self.rows[index - 1] if index else None
+            same = previous is not None and previous.sort_key() == row.sort_key()
+            row.rank = previous.rank if same else index + 1
+
+    @property
+    def total(self):
+        total = MedalRow(subject=None, name="")
+        for row in self.rows:
+            total.gold += row.gold
+            total.silver += row.silver
+            total.bronze += row.bronze
+        return total
+
+    def __bool__(self):
+        return bool(self.rows)
+
+    def row_for(self, subject):
+        return next((row for row in self.rows if row.subject == subject), None)
+
+
+def _by_championship_order(row):
+    return (row.subject.position, row.subject.name)
+
+
+def athlete_medals_by_championship(results):
+    """One athlete's medals per championship, from their results in hand (no query)."""
+    rows = {}
+    for result in results:
+        if result.is_medal:
+            championship = result.event.competition.championship
+            row = rows.setdefault(
+                championship.pk, MedalRow(subject=championship, name=championship.name)
+            )
+            row.add(result)
+    return MedalTable(rows=sorted(rows.values(), key=_by_championship_order))
+
+
+def medal_results():
+    """Every medal of the archive, as a QuerySet to narrow (see `Result.is_medal`)."""
+    return Result.objects.medals()
+
+
+def medal_counts(results, group_by, tie_break, limit=None):
+    """
+    Gold, silver and bronze per value of `group_by`, counted in SQL from medal results,
+    best first: [{group_by: …, "gold": n, "silver": n, "bronze": n}].
+    """
+    counts = {medal: Count("pk", filter=Q(place=place)) for place, medal in Result.MEDALS.items()}
+    rows = (
+        results.values(group_by)
+        .annotate(**counts)
+        .order_by("-gold", "-silver", "-bronze", tie_break)
+    )
+    rows = rows[:limit] if limit else rows
+    # The whole archive's medal tables are the slowest queries at scale: see results.caching.
+    return cached_query("medal_counts", rows, lambda: list(rows))
+
+
+def _table(rows, group_by, subjects, name, nation=lambda subject: None):
+    table = []
+    for row in rows:
+        subject = subjects[row[group_by]]
+        table.append(
+            MedalRow(
+                subject,
+                name(subject),
+                nation(subject),
+                row["gold"],
+                row["silver"],
+                row["bronze"],
+            )
+        )
+    return MedalTable(rows=table)
+
+
+def medals_by_nation(results=None, limit=None):
+    """
+    Medals per nation represented, aggregated in SQL. `results` narrows the medal results
+    first (a championship, an edition, years, sex, discipline).
+    """
+    results = medal_results() if results is None else results
+    rows = medal_counts(results, "country", "country__name", limit)
+    countries = Country.objects.in_bulk([row["country"] for row in rows])
+    return _table(rows, "country", countries, name=lambda country: country.name)
+
+
+def medals_by_athlete(results=None, limit=None):
+    """Medals per athlete, aggregated in SQL, each athlete with their nation."""
+    results = medal_results() if results is None else results
+    rows = medal_counts(results, "athlete", "athlete__family_name", limit)
+    athletes = Athlete.objects.select_related("country").in_bulk([row["athlete"] for row in rows])
+    return _table(
+        rows,
+        "athlete",
+        athletes,
+        name=lambda athlete: athlete.name,
+        nation=lambda athlete: athlete.country,
+    )
+
+
+def medals_by_championship(results):
+    """Medals per championship from a QuerySet of medal results, aggregated in SQL."""
+    key = "event__competition__championship"
+    rows = medal_counts(results, key, key)
+    championships = Championship.objects.in_bulk([row[key] for row in rows])
+    table = _table(rows, key, championships, name=lambda championship: championship.name)
+    # Championships read in their own order (Olympic Games first), not by medals won.
+    table.rows.sort(key=_by_championship_order)
+    return table
+
+
+@dataclass
+class NationMedals:
+    by_championship: MedalTable
+    by_athlete: MedalTable
+
+
+def nation_medals(country, limit=50):
+    """A nation's medals per championship, and its medallists."""
+    medals = medal_results().filter(country=country)
+    return NationMedals(
+        by_championship=medals_by_championship(medals),
+        by_athlete=medals_by_athlete(medals, limit=limit),
+    )

@@ -1,0 +1,126 @@
+"""
+The best-mark table (each athlete's best legal mark per discipline) always equals what a
+recomputation from the results gives, whatever wrote them: a save, an edit, a delete, a
+merge, an event or competition changed, a fixture load.
+"""
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from athletes.merge import merge_athletes
+from results.bestmarks import rebuild
+from results.models import BestMark, Discipline, Result
+from results.standings.lists import performers
+
+from .factories import AthleteFactory, EventFactory, ResultFactory
+from .helpers import load
+
+RIVAL_FIXTURE = Path(__file__).parent / "data" / "rival-fernandez.json"
+
+pytestmark = pytest.mark.django_db
+
+
+def table():
+    return set(BestMark.objects.values_list("athlete_id", "discipline_id", "result_id", "mark"))
+
+
+def recomputed():
+    """The table as `rebuild()` makes it from scratch, the live table left as it was."""
+    live = table()
+    rebuild()
+    fresh = table()
+    BestMark.objects.all().delete()
+    BestMark.objects.bulk_create(
+        BestMark(athlete_id=a, discipline_id=d, result_id=r, mark=m, sex="M", year=0)
+        for a, d, r, m in live
+    )
+    return fresh
+
+
+def assert_up_to_date():
+    assert table() == recomputed()
+
+
+@pytest.fixture
+def sprint(reference_data):
+    return Discipline.objects.get(code="100")
+
+
+def dash(sprint, runner, mark):
+    """A legal 100 m: wind read, and within the limit."""
+    event = EventFactory(discipline=sprint)
+    return ResultFactory(event=event, athlete=runner, mark=mark, wind=Decimal("1.0"))
+
+
+def test_adds_edits_and_deletes_keep_the_table_up_to_date(perez, sprint):
+    assert_up_to_date()
+    runner = AthleteFactory()
+    first = dash(sprint, runner, 10_200)
+    second = dash(sprint, runner, 10_100)
+    assert BestMark.objects.get(athlete=runner, discipline=sprint).result == second
+    second.mark = 10_300
+    second.save()
+    assert BestMark.objects.get(athlete=runner, discipline=sprint).result == first
+    second.wind = Decimal("3.0")  # now wind-aided: not a legal best
+    second.mark = 9_900
+    second.save()
+    assert BestMark.objects.get(athlete=runner, discipline=sprint).result == first
+    first.delete()
+    assert not BestMark.objects.filter(athlete=runner, discipline=sprint).exists()
+    assert_up_to_date()
+
+
+def test_moving_a_result_or_changing_its_event_or_competition_keeps_it_up_to_date(sprint):
+    runner, other = AthleteFactory(), AthleteFactory()
+    result = dash(sprint, runner, 10_100)
+    result.athlete = other
+    result.save()
+    assert_up_to_date()
+    event = result.event
+    event.discipline = Discipline.objects.get(code="200")
+    event.save()
+    assert_up_to_date()
+    competition = event.competition
+    competition.indoor = True
+    competition.save()
+    assert not BestMark.objects.filter(athlete=other).exists()
+    assert_up_to_date()
+
+
+def test_deleting_a_whole_competition_keeps_it_up_to_date(perez):
+    competition = perez.results.first().event.competition
+    competition.delete()
+    assert_up_to_date()
+
+
+def test_a_merge_keeps_it_up_to_date(perez):
+    twin = AthleteFactory(given_name="Jeferson", family_name="Perez", country=perez.country)
+    walk = Discipline.objects.get(code="20KW")
+    ResultFactory(event=EventFactory(discipline=walk), athlete=twin, mark=4_600_000)
+    merge_athletes(perez, twin)
+    assert BestMark.objects.get(athlete=perez, discipline=walk).mark == 4_600_000
+    assert_up_to_date()
+
+
+def test_a_fixture_load_keeps_it_up_to_date(perez):
+    load(RIVAL_FIXTURE)
+    assert_up_to_date()
+
+
+def test_the_shipped_archive_holds_perezs_best_walk(perez):
+    best = BestMark.objects.get(athlete=perez, discipline__code="20KW")
+    assert best.result.mark_display == "1:17:21"
+
+
+def test_the_performers_list_reads_the_same_from_the_table_as_from_the_results(perez):
+    load(RIVAL_FIXTURE)
+    walk = Discipline.objects.get(code="20KW")
+
+    def listed(ranked):
+        return [(r.rank, r.athlete_id, r.mark, r.pk) for r in ranked[0:50]]
+
+    from_table = listed(performers(walk, "M"))
+    assert from_table == listed(performers(walk, "M", Result.objects.legal(walk)))
+    assert from_table[0][1] == perez.pk

@@ -1,0 +1,177 @@
+"""
+Lists a statistician would sign: personal and season bests, barrier counts and the all-time
+lists count legal marks, show the better marks kept apart beside them with their flags
+(w wind-aided, nwi no wind reading, h hand-timed, i indoor, A altitude), and count those too
+when the reader asks.
+"""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from results.models import Barrier, Discipline, Result
+from results.problems import find_problems
+from results.standings.athlete import athlete_results
+from results.standings.bests import barrier_counts, personal_bests, season_bests
+from results.standings.lists import marks_kept_apart, performances, performers
+
+from .factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
+from .helpers import page_text, text_of
+
+pytestmark = pytest.mark.django_db
+
+EVERY_KIND = tuple(Result.APART_KINDS)
+
+
+def mark_in(discipline_code, athlete, year, mark, wind=None, hand=False, **competition):
+    """One final, its competition as given (indoor, altitude), won by `athlete` with `mark`."""
+    event = EventFactory(
+        discipline=Discipline.objects.get(code=discipline_code),
+        competition=CompetitionFactory(year=year, championship=None, **competition),
+    )
+    wind = None if wind is None else Decimal(wind)
+    return ResultFactory(
+        event=event, athlete=athlete, place=1, mark=mark, wind=wind, hand_timed=hand
+    )
+
+
+@pytest.fixture
+def sprinter(reference_data):
+    """A 100 m runner with a mark of every kind; his legal best was run at altitude."""
+    athlete = AthleteFactory(slug="sprinter")
+    mark_in("100", athlete, 2010, 10_050, wind="1.5")  # legal
+    mark_in("100", athlete, 2010, 9_950, wind="3.1")  # wind-aided
+    mark_in("100", athlete, 2011, 9_900)  # no wind reading
+    mark_in("100", athlete, 2011, 9_800, wind="1.0", hand=True)  # hand-timed
+    mark_in("100", athlete, 2012, 10_000, wind="1.9", altitude_m=2240)  # legal, at altitude
+    sprint = Discipline.objects.get(code="100")
+    Barrier.objects.get_or_create(discipline=sprint, sex="M", mark=10_100)
+    return athlete
+
+
+@pytest.fixture
+def jumper(reference_data):
+    """A long jumper: legal outdoors, better wind-aided and better still indoors."""
+    athlete = AthleteFactory(slug="jumper")
+    mark_in("LJ", athlete, 2015, 8_200, wind="1.0")
+    mark_in("LJ", athlete, 2015, 8_300, wind="2.5")
+    mark_in("LJ", athlete, 2016, 8_400, indoor=True)
+    return athlete
+
+
+def best(athlete, code, include=()):
+    bests = personal_bests(athlete_results(athlete), include)
+    return next(pb for pb in bests["track"] if pb.discipline.code == code)
+
+
+def shown(result):
+    return (result.mark_display, result.flags) if result else None
+
+
+def test_the_personal_best_is_the_legal_mark_with_the_better_one_kept_apart_beside(
+    sprinter, jumper
+):
+    sprint = best(sprinter, "100")
+    assert shown(sprint.result) == ("10.00", ["A"])
+    assert shown(sprint.apart) == ("9.8", ["h"])
+    jump = best(jumper, "LJ")
+    assert shown(jump.result) == ("8.20", [])
+    assert shown(jump.apart) == ("8.40", ["i"])
+
+
+@pytest.mark.parametrize(
+    ("include", "expected"),
+    [
+        (("wind",), ("9.90", ["nwi"])),
+        (("hand",), ("9.8", ["h"])),
+        (EVERY_KIND, ("9.8", ["h"])),
+    ],
+)
+def test_a_reader_may_count_the_marks_kept_apart(sprinter, include, expected):
+    assert shown(best(sprinter, "100", include).result) == expected
+
+
+def test_indoor_marks_count_when_asked_and_have_no_wind_reading_to_miss(jumper):
+    assert shown(best(jumper, "LJ", ("indoor",)).result) == ("8.40", ["i"])
+    assert shown(best(jumper, "LJ", ("wind",)).result) == ("8.30", ["w"])
+
+
+def test_season_bests_take_the_legal_mark_and_show_the_others_beside(sprinter):
+    (discipline, seasons), *_ = season_bests(athlete_results(sprinter))
+    by_year = {year: (shown(s.result), shown(s.apart)) for year, s in seasons}
+    assert by_year == {
+        2010: (("10.05", []), ("9.95", ["w"])),
+        2011: (None, ("9.8", ["h"])),
+        2012: (("10.00", ["A"]), None),
+    }
+
+
+def under_ten_ten(counts):
+    (count,) = [count for count in counts if count.barrier.mark == 10_100]
+    return count
+
+
+def test_barrier_counts_take_legal_marks_and_list_the_others_apart(sprinter):
+    count = under_ten_ten(barrier_counts(sprinter, athlete_results(sprinter)))
+    assert [r.mark_display for r in count.results] == ["10.00", "10.05"]
+    assert [shown(r) for r in count.apart] == [("9.8", ["h"]), ("9.90", ["nwi"]), ("9.95", ["w"])]
+    everything = under_ten_ten(barrier_counts(sprinter, athlete_results(sprinter), EVERY_KIND))
+    assert everything.count == 5 and everything.apart == []
+
+
+def test_all_time_lists_count_legal_marks_and_keep_the_others_apart(sprinter, jumper):
+    sprint = Discipline.objects.get(code="100")
+    counted = Result.objects.legal(sprint)
+    assert [r.mark_display for r in performers(sprint, "M", counted)[0:10]] == ["10.00"]
+    assert [r.mark_display for r in performances(sprint, "M", counted)] == ["10.00", "10.05"]
+    apart = marks_kept_apart(sprint, "M", Result.objects.all())
+    assert [shown(r) for r in apart] == [("9.8", ["h"]), ("9.90", ["nwi"]), ("9.95", ["w"])]
+    everything = Result.objects.legal(sprint, EVERY_KIND)
+    assert [r.mark_display for r in performers(sprint, "M", everything)[0:10]] == ["9.8"]
+    assert marks_kept_apart(sprint, "M", Result.objects.all(), EVERY_KIND) == []
+
+
+def test_the_all_time_page_shows_the_legal_list_and_the_marks_kept_apart(client, sprinter):
+    url = reverse("results:discipline", args=["100"])
+    text = page_text(client.get(url))
+    legal_list, kept_apart = text.split("Best marks kept apart")
+    assert "10.00 A" in legal_list and "9.8" not in legal_list
+    assert "9.8 h" in kept_apart and "9.90 nwi" in kept_apart and "9.95 w" in kept_apart
+    counted = page_text(client.get(url, {"include": ["hand", "wind"]}))
+    assert "9.8 h" in counted.split("Best marks kept apart")[0]
+
+
+def personal_best_row(response):
+    """The text of the first row of the profile's personal bests."""
+    section = re.search(r'<section id="personal-bests">.*?</section>', response.text, re.S)
+    row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", section.group(0), re.S)
+    return text_of(row.group(1))
+
+
+def test_the_profile_shows_the_legal_best_and_counts_the_others_when_asked(client, sprinter):
+    url = reverse("athletes:detail", args=[sprinter.slug])
+    best_row = personal_best_row(client.get(url))
+    assert best_row.startswith("100 m 10.00 A") and best_row.endswith("9.8 h (2011)")
+    assert personal_best_row(client.get(url, {"include": "hand"})).startswith("100 m 9.8 h")
+
+
+def test_a_junk_include_counts_legal_marks_only(client, sprinter):
+    url = reverse("athletes:detail", args=[sprinter.slug])
+    response = client.get(url, {"include": "everything"})
+    assert response.status_code == 200
+    assert personal_best_row(response).startswith("100 m 10.00 A")
+
+
+@pytest.mark.parametrize(
+    ("wind", "problem"),
+    [("1.9", False), ("2.1", True), (None, True)],
+)
+def test_a_record_tag_on_a_mark_that_cannot_be_a_record_is_a_problem(reference_data, wind, problem):
+    result = mark_in("100", AthleteFactory(), 2001, 9_990, wind=wind)
+    Result.objects.filter(pk=result.pk).update(records="NR")
+    found = [p for p in find_problems() if p.rule == "record-not-legal"]
+    assert bool(found) == problem
+    if problem:
+        assert found[0].obj == result and "cannot be a record" in found[0].message
