@@ -1,13 +1,13 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from revisions.admin import ArchiveAdmin, ArchiveInline
-from revisions.tokens import check_scope_token, scope_token
+from revisions.tokens import run_if_unchanged, scope_token
 
 from .forms import AthleteAdminForm, HighlightForm
 from .merge import athlete_relations, merge_athletes, merge_plan
@@ -131,20 +131,17 @@ class AthleteAdmin(ArchiveAdmin):
                 return None
             duplicate = athletes[1] if keep is athletes[0] else athletes[0]
             duplicate_repr = str(duplicate)
+
+            def merge():
+                # Logged while the record still exists; undone with the merge if it fails.
+                self.log_deletions(request, [duplicate])
+                merge_athletes(keep, duplicate)
+                self.log_change(
+                    request, keep, [{"changed": {"fields": [f"merged {duplicate_repr}"]}}]
+                )
+
             try:
-                with transaction.atomic():
-                    try:
-                        check_scope_token(request.POST.get("token"), scopes)
-                    except ValidationError as error:
-                        changed_since = error.messages
-                    else:
-                        # Logged while the record still exists; undone with the merge if it
-                        # fails.
-                        self.log_deletions(request, [duplicate])
-                        merge_athletes(keep, duplicate)
-                        self.log_change(
-                            request, keep, [{"changed": {"fields": [f"merged {duplicate_repr}"]}}]
-                        )
+                changed_since = run_if_unchanged(request.POST.get("token"), scopes, merge)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
                 return None
@@ -172,5 +169,9 @@ class AthleteAdmin(ArchiveAdmin):
             "changed_since": changed_since,
             "token": scope_token(scopes),
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "form_id": "merge-form",
+            "action": "merge_athletes",
+            "selected": [athlete.pk for athlete in athletes],
+            "confirm_label": _("Merge"),
         }
         return TemplateResponse(request, "admin/athletes/athlete/merge.html", context)

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
-from revisions.models import ArchiveModel
+from revisions.models import ArchiveModel, NaturalKeyManager
 
 
 def fold(text):
@@ -32,11 +32,6 @@ class Sex(models.TextChoices):
     WOMEN = "W", _("Women")
 
 
-class SourceManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
 class Source(ArchiveModel):
     """Where facts were read: a result sheet, a book, a web page."""
 
@@ -47,7 +42,7 @@ class Source(ArchiveModel):
     accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
-    objects = SourceManager()
+    objects = NaturalKeyManager("slug")
 
     class Meta:
         ordering = ["title"]
@@ -59,11 +54,6 @@ class Source(ArchiveModel):
 
     def natural_key(self):
         return (self.slug,)
-
-
-class CountryManager(models.Manager):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
 
 
 class Country(ArchiveModel):
@@ -87,7 +77,7 @@ class Country(ArchiveModel):
         _("historic"), default=False, help_text=_("A nation that no longer competes (URS, GDR…).")
     )
 
-    objects = CountryManager()
+    objects = NaturalKeyManager("code")
 
     class Meta:
         ordering = ["name"]
@@ -118,11 +108,6 @@ class AthleteQuerySet(models.QuerySet):
         return self.filter(
             models.Q(search_name__contains=folded) | models.Q(aliases__search_name__contains=folded)
         ).distinct()
-
-
-class AthleteManager(models.Manager.from_queryset(AthleteQuerySet)):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
 
 class Athlete(ArchiveModel):
@@ -163,7 +148,7 @@ class Athlete(ArchiveModel):
         max_length=210, editable=False, blank=True, db_index=True, default=""
     )
 
-    objects = AthleteManager()
+    objects = NaturalKeyManager.from_queryset(AthleteQuerySet)("slug")
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -239,11 +224,6 @@ class Athlete(ArchiveModel):
         return thumbnail_url(self, THUMBNAIL_WIDTHS[1])
 
 
-class AliasManager(models.Manager):
-    def get_by_natural_key(self, athlete_slug, name):
-        return self.get(athlete__slug=athlete_slug, name=name)
-
-
 class Alias(ArchiveModel):
     """Another spelling of an athlete's name that search must still find."""
 
@@ -253,7 +233,7 @@ class Alias(ArchiveModel):
         max_length=210, editable=False, blank=True, db_index=True, default=""
     )
 
-    objects = AliasManager()
+    objects = NaturalKeyManager("athlete__slug", "name")
 
     class Meta:
         ordering = ["name"]
@@ -282,11 +262,6 @@ def fold_alias_name(sender, instance, **kwargs):
     instance.search_name = fold(instance.name)
 
 
-class HighlightManager(models.Manager):
-    def get_by_natural_key(self, athlete_slug, position):
-        return self.get(athlete__slug=athlete_slug, position=position)
-
-
 class Highlight(ArchiveModel):
     """A story, quote or memory on an athlete's page, in the order an editor chose."""
 
@@ -307,7 +282,7 @@ class Highlight(ArchiveModel):
         Source, verbose_name=_("source"), on_delete=models.PROTECT, null=True, blank=True
     )
 
-    objects = HighlightManager()
+    objects = NaturalKeyManager("athlete__slug", "position")
 
     class Meta:
         ordering = ["athlete", "position"]

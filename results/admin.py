@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +11,7 @@ from django.utils.translation import ngettext
 
 from athletes.admin import URL_FIELDS
 from revisions.admin import ArchiveAdmin, ArchiveInline, SafeAutocompleteSelect, valid_pk
-from revisions.tokens import check_scope_token, scope_token
+from revisions.tokens import run_if_unchanged, scope_token
 
 from .admin_views import event_paste_view
 from .editions import copy_events_to_next_edition, copy_plan, copy_scopes
@@ -95,18 +94,15 @@ class CompetitionAdmin(ArchiveAdmin):
         scopes = copy_scopes(plans)
         changed_since = []
         if "confirm" in request.POST:
+            copies = []
+
+            def copy():
+                for competition in competitions:
+                    copies.append((competition, *copy_events_to_next_edition(competition)))
+                self._log_copies(request, copies)
+
             try:
-                with transaction.atomic():
-                    try:
-                        check_scope_token(request.POST.get("token"), scopes)
-                    except ValidationError as error:
-                        changed_since = error.messages
-                    else:
-                        copies = [
-                            (competition, *copy_events_to_next_edition(competition))
-                            for competition in competitions
-                        ]
-                        self._log_copies(request, copies)
+                changed_since = run_if_unchanged(request.POST.get("token"), scopes, copy)
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
                 return None
@@ -121,10 +117,14 @@ class CompetitionAdmin(ArchiveAdmin):
             "opts": self.model._meta,
             "title": _("Copy the event list to the next edition"),
             "plans": plans,
-            "anything_to_copy": any(plan.events for plan in plans),
             "changed_since": changed_since,
             "token": scope_token(scopes),
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "form_id": "copy-form",
+            "action": "copy_events_to_next_edition",
+            "selected": [plan.source.pk for plan in plans],
+            # Nothing to confirm when every next edition already has the events.
+            "confirm_label": _("Copy") if any(plan.events for plan in plans) else "",
         }
         return TemplateResponse(request, "admin/results/competition/copy_events.html", context)
 

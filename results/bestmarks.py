@@ -16,8 +16,7 @@ from functools import reduce
 from operator import or_
 
 from django.db import transaction
-from django.db.models import F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Q
 
 from .models import BestMark, Discipline, Event, Result
 
@@ -75,18 +74,10 @@ def rebuild():
     """The whole table anew: per discipline, one INSERT of each athlete's best (window)."""
     BestMark.objects.all().delete()
     for discipline in Discipline.objects.all():
-        order = discipline.mark_order()
         best = (
             Result.objects.legal(discipline)
             .filter(event__discipline=discipline)
-            .annotate(
-                row=Window(
-                    RowNumber(),
-                    partition_by=[F("athlete_id")],
-                    order_by=[order, F("event__competition__year").asc(), F("pk").asc()],
-                )
-            )
-            .filter(row=1)
+            .best_per_athlete(discipline)
             .values_list("pk", "athlete_id", "mark", "event__sex", "event__competition__year")
         )
         batch = []

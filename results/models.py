@@ -19,12 +19,13 @@ from decimal import Decimal
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, F, Max, Min, Q, Value, When
+from django.db.models import Case, F, Max, Min, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from athletes.models import Athlete, Country, Sex, Source
-from revisions.models import ArchiveModel
+from revisions.models import ArchiveModel, NaturalKeyManager
 
 from . import marks
 
@@ -64,11 +65,6 @@ class RemembersLoaded:
         return instance
 
 
-class DisciplineManager(models.Manager):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
-
-
 class Discipline(ArchiveModel):
     """An athletics event as athlib codes it: 20KW (road walk), 10000W (track walk), LJ…"""
 
@@ -102,7 +98,7 @@ class Discipline(ArchiveModel):
         _("women's world record"), null=True, blank=True, help_text=_("As a stored mark.")
     )
 
-    objects = DisciplineManager()
+    objects = NaturalKeyManager("code")
 
     class Meta:
         ordering = ["venue", "position", "code"]
@@ -210,11 +206,6 @@ class Discipline(ArchiveModel):
             self.distance_m = marks.distance_of(self.code)
 
 
-class ChampionshipManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
 class Championship(ArchiveModel):
     """A series of competitions: the Olympic Games, the World Championships…"""
 
@@ -235,7 +226,7 @@ class Championship(ArchiveModel):
         _("position"), default=0, help_text=_("Order in medal tables: Olympic Games first.")
     )
 
-    objects = ChampionshipManager()
+    objects = NaturalKeyManager("slug")
 
     class Meta:
         ordering = ["position", "name"]
@@ -250,11 +241,6 @@ class Championship(ArchiveModel):
 
     def natural_key(self):
         return (self.slug,)
-
-
-class CompetitionManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
 
 class Competition(RemembersLoaded, ArchiveModel):
@@ -297,7 +283,7 @@ class Competition(RemembersLoaded, ArchiveModel):
     # Citations are part of a row's history, so that an undo restores them too.
     history_m2m_fields = ["sources"]
 
-    objects = CompetitionManager()
+    objects = NaturalKeyManager("slug")
 
     class Meta:
         ordering = ["-year", "-start_date", "name"]
@@ -334,16 +320,6 @@ class Competition(RemembersLoaded, ArchiveModel):
             raise ValidationError({"end_date": _("A competition cannot end before it starts.")})
 
 
-class EventManager(models.Manager):
-    def get_by_natural_key(self, competition_slug, discipline_code, sex, round):
-        return self.get(
-            competition__slug=competition_slug,
-            discipline__code=discipline_code,
-            sex=sex,
-            round=round,
-        )
-
-
 class Event(RemembersLoaded, ArchiveModel):
     """One race or contest at a competition: the men's 20 km walk final, say."""
 
@@ -374,7 +350,7 @@ class Event(RemembersLoaded, ArchiveModel):
         ),
     )
 
-    objects = EventManager()
+    objects = NaturalKeyManager("competition__slug", "discipline__code", "sex", "round")
 
     class Meta:
         ordering = ["competition", "discipline", "sex", "round"]
@@ -464,6 +440,19 @@ class ResultQuerySet(models.QuerySet):
                 marks = marks.exclude(condition)
         return marks
 
+    def best_per_athlete(self, discipline):
+        """
+        Each athlete's best mark among these rows, one row per athlete: the rule of the lists
+        (an earlier year, then an earlier row, wins a tie), as a window over the rows alone.
+        """
+        return self.annotate(
+            best_row=Window(
+                RowNumber(),
+                partition_by=[F("athlete_id")],
+                order_by=[discipline.mark_order(), F("event__competition__year").asc(), F("pk")],
+            )
+        ).filter(best_row=1)
+
     def in_sheet_order(self, discipline):
         """
         The order of a result sheet: finishers by place then best mark, then those with
@@ -476,17 +465,6 @@ class ResultQuerySet(models.QuerySet):
         )
         mark = discipline.mark_order() if discipline is not None else F("mark").asc()
         return self.order_by(status, F("place").asc(nulls_last=True), mark, "pk")
-
-
-class ResultManager(models.Manager.from_queryset(ResultQuerySet)):
-    def get_by_natural_key(self, competition_slug, discipline_code, sex, round, athlete_slug):
-        return self.get(
-            event__competition__slug=competition_slug,
-            event__discipline__code=discipline_code,
-            event__sex=sex,
-            event__round=round,
-            athlete__slug=athlete_slug,
-        )
 
 
 RECORD_TAGS = {
@@ -562,7 +540,13 @@ class Result(RemembersLoaded, ArchiveModel):
     # Citations are part of a row's history, so that an undo restores them too.
     history_m2m_fields = ["sources"]
 
-    objects = ResultManager()
+    objects = NaturalKeyManager.from_queryset(ResultQuerySet)(
+        "event__competition__slug",
+        "event__discipline__code",
+        "event__sex",
+        "event__round",
+        "athlete__slug",
+    )
 
     class Meta:
         ordering = ["event", "place"]
@@ -870,11 +854,6 @@ class Result(RemembersLoaded, ArchiveModel):
             errors["mark"] = error.messages[0]
 
 
-class BarrierManager(models.Manager):
-    def get_by_natural_key(self, discipline_code, sex, mark):
-        return self.get(discipline__code=discipline_code, sex=sex, mark=mark)
-
-
 class Barrier(ArchiveModel):
     """A threshold that statisticians count marks against: 20 km walk under 1 h 20'."""
 
@@ -884,7 +863,7 @@ class Barrier(ArchiveModel):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     mark = models.BigIntegerField(_("threshold"), help_text=_("As a stored mark."))
 
-    objects = BarrierManager()
+    objects = NaturalKeyManager("discipline__code", "sex", "mark")
 
     class Meta:
         ordering = ["discipline", "sex", "mark"]
@@ -903,11 +882,6 @@ class Barrier(ArchiveModel):
         return (self.discipline.code, self.sex, self.mark)
 
     natural_key.dependencies = ["results.discipline"]
-
-
-class ClaimManager(models.Manager):
-    def get_by_natural_key(self, athlete_slug, position):
-        return self.get(athlete__slug=athlete_slug, position=position)
 
 
 class Claim(ArchiveModel):
@@ -965,7 +939,7 @@ class Claim(ArchiveModel):
     )
     count = models.PositiveIntegerField(_("count"))
 
-    objects = ClaimManager()
+    objects = NaturalKeyManager("athlete__slug", "position")
 
     class Meta:
         ordering = ["athlete", "position"]

@@ -80,6 +80,20 @@ class RevisionLink(models.Model):
         abstract = True
 
 
+class NaturalKeyManager(models.Manager):
+    """
+    A manager whose `get_by_natural_key()` reads the parts of a natural key as `lookups`, in
+    order: `NaturalKeyManager("athlete__slug", "position")` for a highlight.
+    """
+
+    def __init__(self, *lookups):
+        super().__init__()
+        self.lookups = lookups
+
+    def get_by_natural_key(self, *key):
+        return self.get(**dict(zip(self.lookups, key, strict=True)))
+
+
 class ArchiveModel(models.Model):
     """
     A model of the archive's data: versioned for conflict checks, with its history kept.

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -80,3 +81,18 @@ def _history_filters(filters):
         key.replace("pk", "id", 1) if key.startswith("pk") else key: value
         for key, value in filters.items()
     }
+
+
+def run_if_unchanged(token, scopes, action):
+    """
+    Run `action()` in one transaction, the rows of `scopes` locked, if they are still as the
+    page's `token` saw them, and return []; else run nothing and return the lines saying what
+    changed since. A ValidationError from `action` rolls it all back and goes to the caller.
+    """
+    with transaction.atomic():
+        try:
+            check_scope_token(token, scopes)
+        except ValidationError as error:
+            return error.messages
+        action()
+    return []

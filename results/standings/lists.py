@@ -9,8 +9,8 @@ of marks counted) and a discipline and sex; each reads one page, never the whole
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import F, Q, Window
-from django.db.models.functions import Rank, RowNumber
+from django.db.models import Q, Window
+from django.db.models.functions import Rank
 
 from ..models import BestMark, Result
 
@@ -58,17 +58,7 @@ class RankedPerformers:
             self.ordering = [order, "year", "result_id"]
             self.key = "result_id"
         else:
-            self.best = (
-                _in_list(results, discipline, sex)
-                .annotate(
-                    row=Window(
-                        RowNumber(),
-                        partition_by=[F("athlete_id")],
-                        order_by=[order, F("event__competition__year").asc(), F("pk").asc()],
-                    )
-                )
-                .filter(row=1)
-            )
+            self.best = _in_list(results, discipline, sex).best_per_athlete(discipline)
             self.ordering = [order, "event__competition__year", "pk"]
             self.key = "pk"
 

@@ -38,6 +38,14 @@ def sprinter(site):
     return Athlete.objects.get(pk=athlete.pk)
 
 
+def assert_fits_a_phone(page, screenshot):
+    """On a 375 px screen the page scrolls only down; its screenshot is kept to look at."""
+    page.set_viewport_size(PHONE)
+    page.screenshot(path=screenshot, full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.set_viewport_size(DESKTOP)
+
+
 def test_a_profile_shows_the_legal_best_and_the_marks_kept_apart(
     page, site, sprinter, screenshot_dir
 ):
@@ -52,10 +60,7 @@ def test_a_profile_shows_the_legal_best_and_the_marks_kept_apart(
     expect(page.locator("#personal-bests tbody tr").first).to_contain_text("9.8h")
     expect(page.get_by_label("hand-timed")).to_be_checked()
 
-    page.set_viewport_size(PHONE)
-    page.screenshot(path=screenshot_dir / "legal-marks-profile-375.png", full_page=True)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.set_viewport_size(DESKTOP)
+    assert_fits_a_phone(page, screenshot_dir / "legal-marks-profile-375.png")
 
 
 def test_an_all_time_list_keeps_wind_aided_and_hand_times_apart(
@@ -74,6 +79,4 @@ def test_an_all_time_list_keeps_wind_aided_and_hand_times_apart(
     page.get_by_role("button", name="Filter").click()
     expect(page.locator("table").first).to_contain_text("9.95w")
 
-    page.set_viewport_size(PHONE)
-    page.screenshot(path=screenshot_dir / "legal-marks-all-time-375.png", full_page=True)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits_a_phone(page, screenshot_dir / "legal-marks-all-time-375.png")
