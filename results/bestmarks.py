@@ -1,12 +1,14 @@
 """
-The best-mark table (`BestMark`): each athlete's best legal mark per discipline, kept in the
-same transaction as every change it derives from.
+The list tables, kept in the same transaction as every change they derive from: the
+best-mark table (`BestMark`, each athlete's best legal mark per discipline) and the listed
+marks (`ListedMark`, every finished mark with what the lists read of it).
 
 A result's save or delete refreshes its athlete's best mark in its discipline (and the old
 pair's, when a result moved to another athlete or event); an event whose discipline or sex
 changed, or a competition whose year or indoor flag changed, refreshes the pairs of its
-results. Writes that send no signals (`bulk_create`, `update`) call `rebuild()`, as
-`generate_archive` does; `manage.py rebuild_best_marks` rebuilds it from scratch.
+results, and their listed marks. Writes that send no signals (`bulk_create`, `update`) call
+`rebuild()`, as `generate_archive` does; `manage.py rebuild_best_marks` rebuilds both
+tables from scratch.
 
 The best is the rule of the lists: the best legal mark (`ResultQuerySet.legal`), the earlier
 year then the earlier row winning a tie, as `standings.lists.performers` ranks.
@@ -15,10 +17,22 @@ year then the earlier row winning a tie, as `standings.lists.performers` ranks.
 from functools import reduce
 from operator import or_
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Case, Q, Value, When
 
-from .models import BestMark, Discipline, Event, Result
+from .models import BestMark, Discipline, Event, ListedMark, Result
+
+# What a listed mark holds, in its table's column order, read from a result.
+LISTED_COLUMNS = ["result_id", "athlete_id", "country_id", "discipline_id", "sex", "year", "mark"]
+LISTED_VALUES = [
+    "pk",
+    "athlete_id",
+    "country_id",
+    "event__discipline_id",
+    "event__sex",
+    "event__competition__year",
+    "mark",
+]
 
 # Pairs deleted per query (each adds parameters), rows inserted per query.
 BATCH = 200
@@ -69,9 +83,45 @@ def pairs_of(results):
     return set(results.values_list("athlete_id", "event__discipline_id").distinct())
 
 
+def apart_bits():
+    """`ListedMark.apart` in SQL, for rows of Result: a bit per kind kept apart."""
+    bits = Value(0)
+    for kind, condition in Result.kept_apart().items():
+        bits = bits + Case(When(condition, then=Value(ListedMark.BITS[kind])), default=Value(0))
+    return bits
+
+
+def listed_rows(results):
+    """`results` finished with a mark, as listed marks' columns (and `apart` last)."""
+    return (
+        results.with_marks()
+        .annotate(apart_bits=apart_bits())
+        .values_list(*LISTED_VALUES, "apart_bits")
+        .order_by()
+    )
+
+
+def refresh_listed(result_ids):
+    """Make the listed marks of these results what the results say."""
+    result_ids = sorted(set(result_ids))
+    for start in range(0, len(result_ids), BATCH * 5):
+        batch = result_ids[start : start + BATCH * 5]
+        ListedMark.objects.filter(result_id__in=batch).delete()
+        rows = listed_rows(Result.objects.filter(pk__in=batch))
+        ListedMark.objects.bulk_create(
+            ListedMark(**dict(zip([*LISTED_COLUMNS, "apart"], row, strict=True))) for row in rows
+        )
+
+
 @transaction.atomic
 def rebuild():
-    """The whole table anew: per discipline, one INSERT of each athlete's best (window)."""
+    """Both tables anew: one INSERT … SELECT of the listed marks, and per discipline one
+    INSERT of each athlete's best (a window)."""
+    ListedMark.objects.all().delete()
+    sql, params = listed_rows(Result.objects.all()).query.sql_with_params()
+    columns = ", ".join([*LISTED_COLUMNS, "apart"])
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {ListedMark._meta.db_table} ({columns}) {sql}", params)
     BestMark.objects.all().delete()
     for discipline in Discipline.objects.all():
         best = (
@@ -116,6 +166,7 @@ def result_saved(sender, instance, raw=False, **kwargs):
     if (athlete_id, event_id) != (instance.athlete_id, instance.event_id):
         pairs.add((athlete_id, _discipline_of(instance, event_id)))
     refresh(pairs)
+    refresh_listed([instance.pk])
     instance.loaded_values = {"athlete_id": instance.athlete_id, "event_id": instance.event_id}
 
 
@@ -146,11 +197,14 @@ def event_saved(sender, instance, created=False, **kwargs):
         old_discipline = loaded.get("discipline_id", instance.discipline_id)
         pairs |= {(athlete_id, old_discipline) for athlete_id, _d in pairs}
         refresh(pairs)
+        refresh_listed(results.values_list("pk", flat=True))
     instance.loaded_values = _current(instance)
 
 
 def competition_saved(sender, instance, created=False, **kwargs):
     """A competition's year or indoor flag changed: the pairs of its results."""
     if not created and _moved(instance):
-        refresh(pairs_of(Result.objects.filter(event__competition=instance)))
+        results = Result.objects.filter(event__competition=instance)
+        refresh(pairs_of(results))
+        refresh_listed(results.values_list("pk", flat=True))
     instance.loaded_values = _current(instance)

@@ -7,7 +7,7 @@ from django_filters import CharFilter, ChoiceFilter, FilterSet, ModelChoiceFilte
 
 from athletes.models import Country, Sex
 
-from .models import Championship, Competition, Discipline, Result
+from .models import Championship, Competition, Discipline, ListedMark, Result
 
 
 class YearFilter(NumberFilter):
@@ -101,14 +101,25 @@ class AllTimeForm(CountedMarksForm):
     field_order = ["sex", "list", "year_from", "year_to", "country", "include"]
 
 
-class AllTimeFilter(ResultYearsFilter):
+class AllTimeFilter(FilterSet):
     """
-    Years and nation filter the rows of an all-time list; sex, the kind of list and the
-    marks counted are fields of its form (`AllTimeForm`) that say which list is drawn.
+    Years and nation filter the listed marks of an all-time list; sex, the kind of list and
+    the marks counted are fields of its form (`AllTimeForm`) that say which list is drawn.
     """
 
-    class Meta(ResultYearsFilter.Meta):
+    year_from = YearFilter(field_name="year", lookup_expr="gte", label=_("From year"))
+    year_to = YearFilter(field_name="year", lookup_expr="lte", label=_("To year"))
+    country = _country_filter("country")
+
+    class Meta:
+        model = ListedMark
+        fields = ["year_from", "year_to", "country"]
         form = AllTimeForm
+
+    @property
+    def narrowed(self):
+        """Whether any filter narrows the list (else it is the whole archive's)."""
+        return any(self.form.cleaned_data.get(name) for name in self.filters)
 
     def filter_queryset(self, queryset):
         # django-filter filters by every field of the form; only the filters' own do.

@@ -1012,6 +1012,67 @@ class BestMark(models.Model):
         return f"{self.athlete_id} {self.discipline_id} {self.mark}"
 
 
+class ListedMarkQuerySet(models.QuerySet):
+    def allowed_apart(self, include=()):
+        """The values of `apart` a reader counting the kinds `include` sees: their subsets."""
+        mask = ListedMark.mask(include)
+        return [bits for bits in range(8) if bits & ~mask == 0]
+
+    def counted(self, include=()):
+        """The marks that count: legal ones, and those of the kinds the reader includes."""
+        return self.filter(apart__in=self.allowed_apart(include))
+
+    def kept_apart(self, include=()):
+        """The marks a list leaves out, as the reader counts them."""
+        return self.exclude(apart__in=self.allowed_apart(include))
+
+
+class ListedMark(models.Model):
+    """
+    Every finished result with a mark, narrowed to what the all-time and season lists read
+    (discipline, sex, year, nation, athlete, mark) and why it may be kept apart (`apart`, a
+    bit per kind of `Result.APART_KINDS`: 0 is a legal mark), so that a list is an index
+    range of one table instead of a join of results, events and competitions. Derived, kept
+    in the same transaction as the results (`results.bestmarks`), rebuilt by
+    `manage.py rebuild_best_marks`.
+    """
+
+    result = models.OneToOneField(
+        Result, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="+")
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+    discipline = models.ForeignKey(Discipline, on_delete=models.CASCADE, related_name="+")
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    year = models.PositiveSmallIntegerField()
+    mark = models.BigIntegerField()
+    apart = models.PositiveSmallIntegerField(default=0)
+
+    # The bit of `apart` for each kind of mark kept apart.
+    BITS = {"wind": 1, "hand": 2, "indoor": 4}
+
+    objects = ListedMarkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("listed mark")
+        indexes = [
+            # A list of one discipline and sex, legal marks first, best first, ties by year.
+            models.Index(
+                fields=["discipline", "sex", "apart", "mark", "year", "result"],
+                name="listed_mark_list_idx",
+            ),
+            # A season's list, or a range of years.
+            models.Index(fields=["discipline", "sex", "year", "mark"], name="listed_mark_year_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.result_id} {self.mark}"
+
+    @classmethod
+    def mask(cls, kinds):
+        return sum(cls.BITS[kind] for kind in kinds)
+
+
 class ArchiveVersion(models.Model):
     """
     A counter that every change to the archive's data moves on (see `results.caching`), so

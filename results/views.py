@@ -7,7 +7,7 @@ from django_filters.views import FilterView
 from athletes.models import Sex, Source
 
 from .filters import AllTimeFilter, CompetitionFilter, MedalFilter
-from .models import Championship, Competition, Discipline, Event, Result
+from .models import Championship, Competition, Discipline, Event, ListedMark
 from .standings.events import championship_winners, competition_podiums, event_results
 from .standings.lists import best_mark_progression, marks_kept_apart, performances, performers
 from .standings.medals import medal_results, medals_by_athlete, medals_by_nation
@@ -132,29 +132,24 @@ def discipline_list(request):
 def discipline_detail(request, code):
     """A discipline's all-time list (a season's, filtered to one year) of legal marks."""
     discipline = get_object_or_404(Discipline, code=code)
-    all_time_filter = AllTimeFilter(request.GET, queryset=Result.objects.all())
+    all_time_filter = AllTimeFilter(request.GET, queryset=ListedMark.objects.all())
     context = {"discipline": discipline, "filter": all_time_filter, "page": None}
     if all_time_filter.is_valid():
         form = all_time_filter.form
         sex = form.cleaned_data["sex"] or Sex.MEN
         kind = form.cleaned_data["list"] or "performers"
         include = form.included()
-        results = all_time_filter.qs
-        counted = results.legal(discipline, include)
-        if kind == "performances":
-            ranked = performances(discipline, sex, counted)
-        elif include or any(form.cleaned_data[name] for name in all_time_filter.filters):
-            ranked = performers(discipline, sex, counted)
-        else:
-            # The whole archive's legal marks: read from the best-mark table.
-            ranked = performers(discipline, sex)
+        rows = all_time_filter.qs if all_time_filter.narrowed else None
+        ranked = (performers if kind == "performers" else performances)(
+            discipline, sex, rows, include
+        )
         context.update(
             sex=sex,
             sex_label=Sex(sex).label,
             kind=kind,
             page=paginate(request, ranked, LIST_LENGTH),
-            progression=best_mark_progression(discipline, sex, counted),
-            kept_apart=marks_kept_apart(discipline, sex, results, include),
+            progression=best_mark_progression(discipline, sex, rows, include),
+            kept_apart=marks_kept_apart(discipline, sex, rows, include),
         )
     return render(request, "results/discipline_detail.html", context)
 

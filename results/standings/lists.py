@@ -2,68 +2,55 @@
 All-time and season lists of a discipline: performances, performers, the best mark's
 progression, and the best marks kept apart from them.
 
-Each takes the results to rank (narrowed by the reader's filters: years, nation, the kinds
-of marks counted) and a discipline and sex; each reads one page, never the whole list.
+Each reads the listed marks (`ListedMark`: every finished mark with its discipline, sex,
+year, nation and why it may be kept apart), narrowed by the reader's filters (years, nation)
+and counted as the reader asks (legal marks, or also the kinds kept apart), one index range
+of one table; the whole archive's performers come from the best-mark table. Each reads one
+page, never the whole list, and fetches that page's results by primary key.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q, Window
-from django.db.models.functions import Rank
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 
-from ..models import BestMark, Result
+from ..models import BestMark, ListedMark, Result
 
 # Marks kept apart shown under a list: the best few, as statisticians print them.
 APART_LENGTH = 10
 
+# What a list shows of each row's result, joined from a listed or best mark.
+RESULT_RELATED = [
+    "result__athlete",
+    "result__country",
+    "result__event__discipline",
+    "result__event__competition__country",
+    "result__event__competition__championship",
+]
 
-def _in_list(results, discipline, sex):
-    return results.filter(event__discipline=discipline, event__sex=sex).with_marks()
+
+def listed_marks(discipline, sex, rows=None):
+    """The listed marks of a discipline and sex, of `rows` (already narrowed) or of all."""
+    rows = ListedMark.objects.all() if rows is None else rows
+    return rows.filter(discipline=discipline, sex=sex)
 
 
-def performances(discipline, sex, results):
+class RankedMarks:
     """
-    Every mark in a discipline, best first, each with its rank among performances (ties
-    share a rank). Unevaluated: the caller slices it, so only one page is read.
-    """
-    order = discipline.mark_order()
-    return (
-        _in_list(results, discipline, sex)
-        .with_related()
-        .annotate(rank=Window(Rank(), order_by=order))
-        .order_by(order, "event__competition__year", "pk")
-    )
-
-
-class RankedPerformers:
-    """
-    Each athlete's best mark in a discipline, best first, ranked with ties: a lazy sequence
-    that a Paginator slices, so that only one page is ever read.
-
-    The whole archive's legal marks are read from the best-mark table (`BestMark`, one row
-    per athlete, in the order of an index). A list narrowed by years or nation, or counting
-    marks kept apart, picks the best mark per athlete with a window function over the
-    discipline's marks alone. Either way the page's rows are fetched afterwards by primary
-    key. (Joined in one query, PostgreSQL misjudged the window's size and joined every
-    result of the archive first.) A row's rank is one more than the number of performers
-    whose best is better, so ties share a rank on every page.
+    Rows of marks, best first, ranked with ties: a lazy sequence that a Paginator slices, so
+    that only one page is ever read. A row's rank is one more than the number of rows whose
+    mark is better, so ties share a rank on every page; each row of a page is its `Result`
+    (with everything a list shows) carrying its `rank`.
     """
 
-    def __init__(self, discipline, sex, results=None):
+    def __init__(self, discipline, rows, tie_breaks=("year", "result_id")):
         self.discipline = discipline
-        order = discipline.mark_order()
-        if results is None:
-            self.best = BestMark.objects.filter(discipline=discipline, sex=sex)
-            self.ordering = [order, "year", "result_id"]
-            self.key = "result_id"
-        else:
-            self.best = _in_list(results, discipline, sex).best_per_athlete(discipline)
-            self.ordering = [order, "event__competition__year", "pk"]
-            self.key = "pk"
+        self.rows = rows
+        self.ordering = [discipline.mark_order(), *tie_breaks]
 
     def count(self):
-        return self.best.count()
+        return self.rows.count()
 
     def __len__(self):
         return self.count()
@@ -71,52 +58,61 @@ class RankedPerformers:
     def __getitem__(self, window):
         if not isinstance(window, slice):
             return self[window : window + 1][0]
-        rows = list(self.best.order_by(*self.ordering).values_list(self.key, "mark")[window])
+        rows = list(self.rows.order_by(*self.ordering).select_related(*RESULT_RELATED)[window])
         if not rows:
             return []
-        rank = self.best.filter(self.discipline.better_than(rows[0][1])).count() + 1
-        by_pk = Result.objects.with_related().in_bulk([pk for pk, _mark in rows])
         start = window.start or 0
+        # The first page starts at rank 1; a later one counts the better marks before it.
+        if start:
+            rank = self.rows.filter(self.discipline.better_than(rows[0].mark)).count() + 1
+        else:
+            rank = 1
         page = []
-        for index, (pk, mark) in enumerate(rows):
-            if index and mark != rows[index - 1][1]:
+        for index, row in enumerate(rows):
+            if index and row.mark != rows[index - 1].mark:
                 rank = start + index + 1
-            result = by_pk[pk]
-            result.rank = rank
-            page.append(result)
+            row.result.rank = rank
+            page.append(row.result)
         return page
 
 
-def performers(discipline, sex, results=None):
-    """
-    Each athlete's best mark in a discipline, one row per athlete, ranked with ties: of
-    `results` (narrowed, and legal as the reader counts them), or else of the whole
-    archive's legal marks.
-    """
-    return RankedPerformers(discipline, sex, results)
+def performances(discipline, sex, rows=None, include=()):
+    """Every counted mark in a discipline, best first, ranked with ties."""
+    return RankedMarks(discipline, listed_marks(discipline, sex, rows).counted(include))
 
 
-def marks_kept_apart(discipline, sex, results, include=(), limit=APART_LENGTH):
+def performers(discipline, sex, rows=None, include=()):
+    """
+    Each athlete's best counted mark in a discipline, one row per athlete, ranked with ties:
+    read from the best-mark table for the whole archive's legal marks, else the best per
+    athlete of the narrowed rows (a window over them alone).
+    """
+    if rows is None and not include:
+        return RankedMarks(discipline, BestMark.objects.filter(discipline=discipline, sex=sex))
+    counted = listed_marks(discipline, sex, rows).counted(include)
+    best = counted.annotate(
+        best_row=Window(
+            RowNumber(),
+            partition_by=[F("athlete_id")],
+            order_by=[discipline.mark_order(), F("year").asc(), F("result_id").asc()],
+        )
+    ).filter(best_row=1)
+    return RankedMarks(discipline, best)
+
+
+def marks_kept_apart(discipline, sex, rows=None, include=(), limit=APART_LENGTH):
     """
     The best marks that the list leaves out (wind-aided, without a wind reading, hand-timed,
     indoor), shown beside it with their flags; none when the reader counts them all.
     """
-    left_out = [
-        condition
-        for kind, condition in Result.kept_apart(discipline).items()
-        if kind not in include
-    ]
-    if not left_out:
+    if set(include) >= set(Result.kept_apart(discipline)):
         return []
-    condition = Q()
-    for part in left_out:
-        condition |= part
-    return list(
-        _in_list(results, discipline, sex)
-        .filter(condition)
-        .with_related()
-        .order_by(discipline.mark_order(), "event__competition__year", "pk")[:limit]
-    )
+    apart = listed_marks(discipline, sex, rows).kept_apart(include)
+    ids = apart.order_by(discipline.mark_order(), "year", "result_id").values_list(
+        "result_id", flat=True
+    )[:limit]
+    by_pk = Result.objects.with_related().in_bulk(list(ids))
+    return [by_pk[pk] for pk in ids]
 
 
 @dataclass
@@ -126,30 +122,29 @@ class RecordStep:
     results: list
 
 
-def best_mark_progression(discipline, sex, results):
+def best_mark_progression(discipline, sex, rows=None, include=()):
     """
     How the best mark in the archive improved over the years: the best mark of each year,
-    kept where it beat every earlier year. One aggregate query over the discipline and one
-    for the results that set those marks.
+    kept where it beat every earlier year. One aggregate query over the discipline's counted
+    marks and one for the results that set those marks.
     """
-    scoped = _in_list(results, discipline, sex)
-    seasons = (
-        scoped.values("event__competition__year")
-        .annotate(best=discipline.best_of())
-        .order_by("event__competition__year")
-    )
+    counted = listed_marks(discipline, sex, rows).counted(include)
+    seasons = counted.values("year").annotate(best=discipline.best_of()).order_by("year")
     steps = []
     for season in seasons:
         if not steps or discipline.beats(season["best"], steps[-1].mark):
-            steps.append(RecordStep(season["event__competition__year"], season["best"], []))
+            steps.append(RecordStep(season["year"], season["best"], []))
     if not steps:
         return []
     condition = Q()
     for step in steps:
-        condition |= Q(event__competition__year=step.year, mark=step.mark)
+        condition |= Q(year=step.year, mark=step.mark)
+    ids = counted.filter(condition).values_list("result_id", flat=True)
     by_step = defaultdict(list)
-    for result in scoped.filter(condition).select_related(
-        "athlete", "country", "event__competition", "event__discipline"
+    for result in (
+        Result.objects.filter(pk__in=ids)
+        .select_related("athlete", "country", "event__competition", "event__discipline")
+        .order_by("pk")
     ):
         by_step[(result.event.competition.year, result.mark)].append(result)
     for step in steps:
