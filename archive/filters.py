@@ -1,6 +1,7 @@
 """The athlete directory's filters: by name, nation, sex, discipline and medals won."""
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_filters import BooleanFilter, CharFilter, ChoiceFilter, FilterSet, ModelChoiceFilter
 
@@ -9,7 +10,7 @@ from results.models import Discipline, Result
 
 
 def countries_with_athletes(request):
-    return Country.objects.filter(athletes__isnull=False).distinct().order_by("name")
+    return Country.objects.with_athletes().order_by("name")
 
 
 class AthleteFilter(FilterSet):
@@ -42,9 +43,11 @@ class AthleteFilter(FilterSet):
         return queryset.search(value) if value.strip() else queryset
 
     def filter_discipline(self, queryset, name, value):
-        return queryset.filter(results__event__discipline=value).distinct()
+        results = Result.objects.filter(athlete=OuterRef("pk"), event__discipline=value)
+        return queryset.filter(Exists(results))
 
     def filter_medallists(self, queryset, name, value):
         if not value:
             return queryset
-        return queryset.filter(pk__in=Result.objects.medals().values("athlete"))
+        # EXISTS per athlete kept by the other filters, through the podium index.
+        return queryset.filter(Exists(Result.objects.medals().filter(athlete=OuterRef("pk"))))

@@ -51,7 +51,7 @@ class DisciplineSitemap(Sitemap):
 
 class CountrySitemap(Sitemap):
     def items(self):
-        return Country.objects.filter(athletes__isnull=False).distinct().order_by("code")
+        return Country.objects.with_athletes().order_by("code")
 
 
 SITEMAPS = {

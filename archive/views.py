@@ -112,7 +112,7 @@ def athlete_detail(request, slug):
 
 
 def country_list(request):
-    countries = Country.objects.filter(athletes__isnull=False).distinct().order_by("name")
+    countries = Country.objects.with_athletes().order_by("name")
     return render(
         request,
         "athletes/country_list.html",

@@ -13,6 +13,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.text import normalize_newlines
@@ -56,6 +57,12 @@ class Source(ArchiveModel):
         return (self.slug,)
 
 
+class CountryQuerySet(models.QuerySet):
+    def with_athletes(self):
+        """Nations that at least one athlete represents (one index probe per nation)."""
+        return self.filter(Exists(Athlete.objects.filter(country=OuterRef("pk"))))
+
+
 class Country(ArchiveModel):
     """A nation as World Athletics codes it (IOC three letters), historic ones included."""
 
@@ -77,7 +84,7 @@ class Country(ArchiveModel):
         _("historic"), default=False, help_text=_("A nation that no longer competes (URS, GDR…).")
     )
 
-    objects = NaturalKeyManager("code")
+    objects = NaturalKeyManager.from_queryset(CountryQuerySet)("code")
 
     class Meta:
         ordering = ["name"]
@@ -105,9 +112,9 @@ class AthleteQuerySet(models.QuerySet):
         folded = fold(text).strip()
         if not folded:
             return self.none()
-        return self.filter(
-            models.Q(search_name__contains=folded) | models.Q(aliases__search_name__contains=folded)
-        ).distinct()
+        # EXISTS rather than a join: no DISTINCT over the whole directory.
+        aliases = Alias.objects.filter(athlete=OuterRef("pk"), search_name__contains=folded)
+        return self.filter(models.Q(search_name__contains=folded) | models.Q(Exists(aliases)))
 
 
 class Athlete(ArchiveModel):
