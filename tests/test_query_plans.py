@@ -1,0 +1,52 @@
+"""
+The all-time lists read the indexes meant for them, whatever the archive holds: the query
+planner is asked (EXPLAIN QUERY PLAN on SQLite, EXPLAIN on PostgreSQL) for the queries of
+each list, and each must name its index rather than scan a table.
+"""
+
+import pytest
+from django.db import connection
+
+from results.models import Discipline
+from results.standings.lists import marks_kept_apart, performances, performers
+
+pytestmark = pytest.mark.django_db
+
+# What each list reads, of which discipline, and the index its first query must use.
+LISTS = {
+    "performers": (lambda d: performers(d, "M")[0:100], "20KW", "best_mark_list_idx"),
+    "performances": (lambda d: performances(d, "M")[0:100], "20KW", "listed_mark_list_idx"),
+    "kept apart": (lambda d: marks_kept_apart(d, "M"), "100", "listed_mark_list_idx"),
+}
+
+
+def plan(sql, params):
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            return "\n".join(str(row[-1]) for row in cursor.fetchall())
+        # Statistics of an almost empty table would favour a scan: ask for the plan an
+        # archive of millions gets.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_a_list_reads_its_index(perez, name):
+    read, code, index = LISTS[name]
+    sql, params = first_query(read, Discipline.objects.get(code=code))
+    assert index in plan(sql, params), sql
+
+
+def first_query(read, discipline):
+    """The SQL and parameters of the first query `read` runs, as the driver receives them."""
+    calls = []
+
+    def record(execute, sql, params, many, context):
+        calls.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        read(discipline)
+    return calls[0]
