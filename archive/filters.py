@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import BooleanFilter, CharFilter, ChoiceFilter, FilterSet, ModelChoiceFilter
 
 from athletes.models import Athlete, Country, Sex
-from results.models import Discipline, Result
+from results.models import Discipline, Medal, Result
 
 
 def countries_with_athletes(request):
@@ -50,4 +50,4 @@ class AthleteFilter(FilterSet):
         if not value:
             return queryset
         # EXISTS per athlete kept by the other filters, through the podium index.
-        return queryset.filter(Exists(Result.objects.medals().filter(athlete=OuterRef("pk"))))
+        return queryset.filter(Exists(Medal.objects.filter(athlete=OuterRef("pk"))))

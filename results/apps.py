@@ -25,7 +25,7 @@ class ResultsConfig(AppConfig):
 
         from . import bestmarks
         from .caching import archive_changed
-        from .models import ArchiveVersion, Competition, Event, Result
+        from .models import ArchiveVersion, Championship, Competition, Event, Result
 
         # The best-mark table follows the results it derives from, in the same transaction.
         post_save.connect(bestmarks.result_saved, sender=Result, dispatch_uid="best.result")
@@ -34,6 +34,9 @@ class ResultsConfig(AppConfig):
         post_save.connect(bestmarks.event_saved, sender=Event, dispatch_uid="best.event")
         post_save.connect(
             bestmarks.competition_saved, sender=Competition, dispatch_uid="best.competition"
+        )
+        post_save.connect(
+            bestmarks.championship_saved, sender=Championship, dispatch_uid="best.championship"
         )
 
         for app_label in ("athletes", "results"):

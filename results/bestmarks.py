@@ -20,7 +20,7 @@ from operator import or_
 from django.db import connection, transaction
 from django.db.models import Case, Q, Value, When
 
-from .models import BestMark, Discipline, Event, ListedMark, Result
+from .models import BestMark, Discipline, Event, ListedMark, Medal, Result
 
 # What a listed mark holds, in its table's column order, read from a result.
 LISTED_COLUMNS = ["result_id", "athlete_id", "country_id", "discipline_id", "sex", "year", "mark"]
@@ -32,6 +32,30 @@ LISTED_VALUES = [
     "event__sex",
     "event__competition__year",
     "mark",
+]
+
+# What a medal row holds, in its table's column order, read from a result.
+MEDAL_COLUMNS = [
+    "result_id",
+    "athlete_id",
+    "country_id",
+    "championship_id",
+    "competition_id",
+    "discipline_id",
+    "sex",
+    "year",
+    "place",
+]
+MEDAL_VALUES = [
+    "pk",
+    "athlete_id",
+    "country_id",
+    "event__competition__championship_id",
+    "event__competition_id",
+    "event__discipline_id",
+    "event__sex",
+    "event__competition__year",
+    "place",
 ]
 
 # Pairs deleted per query (each adds parameters), rows inserted per query.
@@ -101,8 +125,13 @@ def listed_rows(results):
     )
 
 
+def medal_rows(results):
+    """The medals among `results`, as the medal table's columns."""
+    return results.medals().values_list(*MEDAL_VALUES).order_by()
+
+
 def refresh_listed(result_ids):
-    """Make the listed marks of these results what the results say."""
+    """Make the listed marks and medals of these results what the results say."""
     result_ids = sorted(set(result_ids))
     for start in range(0, len(result_ids), BATCH * 5):
         batch = result_ids[start : start + BATCH * 5]
@@ -111,6 +140,11 @@ def refresh_listed(result_ids):
         ListedMark.objects.bulk_create(
             ListedMark(**dict(zip([*LISTED_COLUMNS, "apart"], row, strict=True))) for row in rows
         )
+        Medal.objects.filter(result_id__in=batch).delete()
+        rows = medal_rows(Result.objects.filter(pk__in=batch))
+        Medal.objects.bulk_create(
+            Medal(**dict(zip(MEDAL_COLUMNS, row, strict=True))) for row in rows
+        )
 
 
 @transaction.atomic
@@ -118,10 +152,16 @@ def rebuild():
     """Both tables anew: one INSERT … SELECT of the listed marks, and per discipline one
     INSERT of each athlete's best (a window)."""
     ListedMark.objects.all().delete()
-    sql, params = listed_rows(Result.objects.all()).query.sql_with_params()
-    columns = ", ".join([*LISTED_COLUMNS, "apart"])
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {ListedMark._meta.db_table} ({columns}) {sql}", params)
+    Medal.objects.all().delete()
+    for model, columns, rows in [
+        (ListedMark, [*LISTED_COLUMNS, "apart"], listed_rows(Result.objects.all())),
+        (Medal, MEDAL_COLUMNS, medal_rows(Result.objects.all())),
+    ]:
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) {sql}", params
+            )
     BestMark.objects.all().delete()
     for discipline in Discipline.objects.all():
         best = (
@@ -201,8 +241,19 @@ def event_saved(sender, instance, created=False, **kwargs):
     instance.loaded_values = _current(instance)
 
 
+def championship_saved(sender, instance, created=False, **kwargs):
+    """A championship started or stopped awarding medals: its results' medals."""
+    if not created and _moved(instance):
+        refresh_listed(
+            Result.objects.filter(event__competition__championship=instance).values_list(
+                "pk", flat=True
+            )
+        )
+    instance.loaded_values = _current(instance)
+
+
 def competition_saved(sender, instance, created=False, **kwargs):
-    """A competition's year or indoor flag changed: the pairs of its results."""
+    """A competition's year, indoor flag or championship changed: its results' rows."""
     if not created and _moved(instance):
         results = Result.objects.filter(event__competition=instance)
         refresh(pairs_of(results))

@@ -7,7 +7,7 @@ from django_filters import CharFilter, ChoiceFilter, FilterSet, ModelChoiceFilte
 
 from athletes.models import Country, Sex
 
-from .models import Championship, Competition, Discipline, ListedMark, Result
+from .models import Championship, Competition, Discipline, ListedMark, Medal, Result
 
 
 class YearFilter(NumberFilter):
@@ -129,18 +129,14 @@ class AllTimeFilter(FilterSet):
 
 
 class MedalFilter(FilterSet):
-    championship = _championship_filter("event__competition__championship")
-    year_from = YearFilter(
-        field_name="event__competition__year", lookup_expr="gte", label=_("From year")
-    )
-    year_to = YearFilter(
-        field_name="event__competition__year", lookup_expr="lte", label=_("To year")
-    )
+    championship = _championship_filter("championship")
+    year_from = YearFilter(field_name="year", lookup_expr="gte", label=_("From year"))
+    year_to = YearFilter(field_name="year", lookup_expr="lte", label=_("To year"))
     sex = ChoiceFilter(
-        field_name="event__sex", label=_("Sex"), choices=Sex.choices, empty_label=_("Men and women")
+        field_name="sex", label=_("Sex"), choices=Sex.choices, empty_label=_("Men and women")
     )
     discipline = ModelChoiceFilter(
-        field_name="event__discipline",
+        field_name="discipline",
         label=_("Discipline"),
         queryset=Discipline.objects.all(),
         to_field_name="code",
@@ -148,5 +144,5 @@ class MedalFilter(FilterSet):
     )
 
     class Meta:
-        model = Result
+        model = Medal
         fields = ["championship", "year_from", "year_to", "sex", "discipline"]

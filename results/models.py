@@ -206,8 +206,10 @@ class Discipline(ArchiveModel):
             self.distance_m = marks.distance_of(self.code)
 
 
-class Championship(ArchiveModel):
+class Championship(RemembersLoaded, ArchiveModel):
     """A series of competitions: the Olympic Games, the World Championships…"""
+
+    remembered_fields = ("awards_medals",)
 
     class Level(models.TextChoices):
         GLOBAL = "global", _("Global")
@@ -246,7 +248,7 @@ class Championship(ArchiveModel):
 class Competition(RemembersLoaded, ArchiveModel):
     """One edition of a championship, or a one-off meeting."""
 
-    remembered_fields = ("year", "indoor")
+    remembered_fields = ("year", "indoor", "championship_id")
 
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     championship = models.ForeignKey(
@@ -323,7 +325,7 @@ class Competition(RemembersLoaded, ArchiveModel):
 class Event(RemembersLoaded, ArchiveModel):
     """One race or contest at a competition: the men's 20 km walk final, say."""
 
-    remembered_fields = ("competition_id", "discipline_id", "sex")
+    remembered_fields = ("competition_id", "discipline_id", "sex", "round")
 
     class Round(models.TextChoices):
         FINAL = "final", _("Final")
@@ -1071,6 +1073,39 @@ class ListedMark(models.Model):
     @classmethod
     def mask(cls, kinds):
         return sum(cls.BITS[kind] for kind in kinds)
+
+
+class Medal(models.Model):
+    """
+    Every medal (`Result.is_medal`) with what medal tables group and filter by, so that a
+    table is a GROUP BY over one narrow table of podiums instead of a join of results,
+    events, competitions and championships. Derived, kept in the same transaction as the
+    results (`results.bestmarks`), rebuilt by `manage.py rebuild_best_marks`.
+    """
+
+    result = models.OneToOneField(
+        Result, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="+")
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
+    championship = models.ForeignKey(Championship, on_delete=models.CASCADE, related_name="+")
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="+")
+    discipline = models.ForeignKey(Discipline, on_delete=models.CASCADE, related_name="+")
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    year = models.PositiveSmallIntegerField()
+    place = models.PositiveSmallIntegerField()
+
+    class Meta:
+        verbose_name = _("medal")
+        indexes = [
+            models.Index(fields=["country", "place"], name="medal_country_idx"),
+            models.Index(fields=["athlete", "place"], name="medal_athlete_idx"),
+            models.Index(fields=["championship", "year"], name="medal_championship_idx"),
+            models.Index(fields=["competition"], name="medal_competition_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.result_id} {self.place}"
 
 
 class ArchiveVersion(models.Model):

@@ -56,7 +56,7 @@ def competition_detail(request, slug):
     )
     medal_table = None
     if competition.championship and competition.championship.awards_medals:
-        medal_table = medals_by_nation(medal_results().filter(event__competition=competition))
+        medal_table = medals_by_nation(medal_results().filter(competition=competition))
     return render(
         request,
         "results/competition_detail.html",
@@ -100,7 +100,7 @@ def championship_list(request):
 
 def championship_detail(request, slug):
     championship = get_object_or_404(Championship, slug=slug)
-    medals = medal_results().filter(event__competition__championship=championship)
+    medals = medal_results().filter(championship=championship)
     editions = paginate(
         request,
         championship.editions.select_related("country").order_by("-year", "-start_date"),

@@ -1,7 +1,7 @@
 """
-The list tables (each athlete's best legal mark per discipline, every listed mark) always
-equal what a recomputation from the results gives, whatever wrote them: a save, an edit, a
-delete, a merge, an event or competition changed, a fixture load.
+The derived tables (each athlete's best legal mark per discipline, every listed mark, every
+medal) always equal what a recomputation from the results gives, whatever wrote them: a
+save, an edit, a delete, a merge, an event or competition changed, a fixture load.
 """
 
 from decimal import Decimal
@@ -11,7 +11,7 @@ import pytest
 
 from athletes.merge import merge_athletes
 from results.bestmarks import rebuild
-from results.models import BestMark, Discipline, ListedMark
+from results.models import BestMark, Discipline, ListedMark, Medal
 from results.standings.lists import performers
 
 from .factories import AthleteFactory, EventFactory, ResultFactory
@@ -24,27 +24,35 @@ pytestmark = pytest.mark.django_db
 
 LISTED = ["result_id", "athlete_id", "country_id", "discipline_id", "sex", "year", "mark", "apart"]
 BEST = ["athlete_id", "discipline_id", "result_id", "mark", "sex", "year"]
+MEDAL = [
+    "result_id",
+    "athlete_id",
+    "country_id",
+    "championship_id",
+    "competition_id",
+    "discipline_id",
+    "sex",
+    "year",
+    "place",
+]
+TABLES = {BestMark: BEST, ListedMark: LISTED, Medal: MEDAL}
 
 
 def tables():
-    """Both list tables, as comparable sets of rows."""
-    return (
-        set(BestMark.objects.values_list(*BEST)),
-        set(ListedMark.objects.values_list(*LISTED)),
-    )
+    """The derived tables, as comparable sets of rows."""
+    return {model: set(model.objects.values_list(*fields)) for model, fields in TABLES.items()}
 
 
 def recomputed():
     """The tables as `rebuild()` makes them from scratch, the live ones left as they were."""
-    best, listed = tables()
+    live = tables()
     rebuild()
     fresh = tables()
-    BestMark.objects.all().delete()
-    ListedMark.objects.all().delete()
-    BestMark.objects.bulk_create(BestMark(**dict(zip(BEST, row, strict=True))) for row in best)
-    ListedMark.objects.bulk_create(
-        ListedMark(**dict(zip(LISTED, row, strict=True))) for row in listed
-    )
+    for model, fields in TABLES.items():
+        model.objects.all().delete()
+        model.objects.bulk_create(
+            model(**dict(zip(fields, row, strict=True))) for row in live[model]
+        )
     return fresh
 
 
@@ -133,3 +141,15 @@ def test_the_performers_list_reads_the_same_from_the_table_as_from_the_results(p
     from_table = listed(performers(walk, "M"))
     assert from_table == listed(performers(walk, "M", ListedMark.objects.all()))
     assert from_table[0][1] == perez.pk
+
+
+def test_medals_follow_a_changed_round_and_a_championship_that_stops_awarding_them(perez):
+    final = perez.results.filter(place=1).select_related("event__competition").first().event
+    final.round = "heat"
+    final.save()
+    assert_up_to_date()
+    championship = final.competition.championship
+    championship.awards_medals = False
+    championship.save()
+    assert not Medal.objects.filter(championship=championship).exists()
+    assert_up_to_date()

@@ -1,4 +1,8 @@
-"""Medal tables: medals grouped by nation, athlete or championship."""
+"""
+Medal tables: medals grouped by nation, athlete or championship. The archive's tables read
+the medal table (`Medal`: every medal with what a table groups and filters by); one
+athlete's medals are counted from their results in hand.
+"""
 
 from dataclasses import dataclass, field
 
@@ -7,7 +11,7 @@ from django.db.models import Count, Q
 from athletes.models import Athlete, Country
 
 from ..caching import cached_query
-from ..models import Championship, Result
+from ..models import Championship, Medal, Result
 
 
 @dataclass
@@ -82,8 +86,8 @@ def athlete_medals_by_championship(results):
 
 
 def medal_results():
-    """Every medal of the archive, as a QuerySet to narrow (see `Result.is_medal`)."""
-    return Result.objects.medals()
+    """Every medal of the archive, as a QuerySet of `Medal` to narrow."""
+    return Medal.objects.all()
 
 
 def medal_counts(results, group_by, tie_break, limit=None):
@@ -125,19 +129,21 @@ def medals_by_nation(results=None, limit=None):
     first (a championship, an edition, years, sex, discipline).
     """
     results = medal_results() if results is None else results
-    rows = medal_counts(results, "country", "country__name", limit)
-    countries = Country.objects.in_bulk([row["country"] for row in rows])
-    return _table(rows, "country", countries, name=lambda country: country.name)
+    rows = medal_counts(results, "country_id", "country__name", limit)
+    countries = Country.objects.in_bulk([row["country_id"] for row in rows])
+    return _table(rows, "country_id", countries, name=lambda country: country.name)
 
 
 def medals_by_athlete(results=None, limit=None):
     """Medals per athlete, aggregated in SQL, each athlete with their nation."""
     results = medal_results() if results is None else results
-    rows = medal_counts(results, "athlete", "athlete__family_name", limit)
-    athletes = Athlete.objects.select_related("country").in_bulk([row["athlete"] for row in rows])
+    rows = medal_counts(results, "athlete_id", "athlete__family_name", limit)
+    athletes = Athlete.objects.select_related("country").in_bulk(
+        [row["athlete_id"] for row in rows]
+    )
     return _table(
         rows,
-        "athlete",
+        "athlete_id",
         athletes,
         name=lambda athlete: athlete.name,
         nation=lambda athlete: athlete.country,
@@ -146,7 +152,7 @@ def medals_by_athlete(results=None, limit=None):
 
 def medals_by_championship(results):
     """Medals per championship from a QuerySet of medal results, aggregated in SQL."""
-    key = "event__competition__championship"
+    key = "championship_id"
     rows = medal_counts(results, key, key)
     championships = Championship.objects.in_bulk([row[key] for row in rows])
     table = _table(rows, key, championships, name=lambda championship: championship.name)
