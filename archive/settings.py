@@ -202,8 +202,18 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{SQLITE_PATH}",
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        # A kept connection the database dropped is replaced before it is used.
+        conn_health_checks=True,
     )
 }
+# On PostgreSQL connections are kept between requests by default: a page served from the
+# cache costs one query (the archive's version), and opening a connection would cost more.
+# On SQLite each request opens the file anew (cheap), so that a restored or replaced file is
+# what the next request reads, never a handle on the old one.
+if "DJANGO_CONN_MAX_AGE" not in os.environ and DATABASES["default"]["ENGINE"].endswith(
+    "postgresql"
+):
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["OPTIONS"] = {

@@ -18,7 +18,8 @@ from functools import reduce
 from operator import or_
 
 from django.db import connection, transaction
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, F, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 
 from .models import BestMark, Discipline, Event, ListedMark, Medal, Result
 
@@ -147,45 +148,39 @@ def refresh_listed(result_ids):
         )
 
 
+def _insert(model, columns, rows):
+    """INSERT … SELECT of `rows` (a values_list in the order of `columns`) into `model`."""
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) {sql}", params)
+
+
 @transaction.atomic
 def rebuild():
-    """Both tables anew: one INSERT … SELECT of the listed marks, and per discipline one
-    INSERT of each athlete's best (a window)."""
-    ListedMark.objects.all().delete()
-    Medal.objects.all().delete()
-    for model, columns, rows in [
-        (ListedMark, [*LISTED_COLUMNS, "apart"], listed_rows(Result.objects.all())),
-        (Medal, MEDAL_COLUMNS, medal_rows(Result.objects.all())),
-    ]:
-        sql, params = rows.query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) {sql}", params
-            )
-    BestMark.objects.all().delete()
+    """
+    Every derived table anew, in SQL: the listed marks and the medals from the results, then
+    per discipline each athlete's best legal mark from the listed marks (a window).
+    """
+    for model in (BestMark, ListedMark, Medal):
+        model.objects.all().delete()
+    _insert(ListedMark, [*LISTED_COLUMNS, "apart"], listed_rows(Result.objects.all()))
+    _insert(Medal, MEDAL_COLUMNS, medal_rows(Result.objects.all()))
+    columns = ["athlete_id", "discipline_id", "sex", "result_id", "mark", "year"]
     for discipline in Discipline.objects.all():
         best = (
-            Result.objects.legal(discipline)
-            .filter(event__discipline=discipline)
-            .best_per_athlete(discipline)
-            .values_list("pk", "athlete_id", "mark", "event__sex", "event__competition__year")
-        )
-        batch = []
-        for pk, athlete_id, mark, sex, year in best.iterator(chunk_size=5000):
-            batch.append(
-                BestMark(
-                    athlete_id=athlete_id,
-                    discipline=discipline,
-                    result_id=pk,
-                    mark=mark,
-                    sex=sex,
-                    year=year,
+            ListedMark.objects.filter(discipline=discipline, apart=0)
+            .annotate(
+                best_row=Window(
+                    RowNumber(),
+                    partition_by=[F("athlete_id")],
+                    order_by=[discipline.mark_order(), F("year").asc(), F("result_id").asc()],
                 )
             )
-            if len(batch) >= 5000:
-                BestMark.objects.bulk_create(batch)
-                batch = []
-        BestMark.objects.bulk_create(batch)
+            .filter(best_row=1)
+            .values_list(*columns)
+            .order_by()
+        )
+        _insert(BestMark, columns, best)
 
 
 # Signal receivers (connected in ResultsConfig.ready) ----------------------------------------

@@ -19,8 +19,7 @@ from decimal import Decimal
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Case, F, Max, Min, Q, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, F, Max, Min, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -441,19 +440,6 @@ class ResultQuerySet(models.QuerySet):
             if kind not in include:
                 marks = marks.exclude(condition)
         return marks
-
-    def best_per_athlete(self, discipline):
-        """
-        Each athlete's best mark among these rows, one row per athlete: the rule of the lists
-        (an earlier year, then an earlier row, wins a tie), as a window over the rows alone.
-        """
-        return self.annotate(
-            best_row=Window(
-                RowNumber(),
-                partition_by=[F("athlete_id")],
-                order_by=[discipline.mark_order(), F("event__competition__year").asc(), F("pk")],
-            )
-        ).filter(best_row=1)
 
     def in_sheet_order(self, discipline):
         """
