@@ -14,6 +14,7 @@ from revisions.admin import ArchiveAdmin, ArchiveInline, SafeAutocompleteSelect,
 from revisions.tokens import run_if_unchanged, scope_token
 
 from .admin_views import event_paste_view
+from .bestmarks import deferred
 from .editions import copy_events_to_next_edition, copy_plan, copy_scopes
 from .forms import EventForm, ResultForm, ResultInlineFormSet
 from .models import Barrier, Championship, Claim, Competition, Discipline, Event, Result
@@ -294,6 +295,12 @@ class EventAdmin(ArchiveAdmin):
 
     def paste_view(self, request, object_id):
         return event_paste_view(self, request, object_id)
+
+    def save_related(self, request, form, formsets, change):
+        # A sheet of hundreds of results refreshes the derived tables once, in the admin's
+        # transaction, rather than at each row.
+        with deferred():
+            super().save_related(request, form, formsets, change)
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

@@ -14,11 +14,11 @@ The best is the rule of the lists: the best legal mark (`ResultQuerySet.legal`),
 year then the earlier row winning a tie, as `standings.lists.performers` ranks.
 """
 
-from functools import reduce
-from operator import or_
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection, transaction
-from django.db.models import Case, F, Q, Value, When, Window
+from django.db.models import Case, F, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from .models import BestMark, Discipline, Event, ListedMark, Medal, Result
@@ -59,49 +59,87 @@ MEDAL_VALUES = [
     "place",
 ]
 
+# The pairs and results to refresh at the end of a `deferred()` block, when in one.
+_pending = ContextVar("derived_tables_pending", default=None)
+
 # Pairs deleted per query (each adds parameters), rows inserted per query.
 BATCH = 200
 
 
-def best_of_pair(athlete_id, discipline):
-    """The result holding the athlete's best legal mark in `discipline`, or None (one query)."""
-    return (
+def best_rows(discipline, athlete_ids):
+    """Each of these athletes' best legal mark in `discipline`, as BestMark rows (one query)."""
+    results = (
         Result.objects.legal(discipline)
-        .filter(athlete_id=athlete_id, event__discipline=discipline)
+        .filter(athlete_id__in=athlete_ids, event__discipline=discipline)
         .order_by(discipline.mark_order(), "event__competition__year", "pk")
-        .values("pk", "mark", "event__sex", "event__competition__year")
-        .first()
+        .values_list("pk", "athlete_id", "mark", "event__sex", "event__competition__year")
     )
+    best = {}
+    for pk, athlete_id, mark, sex, year in results:
+        # Best first: an athlete's first row is their best (an earlier year wins a tie).
+        best.setdefault(
+            athlete_id,
+            BestMark(
+                athlete_id=athlete_id,
+                discipline=discipline,
+                result_id=pk,
+                mark=mark,
+                sex=sex,
+                year=year,
+            ),
+        )
+    return list(best.values())
 
 
 def refresh(pairs):
-    """Make the best marks of `pairs` [(athlete_id, discipline_id)] what the results say."""
+    """
+    Make the best marks of `pairs` [(athlete_id, discipline_id)] what the results say: one
+    query per discipline and batch of athletes, then the rows replaced.
+    """
     pairs = sorted({(a, d) for a, d in pairs if a is not None and d is not None})
     if not pairs:
         return
-    disciplines = Discipline.objects.in_bulk({d for _a, d in pairs})
-    rows = []
+    pending = _pending.get()
+    if pending is not None:
+        pending["pairs"].update(pairs)
+        return
+    by_discipline = {}
     for athlete_id, discipline_id in pairs:
-        best = best_of_pair(athlete_id, disciplines[discipline_id])
-        if best is not None:
-            rows.append(
-                BestMark(
-                    athlete_id=athlete_id,
-                    discipline_id=discipline_id,
-                    result_id=best["pk"],
-                    mark=best["mark"],
-                    sex=best["event__sex"],
-                    year=best["event__competition__year"],
-                )
-            )
+        by_discipline.setdefault(discipline_id, []).append(athlete_id)
+    disciplines = Discipline.objects.in_bulk(list(by_discipline))
+    rows = []
+    for discipline_id, athlete_ids in by_discipline.items():
+        for start in range(0, len(athlete_ids), BATCH):
+            rows += best_rows(disciplines[discipline_id], athlete_ids[start : start + BATCH])
     # Deleted first, then written: a result that moved between two pairs (a merge) is the
     # best of one only once the other's row is gone.
-    for start in range(0, len(pairs), BATCH):
-        batch = pairs[start : start + BATCH]
-        BestMark.objects.filter(
-            reduce(or_, (Q(athlete_id=a, discipline_id=d) for a, d in batch))
-        ).delete()
+    for discipline_id, athlete_ids in by_discipline.items():
+        for start in range(0, len(athlete_ids), BATCH):
+            BestMark.objects.filter(
+                discipline_id=discipline_id, athlete_id__in=athlete_ids[start : start + BATCH]
+            ).delete()
     BestMark.objects.bulk_create(rows, batch_size=BATCH)
+
+
+@contextmanager
+def deferred():
+    """
+    Within this block, the derived tables are refreshed once at its end (still inside the
+    caller's transaction) rather than at each save: a fixture load or an event of five
+    hundred results costs a few queries per discipline instead of several per result.
+    Nested blocks refresh at the outermost one's end.
+    """
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set({"pairs": set(), "results": set()})
+    try:
+        yield
+        pending = _pending.get()
+    finally:
+        _pending.reset(token)
+    refresh(pending["pairs"])
+    refresh_listed(pending["results"])
 
 
 def pairs_of(results):
@@ -133,6 +171,10 @@ def medal_rows(results):
 
 def refresh_listed(result_ids):
     """Make the listed marks and medals of these results what the results say."""
+    pending = _pending.get()
+    if pending is not None:
+        pending["results"].update(result_ids)
+        return
     result_ids = sorted(set(result_ids))
     for start in range(0, len(result_ids), BATCH * 5):
         batch = result_ids[start : start + BATCH * 5]

@@ -32,6 +32,7 @@ from django.db import IntegrityError, models, transaction
 from revisions.context import revision
 from revisions.models import Revision
 
+from .bestmarks import deferred
 from .models import Result
 from .rules import result_list_problems
 
@@ -462,5 +463,5 @@ def load_fixtures(paths, *, update=False):
     nothing, when any file is broken or conflicts with the archive or another file.
     """
     comment = "Loaded " + ", ".join(str(path) for path in paths)
-    with transaction.atomic(), revision(kind=Revision.Kind.LOAD, comment=comment):
+    with transaction.atomic(), revision(kind=Revision.Kind.LOAD, comment=comment), deferred():
         return Loader(update=update).run(paths)

@@ -38,6 +38,7 @@ from revisions.context import describe
 from revisions.models import Revision
 from revisions.tokens import check_scope_token, scope_token
 
+from .bestmarks import deferred
 from .models import MAX_PLACE, Event, Result
 from .rules import result_list_problems
 
@@ -716,6 +717,7 @@ class StalePaste(ValidationError):
 
 
 @transaction.atomic
+@deferred()
 def save_rows(event, formset, *, token, source=None):
     """
     Save a previewed paste, all or nothing: refused with StalePaste when the event or its

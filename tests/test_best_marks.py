@@ -15,7 +15,7 @@ from results.models import BestMark, Discipline, ListedMark, Medal
 from results.standings.lists import performers
 
 from .factories import AthleteFactory, EventFactory, ResultFactory
-from .helpers import load
+from .helpers import load, paste_preview, paste_save
 
 RIVAL_FIXTURE = Path(__file__).parent / "data" / "rival-fernandez.json"
 
@@ -152,4 +152,13 @@ def test_medals_follow_a_changed_round_and_a_championship_that_stops_awarding_th
     championship.awards_medals = False
     championship.save()
     assert not Medal.objects.filter(championship=championship).exists()
+    assert_up_to_date()
+
+
+def test_a_pasted_sheet_saved_by_an_editor_keeps_them_up_to_date(ana, perez, final_2001):
+    lines = "1. Ilya Markov (RUS) 1:20:00\n2. Newcomer Walker (GUA) 1:21:00"
+    saved = paste_save(ana, final_2001, paste_preview(ana, final_2001, lines))
+    assert saved.status_code == 302
+    assert final_2001.results.count() == 2
+    assert ListedMark.objects.filter(result__event=final_2001).count() == 2
     assert_up_to_date()
