@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from athletes.merge import merge_athletes
-from results.bestmarks import rebuild
+from results.bestmarks import LISTED_COLUMNS, MEDAL_COLUMNS, rebuild
 from results.models import BestMark, Discipline, ListedMark, Medal
 from results.standings.lists import performers
 
@@ -22,20 +22,12 @@ RIVAL_FIXTURE = Path(__file__).parent / "data" / "rival-fernandez.json"
 pytestmark = pytest.mark.django_db
 
 
-LISTED = ["result_id", "athlete_id", "country_id", "discipline_id", "sex", "year", "mark", "apart"]
-BEST = ["athlete_id", "discipline_id", "result_id", "mark", "sex", "year"]
-MEDAL = [
-    "result_id",
-    "athlete_id",
-    "country_id",
-    "championship_id",
-    "competition_id",
-    "discipline_id",
-    "sex",
-    "year",
-    "place",
-]
-TABLES = {BestMark: BEST, ListedMark: LISTED, Medal: MEDAL}
+# Each derived table and the columns compared (those the rebuild writes).
+TABLES = {
+    BestMark: ["athlete_id", "discipline_id", "result_id", "mark", "sex", "year"],
+    ListedMark: [*LISTED_COLUMNS, "apart"],
+    Medal: MEDAL_COLUMNS,
+}
 
 
 def tables():
