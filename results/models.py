@@ -725,18 +725,13 @@ class Result(RemembersLoaded, ArchiveModel):
         altitude = self.event.competition.altitude_m
         return altitude is not None and altitude >= ALTITUDE_M
 
+    # The kind kept apart that each flag says, where it says one (a mark at altitude counts).
+    APART_FLAGS = {"w": "wind", "nwi": "wind", "h": "hand", "i": "indoor"}
+
     @property
     def apart_kinds(self):
-        """The kinds of `kept_apart` this result is of, in Python."""
-        discipline = self.event.discipline
-        kinds = set()
-        if self.wind_aided or self.wind_not_measured:
-            kinds.add("wind")
-        if self.hand_timed and discipline.is_sprint:
-            kinds.add("hand")
-        if self.indoor_apart:
-            kinds.add("indoor")
-        return kinds
+        """The kinds of `kept_apart` this mark is of, in Python: read from its flags."""
+        return {self.APART_FLAGS[flag] for flag in self.flags if flag in self.APART_FLAGS}
 
     @property
     def is_legal(self):
@@ -766,6 +761,7 @@ class Result(RemembersLoaded, ArchiveModel):
         flags = []
         if self.wind_aided:
             flags.append("w")
+        # A result without a mark (DNF, DNS…) has nothing to flag.
         if self.wind_not_measured and self.is_finished and self.mark is not None:
             flags.append("nwi")
         if self.hand_timed and discipline.is_sprint:
