@@ -22,6 +22,7 @@ varies by it) are never stored.
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,6 +32,10 @@ from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import get_language_from_request
 
 from results.caching import TIMEOUT, pinned_state
+
+from .middleware import busy_response, database_unavailable
+
+logger = logging.getLogger(__name__)
 
 # Headers of a rendered page that are kept with it; the rest are set again on each answer.
 STORED_HEADERS = ("Content-Type", "Content-Language", "Content-Security-Policy", "X-Frame-Options")
@@ -49,6 +54,17 @@ class PageCacheMiddleware:
                 # An editor's page says what only editors see: never kept by a proxy.
                 patch_cache_control(response, private=True, no_cache=True)
             return response
+        try:
+            return self.cached(request)
+        except Exception as error:
+            # The version is read here, outside any view: a database that cannot be read is
+            # answered as the views' own reads are, 503 with Retry-After, never a 500.
+            if database_unavailable(error):
+                logger.warning("Database unavailable for %s: %s", request.path, error)
+                return busy_response(request)
+            raise
+
+    def cached(self, request):
         with pinned_state() as (version, changed_at):
             language = get_language_from_request(request)
             etag = quote_etag(f"{settings.ARCHIVE_RELEASE}-{version}-{language}")

@@ -103,3 +103,18 @@ def test_the_admin_is_never_cached(editor_client):
 def test_a_page_says_what_it_varies_by(client, profile_url):
     response = client.get(profile_url)
     assert {"Cookie", "Accept-Language"} <= {v.strip() for v in response["Vary"].split(",")}
+
+
+def test_a_database_that_cannot_be_read_gives_a_503_not_a_500(client, monkeypatch):
+    """The version is read before any view: its failure is answered as a view's would be."""
+    from django.db import OperationalError
+
+    from results import caching
+
+    def unreadable():
+        raise OperationalError("unable to open database file")
+
+    monkeypatch.setattr(caching, "archive_state", unreadable)
+    response = client.get("/robots.txt")
+    assert response.status_code == 503
+    assert response["Retry-After"]
