@@ -6,6 +6,14 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 NPM := $(shell command -v npm 2>/dev/null)
 NODE_STAMP := node_modules/.installed
+# Translations: each language's django.po is written by hand (`make messages` adds the new
+# strings to it); the .mo files the site reads are compiled by `setup` and never committed:
+# with Debian's msgfmt (package gettext) where it is installed, else with polib, a
+# dependency, so that a machine with only Python builds them too.
+MSGFMT := $(shell command -v msgfmt 2>/dev/null)
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+MESSAGES_IGNORE := -i ".venv/*" -i "node_modules/*" -i "var/*" -i "tests/*" -i "test-artifacts/*" -i "docs/*" -i "*.egg-info/*"
+
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -21,7 +29,7 @@ export DJANGO_DEBUG ?= 1
 # The benchmark's own database; DATABASE_URL, when set, points it at PostgreSQL instead.
 BENCH := SQLITE_PATH=var/bench.sqlite3 $(MANAGE)
 
-.PHONY: run serve setup migrate fixtures test lint format bench check clean superuser backup reliability
+.PHONY: run serve setup migrate fixtures test lint format bench check clean superuser backup reliability messages
 
 run: migrate fixtures ## Set up, migrate, load the fixtures and serve on http://127.0.0.1:8000/
 	$(MANAGE) runserver $(HOST):$(PORT)
@@ -46,7 +54,17 @@ reliability: setup ## The long reliability runs through gunicorn (minutes); writ
 backup: setup ## A consistent snapshot of the database and the media in var/backups/.
 	$(MANAGE) backup
 
-setup: $(STAMP)
+setup: $(STAMP) $(MO_FILES)
+
+locale/%.mo: locale/%.po | $(STAMP)
+ifdef MSGFMT
+	$(MSGFMT) --check-format -o $@ $<
+else
+	$(BIN)/python -c "import sys, polib; polib.pofile(sys.argv[1]).save_as_mofile(sys.argv[2])" $< $@
+endif
+
+messages: setup ## Add the strings new in templates and Python to the .po files (needs gettext).
+	$(MANAGE) makemessages -l es --no-obsolete $(MESSAGES_IGNORE)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,8 +81,10 @@ fixtures: setup ## Reference data first, then every athlete's file.
 superuser: setup
 	$(MANAGE) createsuperuser
 
+# The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
 test: setup $(if $(NPM),$(NODE_STAMP)) ## Set up and pass every test (browser tests where Chromium is).
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 
 # The Nu HTML Checker (vnu-jar) for the page-validity tests; it needs Java to run.
 $(NODE_STAMP): package.json
@@ -91,4 +111,4 @@ check: setup
 	$(MANAGE) check_archive
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .ruff_cache $(MO_FILES)

@@ -11,11 +11,13 @@ A request therefore costs one query (the version) when nothing has changed:
 - any other GET is served from the cache when the page was rendered under this version, and
   rendered (then stored) otherwise.
 
-`ETag` and `Last-Modified` come from the version and the time it last moved on;
+`ETag` and `Last-Modified` come from the version and the time it last moved on, and the
+day (the home page's "on this day" changes at midnight, so a page is kept a day at most);
 `Cache-Control: public, max-age=PAGE_CACHE_SECONDS` lets a proxy or CDN keep a page that
 long (60 s by default), `Vary: Cookie, Accept-Language` keeps editors and languages apart.
 
-Editors are never served a cached page: a request carrying a session cookie (only editors
+The API (/api/) is left to its own ETags and throttling. Editors are never served a cached
+page: a request carrying a session cookie (only editors
 have sessions) goes straight to the view, and its answer is marked private. The admin, POSTs
 and any answer that is not a plain 200 page (a redirect, a 404, a page that set a cookie or
 varies by it) are never stored.
@@ -23,10 +25,12 @@ varies by it) are never stored.
 
 import hashlib
 import logging
+from datetime import datetime, time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.utils.translation import get_language_from_request
@@ -38,7 +42,15 @@ from .middleware import busy_response, database_unavailable
 logger = logging.getLogger(__name__)
 
 # Headers of a rendered page that are kept with it; the rest are set again on each answer.
-STORED_HEADERS = ("Content-Type", "Content-Language", "Content-Security-Policy", "X-Frame-Options")
+STORED_HEADERS = (
+    "Content-Type",
+    "Content-Language",
+    "Content-Security-Policy",
+    "X-Frame-Options",
+    # A table's download: its file name and its licence.
+    "Content-Disposition",
+    "Link",
+)
 
 
 class PageCacheMiddleware:
@@ -67,10 +79,14 @@ class PageCacheMiddleware:
     def cached(self, request):
         with pinned_state() as (version, changed_at):
             language = get_language_from_request(request)
-            etag = quote_etag(f"{settings.ARCHIVE_RELEASE}-{version}-{language}")
+            # The home page's "on this day" changes at midnight: a page is kept for the day.
+            today = timezone.localdate()
+            midnight = timezone.make_aware(datetime.combine(today, time.min))
+            changed_at = max(changed_at, midnight) if changed_at else midnight
+            etag = quote_etag(f"{settings.ARCHIVE_RELEASE}-{version}-{language}-{today:%Y%m%d}")
             if self.not_modified(request, etag, changed_at):
                 return self.finish(request.method, HttpResponseNotModified(), etag, changed_at)
-            key = self.key(request, version, language)
+            key = self.key(request, f"{version}:{today:%Y%m%d}", language)
             stored = cache.get(key)
             if stored is not None:
                 response = _from_stored(stored)
@@ -82,9 +98,11 @@ class PageCacheMiddleware:
             return self.finish(request.method, response, etag, changed_at)
 
     def cacheable(self, request):
+        # The API answers its own conditional GETs and counts every request against its
+        # client's throttle (api/), so it is never served from here.
         return (
             request.method in ("GET", "HEAD")
-            and not request.path_info.startswith(self.admin_prefix)
+            and not request.path_info.startswith((self.admin_prefix, "/api/"))
             and settings.SESSION_COOKIE_NAME not in request.COOKIES
         )
 

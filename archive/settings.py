@@ -107,10 +107,15 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "archive",
     "revisions",
     "athletes",
     "results",
+    "corrections",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +175,50 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     }
+}
+
+# The read-only JSON API (api/, Django REST framework): JSON only, its format chosen by the
+# URL alone so that any cache keyed by URL serves the right one; editors' sessions count as
+# accounts, nobody else signs in; requests limited per client (per address, or per account),
+# counted in the cache. Behind a trusted proxy the client's address is the one it forwards,
+# never an X-Forwarded-For the client wrote itself.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.UrlFormatNegotiation",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumbers",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.AnonymousThrottle",
+        "api.throttling.EditorThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_ANON_RATE", "60/minute"),
+        "user": os.environ.get("API_USER_RATE", "600/minute"),
+    },
+    "NUM_PROXIES": 1 if env_bool("DJANGO_TRUST_PROXY", False) else 0,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Athletics archive API",
+    "DESCRIPTION": (
+        "The competitive history of track, road and race walking athletes as read-only JSON. "
+        "Marks are integers in their discipline's unit (milliseconds, millimetres, points) "
+        "beside the text statisticians print; every result cites its sources."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Descriptions come from the views' translatable texts, never from their docstrings.
+    "DISABLE_DOCSTRING_DESCRIPTIONS": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",
+    # The API needs no sign-in: the documentation offers none.
+    "AUTHENTICATION_WHITELIST": [],
+    # Swagger UI's files from drf-spectacular-sidecar, served by this site: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    # No deep links: they put a link inside each operation's button, which screen readers
+    # mishandle; no syntax colours: they are too faint to read on their dark background.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False, "syntaxHighlight": False},
 }
 
 ROOT_URLCONF = "archive.urls"
@@ -264,8 +313,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# Each language by its own name, as the header's switcher shows it (archive/language.py).
+LANGUAGES = [("en", "English"), ("es", "Español")]
+# Compiled by `make setup` from the .po files (the .mo files are never committed).
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A reader's choice of language outlives the browser session; the cookie says nothing else.
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

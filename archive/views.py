@@ -4,72 +4,50 @@ profiles, the nations' pages, robots.txt. `athletes` knows nothing of results, s
 showing an athlete's results lives here, in the layer above both.
 """
 
-from django.db.models import Q
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from athletes.models import Athlete, Country
+from results import downloads
 from results.claims import contradicted_claims
 from results.filters import CountedMarksForm
-from results.models import Competition, Discipline
 from results.standings.athlete import athlete_profile
-from results.standings.medals import medals_by_nation, nation_medals
+from results.standings.head_to_head import head_to_head as compare_athletes
+from results.standings.home import featured_athletes, latest_changes, latest_records, on_this_day
+from results.standings.medals import medal_results, medals_by_nation, nation_medals
 from results.views import FilteredListView, paginate
 
 from .filters import AthleteFilter
+from .search import KINDS, SEARCH_LIMIT, clean_query, search_archive
 
 ATHLETES_PER_PAGE = 50
-SEARCH_LIMIT = 20
-HOME_LIST_LENGTH = 12
-MAX_QUERY_LENGTH = 100
 
 
 def home(request):
+    """The front door: the written profiles first, then what is new, on this day, records."""
     return render(
         request,
         "archive/home.html",
         {
-            "athletes": Athlete.objects.select_related("country").order_by("-pk")[
-                :HOME_LIST_LENGTH
-            ],
-            "competitions": Competition.objects.select_related("country").order_by(
-                "-year", "-start_date", "name"
-            )[:HOME_LIST_LENGTH],
+            "featured": featured_athletes(),
+            "changes": latest_changes(),
+            "on_this_day": on_this_day(timezone.localdate()),
+            "records": latest_records(),
         },
     )
 
 
 def search(request):
-    # Control characters (a NUL byte among them, which PostgreSQL refuses) are never part
-    # of a name: drop them rather than fail.
-    typed = request.GET.get("q", "")
-    query = "".join(c for c in typed if c.isprintable()).strip()[:MAX_QUERY_LENGTH]
+    query = clean_query(request.GET.get("q", ""))
     context = {"search_query": query, "searched": bool(query)}
     if query:
-        context.update(
-            athletes=list(Athlete.objects.search(query).select_related("country")[:SEARCH_LIMIT]),
-            competitions=list(
-                Competition.objects.filter(Q(name__icontains=query) | Q(city__icontains=query))
-                .select_related("country")
-                .order_by("-year")[:SEARCH_LIMIT]
-            ),
-            disciplines=list(
-                Discipline.objects.filter(Q(name__icontains=query) | Q(code__iexact=query))[
-                    :SEARCH_LIMIT
-                ]
-            ),
-            countries=list(
-                Country.objects.filter(Q(name__icontains=query) | Q(code__iexact=query))[
-                    :SEARCH_LIMIT
-                ]
-            ),
-        )
-        context["found"] = any(
-            context[key] for key in ("athletes", "competitions", "disciplines", "countries")
-        )
+        context.update(search_archive(query))
+        context["found"] = any(context[kind] for kind in KINDS)
     return render(request, "archive/search.html", context)
 
 
@@ -77,7 +55,15 @@ def search(request):
 def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     # The admin is not named: it is behind a login, and robots.txt is read by anyone.
-    lines = ["User-agent: *", "Allow: /", f"Sitemap: {sitemap}", ""]
+    # The language switch and the correction forms are for people, not crawlers.
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        "Disallow: /language/",
+        "Disallow: /corrections/",
+        f"Sitemap: {sitemap}",
+        "",
+    ]
     return render(request, "archive/robots.txt", {"lines": lines}, content_type="text/plain")
 
 
@@ -97,13 +83,11 @@ def athlete_detail(request, slug):
         slug=slug,
     )
     counted = CountedMarksForm(request.GET)
-    context = {
-        "athlete": athlete,
-        "counted_marks": counted,
-        "profile": athlete_profile(
-            athlete, order=request.GET.get("order"), include=counted.included()
-        ),
-    }
+    profile = athlete_profile(athlete, order=request.GET.get("order"), include=counted.included())
+    # Each table of the profile downloads as a file (`?format=csv&table=bests`).
+    if download := downloads.requested(request, tables=downloads.ATHLETE_TABLES):
+        return downloads.athlete_file(request, download, athlete, profile)
+    context = {"athlete": athlete, "counted_marks": counted, "profile": profile}
     # Editors see where the sources' summaries and the results disagree; visitors see only
     # what the results give (and the page costs them no query more).
     if request.user.has_perm("results.view_claim"):
@@ -123,6 +107,18 @@ def country_list(request):
 def country_detail(request, code):
     country = get_object_or_404(Country, code=code.upper())
     athletes = country.athletes.order_by("family_name", "given_name")
+    if download := downloads.requested(request, tables=("championships", "athletes")):
+        medals = nation_medals(country)
+        table = medals.by_athlete if download.table == "athletes" else medals.by_championship
+        return downloads.medal_file(
+            request,
+            download,
+            download.table,
+            table,
+            medal_results().filter(country=country),
+            title=_("%(country)s: medals") % {"country": country.name},
+            name=f"{country.code}-medals-{download.table}",
+        )
     return render(
         request,
         "athletes/country_detail.html",
@@ -131,5 +127,41 @@ def country_detail(request, code):
             "page": paginate(request, athletes, ATHLETES_PER_PAGE),
             "medals": nation_medals(country),
             "title": _("Athletes of %(country)s") % {"country": country.name},
+        },
+    )
+
+
+def head_to_head(request, slug, other):
+    """
+    Two athletes compared race by race. The page's form (`?rival=` a name) compares the
+    first athlete with someone else: straight to that page when one athlete matches.
+    """
+    if slug == other:
+        raise Http404
+    athletes = Athlete.objects.select_related("country").in_bulk([slug, other], field_name="slug")
+    if len(athletes) != 2:
+        raise Http404
+    athlete, rival = athletes[slug], athletes[other]
+    name = clean_query(request.GET.get("rival", ""))
+    matches = []
+    if name:
+        matches = list(
+            Athlete.objects.search(name)
+            .exclude(pk=athlete.pk)
+            .select_related("country")
+            .order_by("family_name", "given_name", "slug")[: SEARCH_LIMIT + 1]
+        )
+        if len(matches) == 1:
+            return redirect("athletes:head-to-head", slug=athlete.slug, other=matches[0].slug)
+    return render(
+        request,
+        "athletes/head_to_head.html",
+        {
+            "athlete": athlete,
+            "rival": rival,
+            "comparison": compare_athletes(athlete, rival),
+            "rival_name": name,
+            "matches": matches[:SEARCH_LIMIT],
+            "more_matches": len(matches) > SEARCH_LIMIT,
         },
     )

@@ -11,21 +11,58 @@ import re
 import unicodedata
 from datetime import date
 
+from anyascii import anyascii
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.text import normalize_newlines
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from revisions.models import ArchiveModel, NaturalKeyManager
 
 
 def fold(text):
-    """Lower-case `text` and strip its accents, so that "perez" finds "Pérez"."""
+    """
+    `text` in lower-case Latin letters without accents, so that "perez" finds "Pérez" and
+    "borchin" finds "Борчин": other scripts are transliterated by anyascii.
+    """
     decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return anyascii(stripped).casefold()
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+# The words of a name that search reads; a longer one is cut (no name has such a word).
+WORD_LENGTH = 40
+MAX_QUERY_WORDS = 6
+
+
+def name_words(text):
+    """The folded words of `text`: "García-Bragado, Mª" gives garcia, bragado, ma."""
+    return _WORD.findall(fold(text))
+
+
+def _after(prefix):
+    """
+    The first string past every word starting with `prefix` (words are [a-z0-9]), or None:
+    "san" gives "sao", "saz" gives "sb". A range any index serves, whatever the collation.
+    """
+    alphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
+    while prefix and prefix[-1] == alphabet[-1]:
+        prefix = prefix[:-1]
+    if not prefix:
+        return None
+    return prefix[:-1] + alphabet[alphabet.index(prefix[-1]) + 1]
+
+
+def starting_with(prefix, field="word"):
+    """A Q for the values of `field` that start with `prefix`, read from its index."""
+    q = models.Q(**{f"{field}__gte": prefix})
+    end = _after(prefix)
+    return q & models.Q(**{f"{field}__lt": end}) if end else q
 
 
 class Sex(models.TextChoices):
@@ -97,7 +134,13 @@ class Country(ArchiveModel):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.code})"
+        # In the reader's language wherever a form or the admin prints the row.
+        return f"{self.label} ({self.code})"
+
+    @property
+    def label(self):
+        """The name in the reader's language (listed in `results.data_names`), else as stored."""
+        return gettext(self.name) if self.name else self.name
 
     def get_absolute_url(self):
         return reverse("athletes:country", args=[self.code])
@@ -107,14 +150,26 @@ class Country(ArchiveModel):
 
 
 class AthleteQuerySet(models.QuerySet):
-    def search(self, text):
-        """Athletes whose name or alias contains `text`, accents and case ignored."""
-        folded = fold(text).strip()
-        if not folded:
+    def search(self, text, within_few=False):
+        """
+        Athletes with a word of their name or of an alias starting with each word of `text`,
+        in any order, accents, capitals and scripts ignored: "sanchez maria" finds María
+        Guadalupe Sánchez. Each word is a range over the words' index (`SearchWord`), read
+        once for the whole archive; `within_few` says other filters (a nation) already keep few
+        athletes, so each of them is checked instead, by the words of that athlete alone: a
+        common word ("maria") then costs nothing.
+        """
+        words = list(dict.fromkeys(name_words(text)))[:MAX_QUERY_WORDS]
+        if not words:
             return self.none()
-        # EXISTS rather than a join: no DISTINCT over the whole directory.
-        aliases = Alias.objects.filter(athlete=OuterRef("pk"), search_name__contains=folded)
-        return self.filter(models.Q(search_name__contains=folded) | models.Q(Exists(aliases)))
+        found = self
+        for word in words:
+            matching = SearchWord.objects.filter(starting_with(word[:WORD_LENGTH]))
+            if within_few:
+                found = found.filter(Exists(matching.filter(athlete=OuterRef("pk"))))
+            else:
+                found = found.filter(pk__in=matching.values("athlete_id"))
+        return found
 
 
 class Athlete(ArchiveModel):
@@ -161,7 +216,17 @@ class Athlete(ArchiveModel):
         ordering = ["family_name", "given_name"]
         verbose_name = _("athlete")
         verbose_name_plural = _("athletes")
-        indexes = [models.Index(fields=["family_name", "given_name"], name="athlete_name_idx")]
+        indexes = [
+            models.Index(fields=["family_name", "given_name"], name="athlete_name_idx"),
+            # "On this day": the athletes born on a date of past years.
+            models.Index(fields=["date_of_birth"], name="athlete_birth_idx"),
+            # The home page leads with the athletes whose profile an editor has written.
+            models.Index(
+                fields=["family_name", "given_name"],
+                condition=~models.Q(biography=""),
+                name="athlete_profile_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -259,6 +324,49 @@ class Alias(ArchiveModel):
     natural_key.dependencies = ["athletes.athlete"]
 
 
+class SearchWord(models.Model):
+    """
+    One folded word of an athlete's name or of one of their aliases: what search looks a
+    typed word up in, from an index, in any order. Derived (kept by signals on athletes and
+    aliases, `index_names`), never edited, never exported.
+    """
+
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="+")
+    word = models.CharField(max_length=WORD_LENGTH)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["word", "athlete"], name="search_word_unique")
+        ]
+
+    def __str__(self):
+        return self.word
+
+
+def athlete_words(athlete, aliases):
+    """The set of words search finds `athlete` by: their name's and their aliases'."""
+    words = set(name_words(f"{athlete.given_name} {athlete.family_name}"))
+    for alias in aliases:
+        words.update(name_words(alias))
+    return {word[:WORD_LENGTH] for word in words}
+
+
+def index_names(athlete_ids):
+    """Write the search words of these athletes again, from their names and aliases."""
+    athletes = Athlete.objects.filter(pk__in=athlete_ids).only("given_name", "family_name")
+    aliases = {}
+    for athlete_id, name in Alias.objects.filter(athlete__in=athlete_ids).values_list(
+        "athlete_id", "name"
+    ):
+        aliases.setdefault(athlete_id, []).append(name)
+    SearchWord.objects.filter(athlete__in=athlete_ids).delete()
+    SearchWord.objects.bulk_create(
+        SearchWord(athlete=athlete, word=word)
+        for athlete in athletes
+        for word in sorted(athlete_words(athlete, aliases.get(athlete.pk, ())))
+    )
+
+
 @receiver(models.signals.pre_save, sender=Athlete)
 def fold_athlete_name(sender, instance, **kwargs):
     instance.search_name = fold(f"{instance.given_name} {instance.family_name}")
@@ -267,6 +375,18 @@ def fold_athlete_name(sender, instance, **kwargs):
 @receiver(models.signals.pre_save, sender=Alias)
 def fold_alias_name(sender, instance, **kwargs):
     instance.search_name = fold(instance.name)
+
+
+@receiver(models.signals.post_save, sender=Athlete)
+@receiver(models.signals.post_save, sender=Alias)
+@receiver(models.signals.post_delete, sender=Alias)
+def index_athlete_names(sender, instance, **kwargs):
+    athlete_id = instance.pk if sender is Athlete else instance.athlete_id
+    deleted = sender is Alias and kwargs.get("signal") is models.signals.post_delete
+    # An alias deleted with its athlete leaves nothing to index.
+    if deleted and not Athlete.objects.filter(pk=athlete_id).exists():
+        return
+    index_names([athlete_id])
 
 
 class Highlight(ArchiveModel):

@@ -1,7 +1,9 @@
 """
 The list tables, kept in the same transaction as every change they derive from: the
-best-mark table (`BestMark`, each athlete's best legal mark per discipline) and the listed
-marks (`ListedMark`, every finished mark with what the lists read of it).
+best-mark table (`BestMark`, each athlete's best legal mark per discipline), the listed
+marks (`ListedMark`, every finished mark with what the lists read of it), the medals
+(`Medal`) and each athlete's and nation's medal tally over the archive (`AthleteMedalTally`,
+`CountryMedalTally`, counted again for the athletes and nations whose medals changed).
 
 A result's save or delete refreshes its athlete's best mark in its discipline (and the old
 pair's, when a result moved to another athlete or event); an event whose discipline or sex
@@ -18,10 +20,19 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import connection, transaction
-from django.db.models import Case, F, Value, When, Window
+from django.db.models import Case, Count, F, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from .models import BestMark, Discipline, Event, ListedMark, Medal, Result
+from .models import (
+    AthleteMedalTally,
+    BestMark,
+    CountryMedalTally,
+    Discipline,
+    Event,
+    ListedMark,
+    Medal,
+    Result,
+)
 
 # What a listed mark holds, in its table's column order, read from a result.
 LISTED_COLUMNS = ["result_id", "athlete_id", "country_id", "discipline_id", "sex", "year", "mark"]
@@ -58,6 +69,9 @@ MEDAL_VALUES = [
     "event__competition__year",
     "place",
 ]
+
+# The medal tallies, by the column of `Medal` each counts per.
+TALLIES = {"athlete_id": AthleteMedalTally, "country_id": CountryMedalTally}
 
 # The pairs and results to refresh at the end of a `deferred()` block, when in one.
 _pending = ContextVar("derived_tables_pending", default=None)
@@ -132,7 +146,7 @@ def deferred():
     if _pending.get() is not None:
         yield
         return
-    token = _pending.set({"pairs": set(), "results": set()})
+    token = _pending.set({"pairs": set(), "results": set(), "subjects": set()})
     try:
         yield
         pending = _pending.get()
@@ -140,6 +154,7 @@ def deferred():
         _pending.reset(token)
     refresh(pending["pairs"])
     refresh_listed(pending["results"])
+    refresh_tallies(pending["subjects"])
 
 
 def pairs_of(results):
@@ -183,11 +198,43 @@ def refresh_listed(result_ids):
         ListedMark.objects.bulk_create(
             ListedMark(**dict(zip([*LISTED_COLUMNS, "apart"], row, strict=True))) for row in rows
         )
-        Medal.objects.filter(result_id__in=batch).delete()
+        old = Medal.objects.filter(result_id__in=batch)
+        subjects = set(old.values_list("athlete_id", "country_id"))
+        old.delete()
         rows = medal_rows(Result.objects.filter(pk__in=batch))
-        Medal.objects.bulk_create(
-            Medal(**dict(zip(MEDAL_COLUMNS, row, strict=True))) for row in rows
-        )
+        medals = [Medal(**dict(zip(MEDAL_COLUMNS, row, strict=True))) for row in rows]
+        Medal.objects.bulk_create(medals)
+        subjects |= {(medal.athlete_id, medal.country_id) for medal in medals}
+        refresh_tallies(subjects)
+
+
+def tally_rows(medals, group_by):
+    """Gold, silver and bronze per `group_by` among `medals`, as a tally's columns."""
+    counts = {medal: Count("pk", filter=Q(place=place)) for place, medal in Result.MEDALS.items()}
+    return (
+        medals.values(group_by)
+        .annotate(**counts)
+        .values_list(group_by, "gold", "silver", "bronze")
+        .order_by()
+    )
+
+
+def refresh_tallies(subjects):
+    """Count again the medals of these [(athlete_id, country_id)] (each side on its own)."""
+    pending = _pending.get()
+    if pending is not None:
+        pending["subjects"].update(subjects)
+        return
+    for index, (group_by, model) in enumerate(TALLIES.items()):
+        ids = sorted({subject[index] for subject in subjects if subject[index] is not None})
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            model.objects.filter(**{f"{group_by}__in": batch}).delete()
+            rows = tally_rows(Medal.objects.filter(**{f"{group_by}__in": batch}), group_by)
+            model.objects.bulk_create(
+                model(**dict(zip([group_by, "gold", "silver", "bronze"], row, strict=True)))
+                for row in rows
+            )
 
 
 def _insert(model, columns, rows):
@@ -203,10 +250,13 @@ def rebuild():
     Every derived table anew, in SQL: the listed marks and the medals from the results, then
     per discipline each athlete's best legal mark from the listed marks (a window).
     """
-    for model in (BestMark, ListedMark, Medal):
+    for model in (BestMark, ListedMark, Medal, *TALLIES.values()):
         model.objects.all().delete()
     _insert(ListedMark, [*LISTED_COLUMNS, "apart"], listed_rows(Result.objects.all()))
     _insert(Medal, MEDAL_COLUMNS, medal_rows(Result.objects.all()))
+    for group_by, model in TALLIES.items():
+        columns = [group_by, "gold", "silver", "bronze"]
+        _insert(model, columns, tally_rows(Medal.objects.all(), group_by))
     columns = ["athlete_id", "discipline_id", "sex", "result_id", "mark", "year"]
     for discipline in Discipline.objects.all():
         best = (
@@ -248,12 +298,19 @@ def result_saved(sender, instance, raw=False, **kwargs):
 
 
 def result_deleting(sender, instance, **kwargs):
-    """pre_delete: the pair, read while the event still exists (it may go in the same delete)."""
+    """
+    pre_delete: the pair, read while the event still exists (it may go in the same delete),
+    and who the medal counted for, if it was one.
+    """
     instance.best_mark_pair = (instance.athlete_id, _discipline_of(instance, instance.event_id))
+    instance.medal_subjects = set(
+        Medal.objects.filter(result_id=instance.pk).values_list("athlete_id", "country_id")
+    )
 
 
 def result_deleted(sender, instance, **kwargs):
     refresh({getattr(instance, "best_mark_pair", (None, None))})
+    refresh_tallies(getattr(instance, "medal_subjects", set()))
 
 
 def _moved(instance):

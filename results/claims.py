@@ -158,7 +158,7 @@ def describe(claim):
         return text % {
             "count": count,
             "mark": discipline.format_mark(claim.barrier.mark),
-            "discipline": discipline.name,
+            "discipline": discipline.label,
         }
     if claim.championship_id and claim.medal:
         text = ngettext(

@@ -1,5 +1,7 @@
 """FilterSets for the public lists. A bad value shows the form's error, never a 500."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,8 @@ from django_filters import CharFilter, ChoiceFilter, FilterSet, ModelChoiceFilte
 from athletes.models import Country, Sex
 
 from .models import Championship, Competition, Discipline, ListedMark, Medal, Result
+from .standings.lists import performances, performers
+from .widgets import FastSelect
 
 
 class YearFilter(NumberFilter):
@@ -27,6 +31,7 @@ def _country_filter(field_name):
         queryset=Country.objects.order_by("name"),
         to_field_name="code",
         empty_label=_("All nations"),
+        widget=FastSelect,
     )
 
 
@@ -37,6 +42,7 @@ def _championship_filter(field_name):
         queryset=Championship.objects.all(),
         to_field_name="slug",
         empty_label=_("All championships"),
+        widget=FastSelect,
     )
 
 
@@ -92,13 +98,25 @@ class CountedMarksForm(forms.Form):
 class AllTimeForm(CountedMarksForm):
     """What the list is (sex, performers or performances), beside the rows it keeps."""
 
-    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, required=False)
+    sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, required=False, widget=FastSelect)
     list = forms.ChoiceField(
         label=_("List"),
         choices=[("performers", _("Performers")), ("performances", _("Performances"))],
         required=False,
+        widget=FastSelect,
     )
     field_order = ["sex", "list", "year_from", "year_to", "country", "include"]
+
+
+@dataclass
+class AllTimeList:
+    """An all-time or season list as a reader asked for it: whose, which kind, what counts."""
+
+    sex: str
+    kind: str  # "performers" or "performances"
+    include: tuple  # the kinds of marks kept apart that count too
+    rows: object  # the listed marks the filters keep, or None for the whole archive's
+    ranked: object  # the ranked marks (`standings.lists.RankedMarks`)
 
 
 class AllTimeFilter(FilterSet):
@@ -121,6 +139,16 @@ class AllTimeFilter(FilterSet):
         """Whether any filter narrows the list (else it is the whole archive's)."""
         return any(self.form.cleaned_data.get(name) for name in self.filters)
 
+    def drawn(self, discipline):
+        """The list of `discipline` a valid form asks for, ranked (`AllTimeList`)."""
+        form = self.form
+        sex = form.cleaned_data["sex"] or Sex.MEN
+        kind = form.cleaned_data["list"] or "performers"
+        include = form.included()
+        rows = self.qs if self.narrowed else None
+        rank = performers if kind == "performers" else performances
+        return AllTimeList(sex, kind, include, rows, rank(discipline, sex, rows, include))
+
     def filter_queryset(self, queryset):
         # django-filter filters by every field of the form; only the filters' own do.
         for name, row_filter in self.filters.items():
@@ -133,7 +161,11 @@ class MedalFilter(FilterSet):
     year_from = YearFilter(field_name="year", lookup_expr="gte", label=_("From year"))
     year_to = YearFilter(field_name="year", lookup_expr="lte", label=_("To year"))
     sex = ChoiceFilter(
-        field_name="sex", label=_("Sex"), choices=Sex.choices, empty_label=_("Men and women")
+        field_name="sex",
+        label=_("Sex"),
+        choices=Sex.choices,
+        empty_label=_("Men and women"),
+        widget=FastSelect,
     )
     discipline = ModelChoiceFilter(
         field_name="discipline",
@@ -141,6 +173,7 @@ class MedalFilter(FilterSet):
         queryset=Discipline.objects.all(),
         to_field_name="code",
         empty_label=_("All disciplines"),
+        widget=FastSelect,
     )
 
     class Meta:

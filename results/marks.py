@@ -131,7 +131,7 @@ def _invalid(text, discipline, reason=None):
     expected = EXPECTED[discipline.measure]
     message = _("“%(text)s” is not a valid mark for %(discipline)s: expected %(expected)s.") % {
         "text": text,
-        "discipline": discipline.name,
+        "discipline": discipline.label,
         "expected": expected,
     }
     if reason:
@@ -143,7 +143,7 @@ def _refused(text, discipline, reason, code):
     """A mark that reads, but breaks a rule `reason` names (a part out of range, too fine)."""
     message = _("“%(text)s” is not a valid mark for %(discipline)s: %(reason)s.") % {
         "text": text,
-        "discipline": discipline.name,
+        "discipline": discipline.label,
         "reason": reason,
     }
     return ValidationError(message, code=code, params={"text": text})

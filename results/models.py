@@ -21,6 +21,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Case, F, Max, Min, Q, Value, When
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from athletes.models import Athlete, Country, Sex, Source
@@ -105,7 +106,13 @@ class Discipline(ArchiveModel):
         verbose_name_plural = _("disciplines")
 
     def __str__(self):
-        return self.name
+        # In the reader's language wherever a form or the admin prints the row.
+        return self.label
+
+    @property
+    def label(self):
+        """The name in the reader's language (see `results.data_names`), else as stored."""
+        return gettext(self.name) if self.name else self.name
 
     def get_absolute_url(self):
         return reverse("results:discipline", args=[self.code])
@@ -235,7 +242,13 @@ class Championship(RemembersLoaded, ArchiveModel):
         verbose_name_plural = _("championships")
 
     def __str__(self):
-        return self.name
+        # In the reader's language wherever a form or the admin prints the row.
+        return self.label
+
+    @property
+    def label(self):
+        """The name in the reader's language (see `results.data_names`), else as stored."""
+        return gettext(self.name) if self.name else self.name
 
     def get_absolute_url(self):
         return reverse("results:championship", args=[self.slug])
@@ -290,7 +303,11 @@ class Competition(RemembersLoaded, ArchiveModel):
         ordering = ["-year", "-start_date", "name"]
         verbose_name = _("competition")
         verbose_name_plural = _("competitions")
-        indexes = [models.Index(fields=["year"], name="competition_year_idx")]
+        indexes = [
+            models.Index(fields=["year"], name="competition_year_idx"),
+            # "On this day": the competitions begun on a date of past years.
+            models.Index(fields=["start_date"], name="competition_start_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(year__gte=1800) & Q(year__lte=2200), name="competition_year_plausible"
@@ -362,7 +379,10 @@ class Event(RemembersLoaded, ArchiveModel):
                 fields=["competition", "discipline", "sex", "round"], name="event_unique_round"
             )
         ]
-        indexes = [models.Index(fields=["discipline", "sex"], name="event_discipline_sex_idx")]
+        indexes = [
+            models.Index(fields=["discipline", "sex"], name="event_discipline_sex_idx"),
+            models.Index(fields=["date"], name="event_date_idx"),
+        ]
 
     def __str__(self):
         return f"{self.competition} – {self.title}"
@@ -380,8 +400,12 @@ class Event(RemembersLoaded, ArchiveModel):
 
     @property
     def title(self):
-        sex = _("Men's") if self.sex == Sex.MEN else _("Women's")
-        text = f"{sex} {self.discipline.name}"
+        """The event as pages title it ("Men's 20 km race walk"), in the reader's language."""
+        discipline = self.discipline.label
+        if self.sex == Sex.MEN:
+            text = pgettext("event title", "Men's %(discipline)s") % {"discipline": discipline}
+        else:
+            text = pgettext("event title", "Women's %(discipline)s") % {"discipline": discipline}
         if self.round != self.Round.FINAL:
             text = f"{text}, {self.get_round_display().lower()}"
         return text
@@ -580,6 +604,8 @@ class Result(RemembersLoaded, ArchiveModel):
                 condition=Q(place__lte=3),
                 name="result_podium_athlete_idx",
             ),
+            # The home page's latest records: the few results with a record tag.
+            models.Index(fields=["event"], condition=~Q(records=""), name="result_record_idx"),
         ]
 
     def __str__(self):
@@ -629,6 +655,25 @@ class Result(RemembersLoaded, ArchiveModel):
     @property
     def is_finished(self):
         return self.status == self.Status.FINISHED
+
+    @staticmethod
+    def ahead(place, finished, other_place, other_finished):
+        """
+        Whether a result (its place, whether it finished) was ahead of another in the same
+        race: True, False, or None when neither was. A finisher is ahead of anyone who did
+        not finish (DNF, DQ, DNS); between two finishers the better place is; equal or
+        unknown places, or two who did not finish, put neither ahead. The rule of the
+        rivals table and the head-to-head page.
+        """
+        if finished != other_finished:
+            return finished
+        if not finished or place is None or other_place is None or place == other_place:
+            return None
+        return place < other_place
+
+    def finished_ahead_of(self, other):
+        """`Result.ahead` for two results of one race."""
+        return self.ahead(self.place, self.is_finished, other.place, other.is_finished)
 
     # Podiums and medals ---------------------------------------------------------------
 
@@ -862,6 +907,19 @@ class Barrier(ArchiveModel):
         better = _("under") if self.discipline.lower_is_better else _("over")
         return f"{self.discipline} {better} {self.discipline.format_mark(self.mark)}"
 
+    @property
+    def label(self):
+        """The barrier as pages print it ("20 km race walk under 1:20:00"), in the reader's
+        language, word order included."""
+        if self.discipline.lower_is_better:
+            text = gettext("%(discipline)s under %(mark)s")
+        else:
+            text = gettext("%(discipline)s over %(mark)s")
+        return text % {
+            "discipline": self.discipline.label,
+            "mark": self.discipline.format_mark(self.mark),
+        }
+
     def natural_key(self):
         return (self.discipline.code, self.sex, self.mark)
 
@@ -1045,8 +1103,11 @@ class ListedMark(models.Model):
                 fields=["discipline", "sex", "apart", "mark", "year", "result"],
                 name="listed_mark_list_idx",
             ),
-            # A season's list, or a range of years.
-            models.Index(fields=["discipline", "sex", "year", "mark"], name="listed_mark_year_idx"),
+            # A season's list, or a range of years; with `apart`, the best mark of each year
+            # (the progression) is read from the index alone.
+            models.Index(
+                fields=["discipline", "sex", "year", "mark", "apart"], name="listed_mark_year_idx"
+            ),
         ]
 
     def __str__(self):
@@ -1082,12 +1143,61 @@ class Medal(models.Model):
         indexes = [
             models.Index(fields=["country", "place"], name="medal_country_idx"),
             models.Index(fields=["athlete", "place"], name="medal_athlete_idx"),
-            models.Index(fields=["championship", "year"], name="medal_championship_idx"),
+            # A championship's table over years (and sex, discipline), read from the index.
+            models.Index(
+                fields=["championship", "year", "sex", "discipline", "place", "athlete", "country"],
+                name="medal_championship_idx",
+            ),
             models.Index(fields=["competition"], name="medal_competition_idx"),
         ]
 
     def __str__(self):
         return f"{self.result_id} {self.place}"
+
+
+class MedalTally(models.Model):
+    """
+    One subject's medals over the whole archive, counted from `Medal`: the all-time medal
+    tables read the first rows of an index instead of grouping every medal on each request.
+    Derived, kept with the medals (`results.bestmarks`), rebuilt by `rebuild_best_marks`.
+    """
+
+    gold = models.PositiveIntegerField(default=0)
+    silver = models.PositiveIntegerField(default=0)
+    bronze = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class AthleteMedalTally(MedalTally):
+    athlete = models.OneToOneField(
+        Athlete, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("athlete's medal tally")
+        indexes = [
+            models.Index(fields=["-gold", "-silver", "-bronze"], name="athlete_tally_rank_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.athlete_id} {self.gold}-{self.silver}-{self.bronze}"
+
+
+class CountryMedalTally(MedalTally):
+    country = models.OneToOneField(
+        Country, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("nation's medal tally")
+        indexes = [
+            models.Index(fields=["-gold", "-silver", "-bronze"], name="country_tally_rank_idx")
+        ]
+
+    def __str__(self):
+        return f"{self.country_id} {self.gold}-{self.silver}-{self.bronze}"
 
 
 class ArchiveVersion(models.Model):

@@ -310,13 +310,9 @@ def medals_without_final():
             "place": ordinal(result.place),
             "event": event,
             "competition": event.competition,
-            "final": _sex_possessive(event.sex) + " " + event.discipline.name,
+            "final": Event(discipline=event.discipline, sex=event.sex).title,
         }
         yield problem("medal-without-final", message, result)
-
-
-def _sex_possessive(sex):
-    return _("men's") if sex == Sex.MEN else _("women's")
 
 
 # 5. Personal bests better than the world record --------------------------------------------
@@ -375,7 +371,7 @@ def _best_beating(discipline, sex, record, result):
         "better than the %(sex)s world record, %(record)s."
     ) % {
         "athlete": result.athlete,
-        "discipline": discipline.name,
+        "discipline": discipline.label,
         "mark": discipline.format_mark(result.mark, hand_timed=result.hand_timed),
         "competition": result.event.competition,
         "sex": _sex_possessive(sex),
@@ -477,3 +473,7 @@ def count_by_rule(problems):
     for item in problems:
         counts[item.rule] += 1
     return {rule: counts[rule] for rule in RULES if counts[rule]}
+
+
+def _sex_possessive(sex):
+    return _("men's") if sex == Sex.MEN else _("women's")

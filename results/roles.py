@@ -3,8 +3,9 @@
 from django.apps import apps as global_apps
 
 EDITORS = "Editors"
-# The archive's data, and its history (undoing a revision needs "change revision").
-ARCHIVE_APPS = ("athletes", "results", "revisions")
+# The archive's data, its history (undoing a revision needs "change revision") and the
+# readers' corrections waiting for an editor.
+ARCHIVE_APPS = ("athletes", "results", "revisions", "corrections")
 
 
 def ensure_editors_group(apps=global_apps, using="default"):

@@ -1,3 +1,4 @@
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
@@ -6,16 +7,25 @@ from django_filters.views import FilterView
 
 from athletes.models import Sex, Source
 
+from . import downloads
 from .filters import AllTimeFilter, CompetitionFilter, MedalFilter
 from .models import Championship, Competition, Discipline, Event, ListedMark
 from .standings.events import championship_winners, competition_podiums, event_results
-from .standings.lists import best_mark_progression, marks_kept_apart, performances, performers
+from .standings.lists import best_mark_progression, marks_kept_apart
 from .standings.medals import medal_results, medals_by_athlete, medals_by_nation
 
 COMPETITIONS_PER_PAGE = 50
 LIST_LENGTH = 100
+# A list's download holds the rows of its first hundred pages: 10,000 marks.
+LIST_DOWNLOAD_LENGTH = LIST_LENGTH * 100
 MEDAL_TABLE_LENGTH = 50
 EDITIONS_PER_PAGE = 10
+
+# What an all-time list holds, as its file's title says.
+ALL_TIME_TITLES = {
+    "performers": _("%(discipline)s, %(sex)s: best mark of each performer"),
+    "performances": _("%(discipline)s, %(sex)s: every performance"),
+}
 
 
 def paginate(request, queryset, per_page):
@@ -56,7 +66,19 @@ def competition_detail(request, slug):
     )
     medal_table = None
     if competition.championship and competition.championship.awards_medals:
-        medal_table = medals_by_nation(medal_results().filter(competition=competition))
+        medals = medal_results().filter(competition=competition)
+        medal_table = medals_by_nation(medals)
+        # The page's one table; a page without one ignores `format`.
+        if download := downloads.requested(request):
+            return downloads.medal_file(
+                request,
+                download,
+                "nations",
+                medal_table,
+                medals,
+                title=_("%(competition)s: medals by nation") % {"competition": competition.name},
+                name=f"{competition.slug}-medals",
+            )
     return render(
         request,
         "results/competition_detail.html",
@@ -78,12 +100,15 @@ def event_detail(request, slug, code, sex, round):
         sex=sex.upper(),
         round=round,
     )
+    rows = event_results(event)
+    if download := downloads.requested(request):
+        return downloads.event_file(request, download, event, rows)
     return render(
         request,
         "results/event_detail.html",
         {
             "event": event,
-            "rows": event_results(event),
+            "rows": rows,
             "sources": Source.objects.filter(results__event=event).distinct().order_by("title"),
         },
     )
@@ -101,6 +126,10 @@ def championship_list(request):
 def championship_detail(request, slug):
     championship = get_object_or_404(Championship, slug=slug)
     medals = medal_results().filter(championship=championship)
+    if download := downloads.requested(request, tables=downloads.MEDAL_TABLES):
+        return medal_table_file(
+            request, download, medals, championship.name, f"{championship.slug}-medals", {}
+        )
     editions = paginate(
         request,
         championship.editions.select_related("country").order_by("-year", "-start_date"),
@@ -135,23 +164,53 @@ def discipline_detail(request, code):
     all_time_filter = AllTimeFilter(request.GET, queryset=ListedMark.objects.all())
     context = {"discipline": discipline, "filter": all_time_filter, "page": None}
     if all_time_filter.is_valid():
-        form = all_time_filter.form
-        sex = form.cleaned_data["sex"] or Sex.MEN
-        kind = form.cleaned_data["list"] or "performers"
-        include = form.included()
-        rows = all_time_filter.qs if all_time_filter.narrowed else None
-        ranked = (performers if kind == "performers" else performances)(
-            discipline, sex, rows, include
-        )
+        drawn = all_time_filter.drawn(discipline)
+        sex, kind = drawn.sex, drawn.kind
+        if download := downloads.requested(request):
+            cleaned = all_time_filter.form.cleaned_data
+            return downloads.list_file(
+                request,
+                download,
+                discipline,
+                drawn.ranked,
+                limit=LIST_DOWNLOAD_LENGTH,
+                title=ALL_TIME_TITLES[kind]
+                % {"discipline": discipline.name, "sex": Sex(sex).label},
+                name=f"{discipline.code}-{sex}-{kind}",
+                filters={**downloads.described(cleaned), "sex": sex, "list": kind},
+            )
         context.update(
             sex=sex,
             sex_label=Sex(sex).label,
             kind=kind,
-            page=paginate(request, ranked, LIST_LENGTH),
-            progression=best_mark_progression(discipline, sex, rows, include),
-            kept_apart=marks_kept_apart(discipline, sex, rows, include),
+            page=paginate(request, drawn.ranked, LIST_LENGTH),
+            progression=best_mark_progression(discipline, sex, drawn.rows, drawn.include),
+            kept_apart=marks_kept_apart(discipline, sex, drawn.rows, drawn.include),
         )
+    if downloads.requested(request):
+        # A file of a list whose filter is wrong would be a wrong list: say so instead.
+        raise BadRequest(all_time_filter.errors.as_text())
     return render(request, "results/discipline_detail.html", context)
+
+
+def medal_table_file(request, download, medals, subject, name, filters):
+    """The file of a page's medal table by nation or by athlete (`table=`), of `medals`."""
+    if download.table == "athletes":
+        table = medals_by_athlete(medals, limit=MEDAL_TABLE_LENGTH)
+        title = _("%(subject)s: medals by athlete") % {"subject": subject}
+    else:
+        table = medals_by_nation(medals, limit=MEDAL_TABLE_LENGTH)
+        title = _("%(subject)s: medals by nation") % {"subject": subject}
+    return downloads.medal_file(
+        request,
+        download,
+        download.table,
+        table,
+        medals,
+        title=title,
+        name=f"{name}-by-{download.table}",
+        filters=filters,
+    )
 
 
 class MedalTableView(FilterView):
@@ -163,6 +222,18 @@ class MedalTableView(FilterView):
 
     def get_queryset(self):
         return medal_results()
+
+    def get(self, request, *args, **kwargs):
+        download = downloads.requested(request, tables=downloads.MEDAL_TABLES)
+        if download is None:
+            return super().get(request, *args, **kwargs)
+        medal_filter = self.get_filterset(self.get_filterset_class())
+        if not medal_filter.is_valid():
+            raise BadRequest(medal_filter.errors.as_text())
+        filters = downloads.described(medal_filter.form.cleaned_data)
+        return medal_table_file(
+            request, download, medal_filter.qs, _("The archive"), "medals", filters
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -61,7 +61,7 @@ class Revision(models.Model):
         return f"{self.get_kind_display()} by {who}, {self.created_at:%Y-%m-%d %H:%M}"
 
     def get_absolute_url(self):
-        return reverse("admin:revision-detail", args=[self.pk])
+        return reverse("admin:revisions_revision_change", args=[self.pk])
 
 
 class RevisionLink(models.Model):

@@ -1,7 +1,7 @@
 """
 What several test modules share, in one place: the archive's tables and their row counts,
-loading, exporting and emptying the archive, the public pages and what a page says,
-counting queries, editors' sessions and the admin forms they post.
+loading, exporting, emptying and growing the archive, the public pages and what a page
+says, counting queries, editors' sessions and the admin forms they post.
 """
 
 import html
@@ -15,10 +15,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from athletes.models import Country
+from athletes.models import Athlete, Country, Sex
+from results.bestmarks import rebuild as rebuild_list_tables
+from results.caching import archive_changed
+from results.models import Championship, Discipline, Result
 from results.roles import EDITORS
 from revisions.models import ArchiveModel
 
+from .factories import CompetitionFactory, EventFactory
 from .page_forms import read_forms
 
 # The tables `make run` fills before any athlete's file: every archive starts from them.
@@ -105,7 +109,64 @@ def public_pages():
         "discipline-performances": "/disciplines/20KW/?list=performances",
         "medals": "/medals/",
         "search": "/search/?q=perez",
+        "head-to-head": "/athletes/jefferson-perez/versus/francisco-javier-fernandez/",
     }
+
+
+def grow_archive(perez, competitions=20, field_size=25, *, first_year=1960, cited=None):
+    """
+    Ten times the shipped archive: `competitions` more Olympic finals from `first_year`, each
+    with `field_size` rivals ahead of Pérez, every result citing `cited` (a source) if given.
+    Bulk-created, so the test stays fast.
+    """
+    walk = Discipline.objects.get(code="20KW")
+    olympics = Championship.objects.get(slug="olympic-games")
+    country = perez.country
+    athletes = Athlete.objects.bulk_create(
+        Athlete(
+            slug=f"rival-{index}",
+            given_name="Rival",
+            family_name=f"Number {index}",
+            search_name=f"rival number {index}",
+            sex=Sex.MEN,
+            country=country,
+        )
+        for index in range(competitions * field_size)
+    )
+    results = []
+    for index in range(competitions):
+        competition = CompetitionFactory(
+            championship=olympics, year=first_year + index, country=country
+        )
+        event = EventFactory(competition=competition, discipline=walk, sex=Sex.MEN)
+        results.append(
+            Result(
+                event=event,
+                athlete=perez,
+                country=country,
+                place=field_size + 1,
+                mark=4_900_000 + index,
+            )
+        )
+        for place in range(1, field_size + 1):
+            athlete = athletes[index * field_size + place - 1]
+            results.append(
+                Result(
+                    event=event,
+                    athlete=athlete,
+                    country=country,
+                    place=place,
+                    mark=4_700_000 + place * 1000 + index,
+                )
+            )
+    Result.objects.bulk_create(results)
+    if cited is not None:
+        Result.sources.through.objects.bulk_create(
+            Result.sources.through(result_id=result.pk, source_id=cited.pk) for result in results
+        )
+    # bulk_create sends no signals: the archive's version and its list tables are kept here.
+    archive_changed()
+    rebuild_list_tables()
 
 
 def count_queries(action, *args, **kwargs):

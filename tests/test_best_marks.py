@@ -1,7 +1,8 @@
 """
 The derived tables (each athlete's best legal mark per discipline, every listed mark, every
-medal) always equal what a recomputation from the results gives, whatever wrote them: a
-save, an edit, a delete, a merge, an event or competition changed, a fixture load.
+medal, each athlete's and nation's medal tally) always equal what a recomputation from the
+results gives, whatever wrote them: a save, an edit, a delete, a merge, an event or
+competition changed, a fixture load.
 """
 
 from decimal import Decimal
@@ -11,7 +12,14 @@ import pytest
 
 from athletes.merge import merge_athletes
 from results.bestmarks import LISTED_COLUMNS, MEDAL_COLUMNS, rebuild
-from results.models import BestMark, Discipline, ListedMark, Medal
+from results.models import (
+    AthleteMedalTally,
+    BestMark,
+    CountryMedalTally,
+    Discipline,
+    ListedMark,
+    Medal,
+)
 from results.standings.lists import performers
 
 from .factories import AthleteFactory, EventFactory, ResultFactory
@@ -27,6 +35,8 @@ TABLES = {
     BestMark: ["athlete_id", "discipline_id", "result_id", "mark", "sex", "year"],
     ListedMark: [*LISTED_COLUMNS, "apart"],
     Medal: MEDAL_COLUMNS,
+    AthleteMedalTally: ["athlete_id", "gold", "silver", "bronze"],
+    CountryMedalTally: ["country_id", "gold", "silver", "bronze"],
 }
 
 

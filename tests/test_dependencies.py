@@ -1,7 +1,9 @@
 """
 The apps depend on each other one way only, lowest first:
 
-    revisions  <-  athletes  <-  results  <-  archive (the project: pages combining them)
+    revisions  <-  athletes  <-  results  <-  corrections  <-  api  <-  archive
+
+`archive` is the project: the pages combining the apps, and the URLs including theirs.
 
 A module may import from its own layer and those below it, never from one above. Imports
 are read from the source (at any depth, inside functions too), so a dependency cannot hide.
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-LAYERS = ["revisions", "athletes", "results", "archive"]
+LAYERS = ["revisions", "athletes", "results", "corrections", "api", "archive"]
 
 
 def imported_packages(path):

@@ -8,23 +8,20 @@ import re
 import pytest
 from django.urls import reverse
 
-from athletes.models import Athlete, Sex
-from results.bestmarks import rebuild as rebuild_list_tables
-from results.caching import archive_changed
-from results.models import Championship, Claim, Discipline, Event, Result
+from results.models import Championship, Claim, Event, Result
 
 from .factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
-from .helpers import count_queries, page_html, page_text, public_pages
+from .helpers import count_queries, grow_archive, page_html, page_text, public_pages
 
 pytestmark = pytest.mark.django_db
 
 # The number of queries each kind of public page runs, whatever the size of the archive
 # (a cached medal table still reads the archive's version: see results.caching).
 QUERIES = {
-    "home": 2,
+    "home": 9,
     "athlete-list": 4,
     "athlete": 9,
-    "country-list": 4,
+    "country-list": 3,
     "country": 9,
     "competition-list": 4,
     "competition": 7,
@@ -36,6 +33,7 @@ QUERIES = {
     "discipline-performances": 6,
     "medals": 8,
     "search": 4,
+    "head-to-head": 2,
 }
 # Each public page and the number of queries it runs: every kind of page, then the pages
 # with the filters and orders they read, and the files for crawlers.
@@ -46,58 +44,11 @@ PAGES = {
     "/competitions/?championship=olympic-games&year_from=1990&year_to=2010&country=USA": 6,
     "/disciplines/20KW/?list=performances&sex=M&year_from=1990&country=ECU": 7,
     "/medals/?championship=olympic-games&sex=M&discipline=20KW&year_from=1990": 10,
-    "/sitemap.xml": 5,
+    "/sitemap.xml": 10,
+    "/sitemap-athletes.xml": 3,
+    "/sitemap-events.xml": 3,
     "/robots.txt": 0,
 }
-
-
-def grow_archive(perez, competitions=20, field_size=25):
-    """
-    Ten times the shipped archive: 500 more athletes and results in 20 more Olympic
-    finals, Pérez in each of them. Bulk-created, so the test stays fast.
-    """
-    walk = Discipline.objects.get(code="20KW")
-    olympics = Championship.objects.get(slug="olympic-games")
-    country = perez.country
-    athletes = Athlete.objects.bulk_create(
-        Athlete(
-            slug=f"rival-{index}",
-            given_name="Rival",
-            family_name=f"Number {index}",
-            search_name=f"rival number {index}",
-            sex=Sex.MEN,
-            country=country,
-        )
-        for index in range(competitions * field_size)
-    )
-    results = []
-    for index in range(competitions):
-        competition = CompetitionFactory(championship=olympics, year=1960 + index, country=country)
-        event = EventFactory(competition=competition, discipline=walk, sex=Sex.MEN)
-        results.append(
-            Result(
-                event=event,
-                athlete=perez,
-                country=country,
-                place=field_size + 1,
-                mark=4_900_000 + index,
-            )
-        )
-        for place in range(1, field_size + 1):
-            athlete = athletes[index * field_size + place - 1]
-            results.append(
-                Result(
-                    event=event,
-                    athlete=athlete,
-                    country=country,
-                    place=place,
-                    mark=4_700_000 + place * 1000 + index,
-                )
-            )
-    Result.objects.bulk_create(results)
-    # bulk_create sends no signals: the archive's version and its list tables are kept here.
-    archive_changed()
-    rebuild_list_tables()
 
 
 def assert_page_runs(client, url, queries, django_assert_num_queries):
@@ -117,7 +68,7 @@ def test_page_runs_a_fixed_number_of_queries_whatever_the_archive_holds(
 
 # What each kind of list page says while the archive holds nothing at all.
 NOTHING_YET = {
-    "home": "No athletes in the archive yet.",
+    "home": "No profile has been written yet.",
     "athlete-list": "No athletes match yet.",
     "country-list": "No medals recorded yet.",
     "competition-list": "No competitions match yet.",
@@ -451,6 +402,7 @@ def test_sitemap_and_robots_point_at_public_pages(client, perez):
     assert b"/athletes/jefferson-perez/" in client.get("/sitemap-athletes.xml").content
     robots = client.get("/robots.txt").content.decode()
     assert "sitemap.xml" in robots and "admin" not in robots
+    assert "Disallow: /language/" in robots and "Disallow: /corrections/" in robots
 
 
 def test_a_cached_medal_table_shows_an_editors_change_on_the_next_request(client, perez):

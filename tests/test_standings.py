@@ -128,3 +128,15 @@ def test_nations_with_equal_medals_share_a_rank(perez):
     ranks = {row.subject.code: row.rank for row in medals_by_nation().rows}
     assert ranks["ECU"] == 1
     assert ranks["COL"] == ranks["GUA"] == ranks["TUN"] == 7
+
+
+@pytest.mark.parametrize("limit", [None, 1, 2, 3, 50])
+def test_the_archives_medal_tables_from_the_tallies_equal_those_counted(perez, limit):
+    from results.standings.medals import medal_results, medals_by_athlete
+
+    def rows(table):
+        return [(row.subject.pk, row.gold, row.silver, row.bronze, row.rank) for row in table.rows]
+
+    counted = medal_results().filter(result__isnull=False)  # narrowed by nothing, but counted
+    assert rows(medals_by_nation(limit=limit)) == rows(medals_by_nation(counted, limit=limit))
+    assert rows(medals_by_athlete(limit=limit)) == rows(medals_by_athlete(counted, limit=limit))

@@ -9,4 +9,4 @@ register = template.Library()
 @register.simple_tag
 def nation(country):
     # Built in Python, not an included template: tables print it on every row.
-    return format_html('<abbr class="nation" title="{}">{}</abbr>', country.name, country.code)
+    return format_html('<abbr class="nation" title="{}">{}</abbr>', country.label, country.code)

@@ -1,9 +1,10 @@
 """One athlete's page: their results by discipline, podiums, rivals and the whole profile."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import F
 
 from athletes.models import Athlete
 
@@ -12,23 +13,22 @@ from .bests import barrier_counts, by_discipline, personal_bests, progression
 from .events import top_three_by_event
 from .medals import MedalTable, athlete_medals_by_championship
 
+# An athlete's results, oldest first: the order of their profile and of a head-to-head.
+RESULT_ORDER = (
+    "event__competition__year",
+    F("event__date").asc(nulls_last=True),
+    F("event__competition__start_date").asc(nulls_last=True),
+    # Undated races of one year keep a stable order that survives an export.
+    "event__competition__name",
+    "event__discipline__position",
+    "event__sex",
+    "event__round",
+)
+
 
 def athlete_results(athlete):
     """Every result of `athlete`, oldest first, with what the tables show (one query)."""
-    return list(
-        Result.objects.filter(athlete=athlete)
-        .with_related()
-        .order_by(
-            "event__competition__year",
-            F("event__date").asc(nulls_last=True),
-            F("event__competition__start_date").asc(nulls_last=True),
-            # Undated races of one year keep a stable order that survives an export.
-            "event__competition__name",
-            "event__discipline__position",
-            "event__sex",
-            "event__round",
-        )
-    )
+    return list(Result.objects.filter(athlete=athlete).with_related().order_by(*RESULT_ORDER))
 
 
 def chronological(result):
@@ -97,36 +97,40 @@ class Rival:
     behind: int
 
 
-def rivals(athlete, limit=10):
+def rivals(athlete, limit=10, results=None):
     """
     The athletes met most often in the same events, with the head-to-head count: how often
-    this athlete finished ahead and behind. Aggregated in SQL over the athlete's events.
+    this athlete finished ahead and behind (`Result.ahead`). The other results of the
+    athlete's events are read in one query and counted here; `results` are the athlete's
+    own, when the caller holds them already.
     """
-    own = Result.objects.filter(athlete=athlete, event=OuterRef("event"))
-    own_place = Subquery(own.values("place")[:1])
-    own_finished = Exists(own.finished())
-    finished = Q(status=Result.Status.FINISHED)
-    rows = (
-        Result.objects.filter(event__results__athlete=athlete)
+    if results is None:
+        results = Result.objects.filter(athlete=athlete).only("event_id", "place", "status")
+    own = {result.event_id: (result.place, result.is_finished) for result in results}
+    counts = defaultdict(lambda: [0, 0, 0])  # meetings, ahead, behind
+    others = (
+        Result.objects.filter(event_id__in=list(own))
         .exclude(athlete=athlete)
-        .annotate(own_place=own_place, own_finished=own_finished)
-        .values("athlete")
-        .annotate(
-            meetings=Count("pk"),
-            ahead=Count(
-                "pk", filter=(Q(own_finished=True) & ~finished) | Q(place__gt=F("own_place"))
-            ),
-            behind=Count(
-                "pk", filter=(Q(own_finished=False) & finished) | Q(place__lt=F("own_place"))
-            ),
-        )
-        .order_by("-meetings", "-behind", "athlete__family_name")[:limit]
+        .values_list("athlete_id", "event_id", "place", "status")
     )
-    rows = list(rows)
-    athletes = Athlete.objects.select_related("country").in_bulk([row["athlete"] for row in rows])
+    for other_id, event_id, place, status in others:
+        tally = counts[other_id]
+        tally[0] += 1
+        own_place, own_finished = own[event_id]
+        ahead = Result.ahead(own_place, own_finished, place, status == Result.Status.FINISHED)
+        if ahead is not None:
+            tally[1 if ahead else 2] += 1
+    # The most met first, then those who beat the athlete most; a tie by family name: the
+    # names of the last place's rivals and every one tied with them are read.
+    ranked = sorted(counts.items(), key=lambda item: (-item[1][0], -item[1][2]))
+    if len(ranked) > limit:
+        last = ranked[limit - 1][1]
+        ranked = [item for item in ranked if (item[1][0], item[1][2]) >= (last[0], last[2])]
+    athletes = Athlete.objects.select_related("country").in_bulk([pk for pk, _ in ranked])
+    ranked.sort(key=lambda item: (-item[1][0], -item[1][2], athletes[item[0]].family_name))
     return [
-        Rival(athletes[row["athlete"]], row["meetings"], row["ahead"], row["behind"])
-        for row in rows
+        Rival(athletes[pk], meetings, ahead, behind)
+        for pk, (meetings, ahead, behind) in ranked[:limit]
     ]
 
 
@@ -163,7 +167,7 @@ def athlete_profile(athlete, order=None, include=()):
         barriers=barrier_counts(athlete, results, include) if results else [],
         progression=progression(results, include),
         results_by_discipline=results_by_discipline(athlete, results, order),
-        rivals=rivals(athlete) if results else [],
+        rivals=rivals(athlete, results=results) if results else [],
         order=order,
         include=tuple(include),
     )

@@ -6,12 +6,13 @@ athlete's medals are counted from their results in hand.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import Rank
 
 from athletes.models import Athlete, Country
 
 from ..caching import cached_query
-from ..models import Championship, Medal, Result
+from ..models import AthleteMedalTally, Championship, CountryMedalTally, Medal, Result
 
 
 @dataclass
@@ -90,20 +91,59 @@ def medal_results():
     return Medal.objects.all()
 
 
-def medal_counts(results, group_by, tie_break, limit=None):
+# The tallies kept per athlete and per nation over every medal (`results.bestmarks`).
+TALLIES = {"athlete_id": AthleteMedalTally, "country_id": CountryMedalTally}
+
+
+def _whole_archive(medals):
+    """Whether `medals` is every medal of the archive, narrowed by nothing."""
+    return medals.model is Medal and not medals.query.where
+
+
+def medal_counts(results, group_by, limit=None):
     """
-    Gold, silver and bronze per value of `group_by`, counted in SQL from medal results,
-    best first: [{group_by: …, "gold": n, "silver": n, "bronze": n}].
+    Gold, silver and bronze per value of `group_by`, counted in SQL from medal results:
+    [{group_by: …, "gold": n, "silver": n, "bronze": n}], the first `limit` places and every
+    row tied with the last of them, in no order (`ranked` orders them). Over the whole
+    archive they are read from the tallies (`TALLIES`), the first rows of their index.
     """
+    tally = TALLIES.get(group_by)
+    if tally is not None and _whole_archive(results):
+        ranked = tally.objects.values(group_by, "gold", "silver", "bronze").order_by(
+            "-gold", "-silver", "-bronze"
+        )
+        rows = list(ranked[:limit] if limit else ranked)
+        if limit and rows:
+            last = rows[-1]
+            tied = ranked.filter(gold=last["gold"], silver=last["silver"], bronze=last["bronze"])
+            seen = {row[group_by] for row in rows}
+            rows += [row for row in tied if row[group_by] not in seen]
+        return rows
     counts = {medal: Count("pk", filter=Q(place=place)) for place, medal in Result.MEDALS.items()}
-    rows = (
-        results.values(group_by)
-        .annotate(**counts)
-        .order_by("-gold", "-silver", "-bronze", tie_break)
-    )
-    rows = rows[:limit] if limit else rows
-    # The whole archive's medal tables are the slowest queries at scale: see results.caching.
+    rows = results.values(group_by).annotate(**counts).order_by()
+    if limit:
+        # The first `limit` places and every row tied with the last, ranked on the counts
+        # alone: no join for the tie-break over every group (`ranked` settles ties).
+        by_medals = [F("gold").desc(), F("silver").desc(), F("bronze").desc()]
+        rows = rows.annotate(position=Window(Rank(), order_by=by_medals)).filter(
+            position__lte=limit
+        )
+    # The archive's filtered medal tables are slow queries at scale: see results.caching.
     return cached_query("medal_counts", rows, lambda: list(rows))
+
+
+def ranked(rows, group_by, subjects, tie_break, limit):
+    """`rows` best first, a tie broken by `tie_break(subject)`, cut to `limit`."""
+    rows = sorted(
+        rows,
+        key=lambda row: (
+            -row["gold"],
+            -row["silver"],
+            -row["bronze"],
+            tie_break(subjects[row[group_by]]),
+        ),
+    )
+    return rows[:limit] if limit else rows
 
 
 def _table(rows, group_by, subjects, name, nation=lambda subject: None):
@@ -129,18 +169,20 @@ def medals_by_nation(results=None, limit=None):
     first (a championship, an edition, years, sex, discipline).
     """
     results = medal_results() if results is None else results
-    rows = medal_counts(results, "country_id", "country__name", limit)
+    rows = medal_counts(results, "country_id", limit)
     countries = Country.objects.in_bulk([row["country_id"] for row in rows])
+    rows = ranked(rows, "country_id", countries, lambda country: country.name, limit)
     return _table(rows, "country_id", countries, name=lambda country: country.name)
 
 
 def medals_by_athlete(results=None, limit=None):
     """Medals per athlete, aggregated in SQL, each athlete with their nation."""
     results = medal_results() if results is None else results
-    rows = medal_counts(results, "athlete_id", "athlete__family_name", limit)
+    rows = medal_counts(results, "athlete_id", limit)
     athletes = Athlete.objects.select_related("country").in_bulk(
         [row["athlete_id"] for row in rows]
     )
+    rows = ranked(rows, "athlete_id", athletes, lambda athlete: athlete.family_name, limit)
     return _table(
         rows,
         "athlete_id",
@@ -153,7 +195,7 @@ def medals_by_athlete(results=None, limit=None):
 def medals_by_championship(results):
     """Medals per championship from a QuerySet of medal results, aggregated in SQL."""
     key = "championship_id"
-    rows = medal_counts(results, key, key)
+    rows = medal_counts(results, key)
     championships = Championship.objects.in_bulk([row[key] for row in rows])
     table = _table(rows, key, championships, name=lambda championship: championship.name)
     # Championships read in their own order (Olympic Games first), not by medals won.

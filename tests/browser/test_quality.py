@@ -24,8 +24,17 @@ from .conftest import DESKTOP, TIMEOUT_MS, skip_or_fail
 pytestmark = pytest.mark.browser
 
 # One page of each type, by a name for the test ids; the last one shows the 404 page.
-PAGES = {**public_pages(), "not-found": "/no-such-page/"}
+PAGES = {
+    **public_pages(),
+    "correction": "/corrections/new/?athlete=jefferson-perez",
+    "api-docs": "/api/v1/docs/",
+    "not-found": "/no-such-page/",
+}
 NOT_FOUND = {"not-found"}
+# The front door and the pages a Spanish-speaking reader opens first, asked for in Spanish
+# (the browser's language): checked as the English ones are.
+SPANISH = ("home", "athlete", "event", "head-to-head", "search", "correction")
+PAGES |= {f"{name}-es": PAGES[name] for name in SPANISH}
 
 PHONE = {"width": 375, "height": 812}
 
@@ -60,11 +69,15 @@ def crawl(browser, live_server, django_db_setup, django_db_blocker, tmp_path_fac
     visits = {}
     with django_db_blocker.unblock(), modify_settings(ALLOWED_HOSTS={"append": host}):
         load(*settings.REFERENCE_FIXTURES, PEREZ_FIXTURE)
-        context = browser.new_context(viewport=DESKTOP)
-        context.set_default_timeout(TIMEOUT_MS)
+        contexts = {
+            language: browser.new_context(viewport=DESKTOP, locale=language)
+            for language in ("en", "es")
+        }
         try:
-            page = context.new_page()
             for name, path in PAGES.items():
+                context = contexts["es" if name.endswith("-es") else "en"]
+                context.set_default_timeout(TIMEOUT_MS)
+                page = context.pages[0] if context.pages else context.new_page()
                 response = page.goto(live_server.url + path)
                 html_file = html_dir / f"{name}.html"
                 html_file.write_bytes(response.body())
@@ -80,7 +93,8 @@ def crawl(browser, live_server, django_db_setup, django_db_blocker, tmp_path_fac
                     phone_width=phone_width,
                 )
         finally:
-            context.close()
+            for context in contexts.values():
+                context.close()
             call_command("flush", interactive=False, verbosity=0)
     return visits
 
@@ -166,3 +180,9 @@ def test_page_is_valid_html(html_errors, name):
         for error in errors
     )
     assert len(errors) == 0, f"{PAGES[name]} has {len(errors)} HTML errors:\n{report}"
+
+
+@pytest.mark.parametrize("name", [f"{name}-es" for name in SPANISH])
+def test_a_spanish_readers_page_is_served_in_spanish(crawl, name):
+    html = crawl[name].html_file.read_text(encoding="utf-8")
+    assert '<html lang="es">' in html

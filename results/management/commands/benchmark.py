@@ -35,6 +35,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Max
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
 
 from athletes.models import Athlete
 from results.benchmarking import (
@@ -91,6 +92,7 @@ COLD_TARGETS = {
     "medal table": WHOLE_ARCHIVE,
     "medal table, filtered": WHOLE_ARCHIVE,
     "search": WHOLE_ARCHIVE,
+    "search, two words in any order": WHOLE_ARCHIVE,
 }
 
 NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
@@ -155,6 +157,14 @@ def page_urls():
     season = Competition.objects.filter(events__discipline=event.discipline).aggregate(
         year=Max("year")
     )["year"]
+    # A rival of the busiest athlete: someone from one of their races.
+    rival = (
+        Result.objects.filter(event__results__athlete=athlete)
+        .exclude(athlete=athlete)
+        .select_related("athlete")
+        .order_by("pk")
+        .first()
+    )
     return {
         "home": "/",
         "athlete list": "/athletes/",
@@ -176,7 +186,14 @@ def page_urls():
         "medal table": "/medals/",
         "medal table, filtered": "/medals/?championship=olympic-games&sex=M&year_from=1980",
         "search": "/search/?q=perez",
-    }
+        "search, two words in any order": (
+            f"/search/?q={athlete.family_name}+{athlete.given_name}".lower()
+        ),
+    } | (
+        {"head to head": reverse("athletes:head-to-head", args=[athlete.slug, rival.athlete.slug])}
+        if rival
+        else {}
+    )
 
 
 @dataclass

@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.db.models.fields import NOT_PROVIDED
 from tqdm import tqdm
 
-from athletes.models import Athlete, Country, Sex, fold
+from athletes.models import Athlete, Country, SearchWord, Sex, fold, name_words
 from results import bestmarks
 from results.caching import archive_changed
 from results.models import (
@@ -391,6 +391,7 @@ class Command(BaseCommand):
             # the database looks for results still referring to it, by those indexes.
             with transaction.atomic():
                 raw_delete(Competition.objects.filter(slug__startswith=PREFIX))
+                raw_delete(SearchWord.objects.filter(athlete__slug__startswith=PREFIX))
                 raw_delete(Athlete.objects.filter(slug__startswith=PREFIX))
                 archive_changed()
         self.stdout.write(
@@ -501,6 +502,7 @@ class Generator:
             Athlete,
             ["id", "slug", "given_name", "family_name", "search_name", "sex", "country_id"],
         )
+        self.words_table = Table(SearchWord, ["athlete_id", "word"])
         self.competitions_table = Table(
             Competition,
             ["id", "slug", "championship_id", "name", "year", "city", "country_id", "indoor"]
@@ -575,7 +577,7 @@ class Generator:
         progress = Progress(self.stdout, "Athletes", count)
         for start in range(0, count, ATHLETES_PER_BATCH):
             size = min(ATHLETES_PER_BATCH, count - start)
-            rows = []
+            rows, words = [], []
             with transaction.atomic(), connection.cursor() as cursor:
                 ids = reserve_ids(cursor, Athlete, size)
                 for number, pk in enumerate(ids, start=start):
@@ -595,6 +597,7 @@ class Generator:
                             country,
                         )
                     )
+                    words += [(pk, word) for word in sorted(name_words(f"{given} {family}"))]
                     entrant = (pk, country)
                     group = rng.choice(specialities)
                     for year in range(debut, last + 1):
@@ -602,6 +605,7 @@ class Generator:
                     self.pools.setdefault((group, sex.value), []).append(entrant)
                     self.pools.setdefault(sex.value, []).append(entrant)
                 self.athletes_table.insert(cursor, rows)
+                self.words_table.insert(cursor, words)
             progress.update(size)
         progress.close()
 

@@ -1,0 +1,112 @@
+"""Search that finds: word order, accents, capitals, scripts and aliases ignored."""
+
+import pytest
+
+from athletes.models import Alias, Athlete, SearchWord, Sex
+
+from .factories import AthleteFactory
+from .helpers import count_queries, page_text
+
+
+@pytest.fixture
+def sanchez(reference_data):
+    return AthleteFactory(
+        slug="maria-guadalupe-sanchez",
+        given_name="María Guadalupe",
+        family_name="Sánchez",
+        sex=Sex.WOMEN,
+    )
+
+
+def found_athletes(client, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    return [athlete.slug for athlete in response.context["athletes"]]
+
+
+@pytest.mark.parametrize(
+    "query", ["sanchez", "Sanchez Maria", "sánchez maría", "GUADALUPE SÁNCHEZ", "san guad"]
+)
+def test_any_order_accents_and_capitals_find_her(client, sanchez, query):
+    assert found_athletes(client, query) == ["maria-guadalupe-sanchez"]
+
+
+def test_every_word_must_match_a_word_of_the_name(client, sanchez, perez):
+    assert found_athletes(client, "sanchez jefferson") == []
+    assert found_athletes(client, "jefferson perez") == ["jefferson-perez"]
+
+
+@pytest.mark.parametrize("query", ["Борчин", "БОРЧИН Валер", "borchin valery"])
+def test_a_name_in_another_script_is_found_transliterated(client, perez, query):
+    assert "valery-borchin" in found_athletes(client, query)
+
+
+def test_a_name_stored_in_another_script_is_found_in_latin_letters(client, reference_data):
+    AthleteFactory(slug="kostas-kenteris", given_name="Κωνσταντίνος", family_name="Κεντέρης")
+    assert found_athletes(client, "konstantinos kenteris") == ["kostas-kenteris"]
+
+
+def test_an_alias_is_found_and_forgotten_when_deleted(client, perez):
+    borchin = Athlete.objects.get(slug="valery-borchin")
+    alias = Alias.objects.create(athlete=borchin, name="Valeri Bortchine")
+    assert found_athletes(client, "bortchine") == ["valery-borchin"]
+    alias.delete()
+    assert found_athletes(client, "bortchine") == []
+
+
+def test_a_renamed_athlete_is_found_by_the_new_name_only(client, sanchez):
+    sanchez.family_name = "Sánchez Rivera"
+    sanchez.save()
+    assert found_athletes(client, "rivera maria") == ["maria-guadalupe-sanchez"]
+    sanchez.family_name = "Rivera"
+    sanchez.save()
+    assert found_athletes(client, "sanchez") == []
+    assert set(SearchWord.objects.filter(athlete=sanchez).values_list("word", flat=True)) == {
+        "maria",
+        "guadalupe",
+        "rivera",
+    }
+
+
+def test_a_near_miss_is_suggested(client, sanchez):
+    response = client.get("/search/", {"q": "sanchex maria"})
+    assert response.context["athletes"] == []
+    assert "Did you mean sanchez maria ?" in page_text(response)
+    assert found_athletes(client, response.context["suggestion"]) == ["maria-guadalupe-sanchez"]
+
+
+def test_nothing_near_suggests_nothing(client, sanchez):
+    response = client.get("/search/", {"q": "zzyzx"})
+    assert response.context["suggestion"] is None
+    assert "Nothing in the archive matches" in page_text(response)
+
+
+def test_results_are_grouped_by_kind(client, perez):
+    text = page_text(client.get("/search/", {"q": "atlanta"}))
+    assert "Competitions" in text and "Olympic Games" in text
+
+
+def test_competitions_are_found_by_words_in_any_order(client, perez):
+    response = client.get("/search/", {"q": "atlanta olympic"})
+    assert [c.year for c in response.context["competitions"]] == [1996]
+
+
+def test_search_runs_the_same_queries_whatever_it_finds(client, perez, sanchez):
+    def search(query):
+        return lambda: client.get("/search/", {"q": query})
+
+    assert count_queries(search("perez")) == count_queries(search("sanchez maria"))
+    # A search that finds no athlete looks for a suggestion: one query more, whatever typed.
+    assert count_queries(search("sanchex")) == count_queries(search("qqqqq walk 20 km"))
+
+
+def test_the_directory_filter_finds_in_any_order_too(client, sanchez):
+    text = page_text(client.get("/athletes/", {"q": "sanchez maria"}))
+    assert "Sánchez" in text
+
+
+def test_the_directory_filter_within_a_nation_finds_the_same(client, perez):
+    within = page_text(client.get("/athletes/", {"q": "perez jeff", "country": "ECU"}))
+    assert "1 athlete Name Nation Sex Born Pérez, Jefferson Ecuador" in within
+    elsewhere = page_text(client.get("/athletes/", {"q": "perez jeff", "country": "MEX"}))
+    assert "Pérez, Jefferson" not in elsewhere

@@ -1,0 +1,27 @@
+"""The filters' selects, rendered in Python, write what Django's own templates write."""
+
+import re
+
+import pytest
+from django import forms
+
+from results.widgets import FastSelect
+
+CHOICES = [("", "All"), ("a", "A & <b>"), ("Group", [("x", "X"), ("y", "Y")]), (3, "three")]
+
+
+def squeezed(html):
+    return re.sub(r"\n\s*", "", html)
+
+
+@pytest.mark.parametrize("value", ["a", "", 3, "x", None, "unknown"])
+def test_the_fast_select_writes_djangos_html(value):
+    attrs = {"id": "id_f", "required": True, "disabled": False, "class": 'a"b'}
+    django_html = forms.Select(choices=CHOICES, attrs=attrs).render("f", value)
+    fast_html = FastSelect(choices=CHOICES, attrs=attrs).render("f", value)
+    assert squeezed(fast_html) == squeezed(django_html)
+
+
+def test_the_list_filters_render_the_same_form(client, perez):
+    html = client.get("/disciplines/20KW/", {"country": "ECU"}).content.decode()
+    assert '<option value="ECU" selected>Ecuador (ECU)</option>' in html
