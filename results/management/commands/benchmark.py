@@ -103,42 +103,40 @@ NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"
 QUEUEING = "with 4 connections on 2 sync workers, the p50 is about twice the page's own time"
 WHY_MISSED = {
     "athlete list, filtered": (
-        "the name filter is a substring match over every athlete's folded name, which no "
-        "B-tree index serves (the nation narrows it first; medallists are an EXISTS on the "
-        "medal table); an indexed folded-name or trigram search (issue 15) is the fix"
+        "the nation's athletes are checked one by one against the typed word's index and "
+        "the medal table; the rest is fifty rows and the filter form rendered"
     ),
     "athlete profile (most results)": (
-        "nine indexed queries, the rivals' aggregate over every race the athlete ran the "
-        "largest, and eleven sections of templates (podium cards, charts, tables)"
+        "nine indexed queries (the rivals counted in Python from one query) and eleven "
+        "sections of templates (podium cards, charts, tables): Python, not SQL, is most of "
+        "its time"
     ),
-    "nation": "a small miss: the server's own time for it is within the target",
+    "nation": "fifty athletes and two medal tables rendered: the templates are most of its time",
     "all-time performers": (
-        "each query reads its index (tests/test_query_plans.py), but the page also "
-        "aggregates every listed mark of the discipline by year for the best mark's "
-        "progression, and renders a hundred rows"
+        "each query reads its index (tests/test_query_plans.py) and the progression is an "
+        "index-only aggregate, but a hundred rows are built (nine model instances each) and "
+        "rendered with their marks, flags, nations and links: Python, not SQL, is most of "
+        "its time"
     ),
-    "all-time performances": (
-        "as the performers: the progression's aggregate over the discipline's marks and a "
-        "hundred rendered rows"
-    ),
+    "all-time performances": "as the performers: a hundred rows built and rendered",
     "all-time, filtered": (
-        "the best per athlete is a window over the narrowed listed marks, then the "
-        "progression's aggregate and a hundred rendered rows"
+        "the best per athlete is a window over the narrowed listed marks, then a hundred "
+        "rows built and rendered"
     ),
     "season list": "as the filtered list, over one year of listed marks",
     "medal table": (
-        "every medal of the archive grouped twice (by nation, by athlete) on each request; "
-        "pre-aggregated tallies kept with each medal would meet the target and are not built "
-        "yet. Readers get it from the page cache, and after a change from the table cache"
+        "both tables are read from the tallies' index; the rest is rendering two tables of "
+        "fifty rows"
     ),
     "medal table, filtered": (
-        "the medals the filter keeps, grouped twice from the medal table, plus the rendering"
+        "the medals the filter keeps, counted twice (by nation, by athlete) from the covering "
+        "index and ranked with a window, then two tables rendered"
     ),
     "search": (
-        "substring matches over every athlete's folded name and every competition's name "
-        "and city: no index serves them (issue 15: an indexed folded-name column or "
-        "trigram search)"
+        "four indexed queries (the athletes' words, competitions, disciplines, nations); the "
+        "rest is the page"
     ),
+    "search, two words in any order": "as the search: a prefix range per word",
 }
 
 
