@@ -290,6 +290,13 @@ CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL == "dummy://":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 elif CACHE_URL:
+    # The test suite's parallel workers (pytest-xdist) each take their own Redis database,
+    # the next ones after CACHE_URL's: a test empties the cache, which would otherwise log
+    # out the editors of the tests running beside it.
+    if _worker := os.environ.get("PYTEST_XDIST_WORKER"):
+        _redis = urlsplit(CACHE_URL)
+        _database = int(_redis.path.strip("/") or 0) + 1 + int(_worker.removeprefix("gw"))
+        CACHE_URL = _redis._replace(path=f"/{_database}").geturl()
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
