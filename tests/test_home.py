@@ -106,3 +106,18 @@ def test_the_sitemap_covers_events_with_lastmod(client, perez):
 def test_what_a_fixture_load_brought_shows_as_added(client, perez):
     changes = client.get("/").context["changes"]
     assert changes and all(change.added for change in changes)
+
+
+def test_the_home_page_runs_the_same_queries_on_a_day_with_races_or_without(client, perez):
+    from .helpers import count_queries
+
+    def home():
+        return client.get("/")
+
+    without = count_queries(home)
+    today = timezone.localdate()
+    day = today.replace(year=2001) if (today.month, today.day) != (2, 29) else today
+    competition = CompetitionFactory(year=day.year, start_date=day, end_date=day)
+    ResultFactory(event=EventFactory(competition=competition), place=1)
+    assert client.get("/").context["on_this_day"]["winners"]
+    assert count_queries(home) == without
