@@ -2,19 +2,20 @@
 The sitemap: every kind of public page, each with `lastmod`. A page about one row (an
 athlete, a competition, an event) was last changed when its row last was, as its history
 records; a page that sums up the archive (lists, tables, nations) when the archive was.
-Head-to-head pages are left out: one per pair of athletes, they would drown the rest.
+Head-to-head pages are listed for the written profiles' rivals (those their rivals tables
+link to), not for every pair of athletes, which would drown the rest.
 """
 
 from functools import cached_property
 
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.urls import reverse
 
 from athletes.models import Athlete, Country
 from results.caching import archive_state, pinned_state
-from results.models import Championship, Competition, Discipline, Event
+from results.models import Championship, Competition, Discipline, Event, Result
 
 
 def last_changed(model):
@@ -112,6 +113,32 @@ class CountrySitemap(ArchiveSitemap):
         return Country.objects.with_athletes().order_by("code")
 
 
+class HeadToHeadSitemap(ArchiveSitemap):
+    """The head-to-heads of each athlete with a written profile and their most met rivals."""
+
+    RIVALS = 10
+
+    def items(self):
+        profiles = dict(Athlete.objects.exclude(biography="").values_list("pk", "slug"))
+        met = (
+            Result.objects.filter(event__results__athlete__in=list(profiles))
+            .annotate(profile=F("event__results__athlete"))
+            .exclude(athlete=F("profile"))
+            .values("profile", "athlete__slug")
+            .annotate(meetings=Count("pk"))
+            .order_by("profile", "-meetings", "athlete__slug")
+        )
+        pairs, listed = [], {}
+        for row in met:
+            if listed.setdefault(row["profile"], 0) < self.RIVALS:
+                listed[row["profile"]] += 1
+                pairs.append((profiles[row["profile"]], row["athlete__slug"]))
+        return pairs
+
+    def location(self, item):
+        return reverse("athletes:head-to-head", args=item)
+
+
 SITEMAPS = {
     "static": StaticSitemap,
     "athletes": AthleteSitemap,
@@ -120,6 +147,7 @@ SITEMAPS = {
     "championships": ChampionshipSitemap,
     "disciplines": DisciplineSitemap,
     "countries": CountrySitemap,
+    "head-to-head": HeadToHeadSitemap,
 }
 
 

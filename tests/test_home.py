@@ -101,6 +101,8 @@ def test_the_sitemap_covers_events_with_lastmod(client, perez):
     assert "/competitions/olympic-games-1996/20KW/m/final/</loc><lastmod>" in events
     athletes = client.get("/sitemap-athletes.xml").content.decode()
     assert "/athletes/jefferson-perez/</loc><lastmod>" in athletes
+    pairs = client.get("/sitemap-head-to-head.xml").content.decode()
+    assert "/athletes/jefferson-perez/versus/francisco-javier-fernandez/</loc>" in pairs
 
 
 def test_what_a_fixture_load_brought_shows_as_added(client, perez):

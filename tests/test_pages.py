@@ -44,9 +44,10 @@ PAGES = {
     "/competitions/?championship=olympic-games&year_from=1990&year_to=2010&country=USA": 6,
     "/disciplines/20KW/?list=performances&sex=M&year_from=1990&country=ECU": 7,
     "/medals/?championship=olympic-games&sex=M&discipline=20KW&year_from=1990": 10,
-    "/sitemap.xml": 10,
+    "/sitemap.xml": 12,
     "/sitemap-athletes.xml": 3,
     "/sitemap-events.xml": 3,
+    "/sitemap-head-to-head.xml": 3,
     "/robots.txt": 0,
 }
 
