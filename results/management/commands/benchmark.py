@@ -265,16 +265,18 @@ def share(ratio):
     return f"{ratio * 100:g}%"
 
 
+def as_cold_server():
+    """The settings the test client answers with as the cold server does: every cache off."""
+    return override_settings(
+        PAGE_CACHE=False, CACHES=NO_CACHE, ALLOWED_HOSTS=["localhost"], SECURE_SSL_REDIRECT=False
+    )
+
+
 def count_queries(url):
     """The queries of one request with every cache off: what a cold server runs for it."""
     client = Client(SERVER_NAME="localhost")
     with (
-        override_settings(
-            PAGE_CACHE=False,
-            CACHES=NO_CACHE,
-            ALLOWED_HOSTS=["localhost"],
-            SECURE_SSL_REDIRECT=False,
-        ),
+        as_cold_server(),
         CaptureQueriesContext(connection) as queries,
     ):
         response = client.get(url)
@@ -318,12 +320,7 @@ def time_split(url, repeat=5):
     """
     client = Client(SERVER_NAME="localhost")
     with (
-        override_settings(
-            PAGE_CACHE=False,
-            CACHES=NO_CACHE,
-            ALLOWED_HOSTS=["localhost"],
-            SECURE_SSL_REDIRECT=False,
-        ),
+        as_cold_server(),
         template_timer() as spent,
     ):
         client.get(url)
