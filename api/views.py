@@ -248,7 +248,7 @@ class DisciplineRankedList(ArchiveView):
         discipline = self.get_object()
         all_time = validated(AllTimeFilter(request.query_params, queryset=ListedMark.objects.all()))
         drawn = all_time.drawn(discipline)
-        page = self.paginate_queryset(drawn.ranked)
+        page = self.paginate_queryset(drawn.ranked.with_venue())
         prefetch_related_objects(page, "sources")
         listing = self.get_paginated_response(self.get_serializer(page, many=True).data).data
         context = self.get_serializer_context()

@@ -16,12 +16,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
-from django.urls import reverse
 from django.utils.text import normalize_newlines
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from revisions.models import ArchiveModel, NaturalKeyManager
+
+from .links import link
 
 
 def fold(text):
@@ -143,7 +144,7 @@ class Country(ArchiveModel):
         return gettext(self.name) if self.name else self.name
 
     def get_absolute_url(self):
-        return reverse("athletes:country", args=[self.code])
+        return link("athletes:country", self.code)
 
     def natural_key(self):
         return (self.code,)
@@ -232,7 +233,7 @@ class Athlete(ArchiveModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("athletes:detail", args=[self.slug])
+        return link("athletes:detail", self.slug)
 
     def natural_key(self):
         return (self.slug,)

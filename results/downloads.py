@@ -352,7 +352,7 @@ def list_file(request, download, discipline, ranked, *, limit, title, name, filt
     A ranked list (`standings.lists.RankedMarks`) from its first row, up to `limit` rows:
     the file says whether the list went on beyond them (`truncated`).
     """
-    rows = ranked[: limit + 1]
+    rows = ranked.with_venue()[: limit + 1]
     truncated = len(rows) > limit
     rows = rows[:limit]
     prefetch_sources(rows)

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 LISTS = {
     "performers": (lambda d: performers(d, "M")[0:100], "20KW", "best_mark_list_idx"),
     "performances": (lambda d: performances(d, "M")[0:100], "20KW", "listed_mark_list_idx"),
-    "kept apart": (lambda d: marks_kept_apart(d, "M"), "100", "listed_mark_list_idx"),
+    "kept apart": (lambda d: marks_kept_apart(d, "M"), "100", "listed_mark_apart_idx"),
 }
 
 

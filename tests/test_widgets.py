@@ -25,3 +25,15 @@ def test_the_fast_select_writes_djangos_html(value):
 def test_the_list_filters_render_the_same_form(client, perez):
     html = client.get("/disciplines/20KW/", {"country": "ECU"}).content.decode()
     assert '<option value="ECU" selected>Ecuador (ECU)</option>' in html
+
+
+def test_the_fast_select_marks_one_option_of_a_model_choice_field(perez):
+    from athletes.models import Country
+
+    field = forms.ModelChoiceField(
+        Country.objects.order_by("code"), to_field_name="code", widget=FastSelect
+    )
+    django_field = forms.ModelChoiceField(Country.objects.order_by("code"), to_field_name="code")
+    fast_html = field.widget.render("country", "ECU")
+    assert squeezed(fast_html) == squeezed(django_field.widget.render("country", "ECU"))
+    assert fast_html.count(" selected") == 1

@@ -119,7 +119,11 @@ def medal_counts(results, group_by, limit=None):
             seen = {row[group_by] for row in rows}
             rows += [row for row in tied if row[group_by] not in seen]
         return rows
-    counts = {medal: Count("pk", filter=Q(place=place)) for place, medal in Result.MEDALS.items()}
+    # Places are counted, not keys: a medal's key (`result_id`) is not SQLite's rowid, so
+    # counting it would read each row from the table instead of the covering index alone.
+    counts = {
+        medal: Count("place", filter=Q(place=place)) for place, medal in Result.MEDALS.items()
+    }
     rows = results.values(group_by).annotate(**counts).order_by()
     if limit:
         # The first `limit` places and every row tied with the last, ranked on the counts
