@@ -6,17 +6,18 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import BooleanFilter, CharFilter, ChoiceFilter, FilterSet, ModelChoiceFilter
 
 from athletes.models import Athlete, Country, Sex
+from results.filters import NationFilter
 from results.models import Discipline, Medal, Result
 from results.widgets import FastSelect
 
 
 def countries_with_athletes(request):
-    return Country.objects.with_athletes().order_by("name")
+    return Country.objects.with_athletes()
 
 
 class AthleteFilter(FilterSet):
     q = CharFilter(label=_("Name"), method="filter_name")
-    country = ModelChoiceFilter(
+    country = NationFilter(
         label=_("Nation"),
         queryset=countries_with_athletes,
         to_field_name="code",

@@ -191,6 +191,7 @@ class Athlete(ArchiveModel):
         on_delete=models.PROTECT,
         related_name="athletes",
         help_text=_("The nation the athlete is best known for; each result keeps its own."),
+        db_index=False,  # athlete_nation_name_idx below leads with it
     )
     photo = models.ImageField(_("photo"), upload_to="athletes/", blank=True)
     photo_credit = models.CharField(_("photo credit"), max_length=200, blank=True)
@@ -219,6 +220,11 @@ class Athlete(ArchiveModel):
         verbose_name_plural = _("athletes")
         indexes = [
             models.Index(fields=["family_name", "given_name"], name="athlete_name_idx"),
+            # A nation's athletes by name (its page, the directory filtered by nation), the
+            # first page read from the index without sorting them all.
+            models.Index(
+                fields=["country", "family_name", "given_name"], name="athlete_nation_name_idx"
+            ),
             # "On this day": the athletes born on a date of past years.
             models.Index(fields=["date_of_birth"], name="athlete_birth_idx"),
             # The home page leads with the athletes whose profile an editor has written.
@@ -332,12 +338,18 @@ class SearchWord(models.Model):
     aliases, `index_names`), never edited, never exported.
     """
 
-    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="+")
+    # Indexed by (athlete, word) below: an athlete's words, read from the index alone.
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="+", db_index=False)
     word = models.CharField(max_length=WORD_LENGTH)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["word", "athlete"], name="search_word_unique")
+        ]
+        indexes = [
+            # Whether one athlete has a word starting so (the directory's name filter within a
+            # nation checks each of its athletes): a range of this index, not of the table.
+            models.Index(fields=["athlete", "word"], name="search_word_athlete_idx")
         ]
 
     def __str__(self):

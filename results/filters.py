@@ -4,10 +4,18 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_filters import CharFilter, ChoiceFilter, FilterSet, ModelChoiceFilter, NumberFilter
+from django_filters import (
+    CharFilter,
+    ChoiceFilter,
+    FilterSet,
+    ModelChoiceFilter,
+    NumberFilter,
+    fields,
+)
 
-from athletes.models import Country, Sex
+from athletes.models import Country, Sex, fold
 
 from .models import Championship, Competition, Discipline, ListedMark, Medal, Result
 from .standings.lists import performances, performers
@@ -24,11 +32,36 @@ class YearFilter(NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class NationChoices(fields.ModelChoiceIterator):
+    """
+    The nations as the filters' select lists them: "Name (CODE)", by name in the reader's
+    language. Read as (code, name) pairs rather than model instances: every list page
+    prints its two hundred options (make bench).
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        nations = [
+            (code, f"{gettext(name)} ({code})")
+            for code, name in self.queryset.values_list("code", "name").order_by()
+        ]
+        yield from sorted(nations, key=lambda nation: fold(nation[1]))
+
+
+class NationField(fields.ModelChoiceField):
+    iterator = NationChoices
+
+
+class NationFilter(ModelChoiceFilter):
+    field_class = NationField
+
+
 def _country_filter(field_name):
-    return ModelChoiceFilter(
+    return NationFilter(
         field_name=field_name,
         label=_("Nation"),
-        queryset=Country.objects.order_by("name"),
+        queryset=Country.objects.all(),
         to_field_name="code",
         empty_label=_("All nations"),
         widget=FastSelect,

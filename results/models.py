@@ -428,16 +428,17 @@ class Event(RemembersLoaded, ArchiveModel):
                 raise ValidationError({"date": _("The date is outside the competition's dates.")})
 
 
+# What a result's event shows with it: the discipline, the venue's nation, the championship.
+EVENT_RELATED = (
+    "event__discipline",
+    "event__competition__country",
+    "event__competition__championship",
+)
+
+
 class ResultQuerySet(models.QuerySet):
     def with_related(self):
-        return self.select_related(
-            "athlete",
-            "athlete__country",
-            "country",
-            "event__discipline",
-            "event__competition__country",
-            "event__competition__championship",
-        )
+        return self.select_related("athlete__country", "country", *EVENT_RELATED)
 
     def finished(self):
         return self.filter(status=Result.Status.FINISHED)

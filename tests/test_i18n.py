@@ -419,6 +419,18 @@ def test_dates_and_names_of_disciplines_and_championships_read_in_spanish(client
     assert "1 July 1974" in english and ">20 km race walk</a>" in english
 
 
+def test_the_nation_filter_lists_nations_by_their_name_in_the_readers_language(client, perez):
+    def nations(headers):
+        page = client.get("/disciplines/20KW/", headers=headers).content.decode()
+        return re.findall(r'<option value="([A-Z]{3})"', page)
+
+    spanish, english = nations(SPANISH), nations({"Accept-Language": "en"})
+    assert sorted(spanish) == sorted(english) and len(spanish) > 100
+    # Alemania, Ecuador, España, Francia; Ecuador, France, Germany, Spain.
+    assert spanish.index("GER") < spanish.index("ECU") < spanish.index("ESP") < spanish.index("FRA")
+    assert english.index("ECU") < english.index("FRA") < english.index("GER") < english.index("ESP")
+
+
 def test_marks_stay_as_statisticians_write_them_and_speeds_are_localised(client, perez):
     spanish = fold(client.get(PROFILE, headers=SPANISH).content.decode())
     english = fold(client.get(PROFILE, headers={"Accept-Language": "en"}).content.decode())

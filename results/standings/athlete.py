@@ -8,7 +8,7 @@ from django.db.models import F
 
 from athletes.models import Athlete
 
-from ..models import Result
+from ..models import EVENT_RELATED, Result
 from .bests import barrier_counts, by_discipline, personal_bests, progression
 from .events import top_three_by_event
 from .medals import MedalTable, athlete_medals_by_championship
@@ -28,7 +28,15 @@ RESULT_ORDER = (
 
 def athlete_results(athlete):
     """Every result of `athlete`, oldest first, with what the tables show (one query)."""
-    return list(Result.objects.filter(athlete=athlete).with_related().order_by(*RESULT_ORDER))
+    results = list(
+        Result.objects.filter(athlete=athlete)
+        .select_related(*EVENT_RELATED, "country")
+        .order_by(*RESULT_ORDER)
+    )
+    # The athlete in hand, not joined again to each row.
+    for result in results:
+        result.athlete = athlete
+    return results
 
 
 def chronological(result):
@@ -112,6 +120,7 @@ def rivals(athlete, limit=10, results=None):
         Result.objects.filter(event_id__in=list(own))
         .exclude(athlete=athlete)
         .values_list("athlete_id", "event_id", "place", "status")
+        .order_by()  # counted in any order: no join for the results' own ordering
     )
     for other_id, event_id, place, status in others:
         tally = counts[other_id]
