@@ -191,7 +191,6 @@ class Athlete(ArchiveModel):
         on_delete=models.PROTECT,
         related_name="athletes",
         help_text=_("The nation the athlete is best known for; each result keeps its own."),
-        db_index=False,  # athlete_nation_name_idx below leads with it
     )
     photo = models.ImageField(_("photo"), upload_to="athletes/", blank=True)
     photo_credit = models.CharField(_("photo credit"), max_length=200, blank=True)
@@ -225,8 +224,14 @@ class Athlete(ArchiveModel):
             models.Index(
                 fields=["country", "family_name", "given_name"], name="athlete_nation_name_idx"
             ),
-            # "On this day": the athletes born on a date of past years.
-            models.Index(fields=["date_of_birth"], name="athlete_birth_idx"),
+            # "On this day": the athletes born on a date of past years. Only those with a
+            # known date: most of an archive's athletes have none, and planner statistics
+            # counting them as one value made a date look as common as a nation.
+            models.Index(
+                fields=["date_of_birth"],
+                condition=models.Q(date_of_birth__isnull=False),
+                name="athlete_birth_idx",
+            ),
             # The home page leads with the athletes whose profile an editor has written.
             models.Index(
                 fields=["family_name", "given_name"],
@@ -338,8 +343,7 @@ class SearchWord(models.Model):
     aliases, `index_names`), never edited, never exported.
     """
 
-    # Indexed by (athlete, word) below: an athlete's words, read from the index alone.
-    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="+", db_index=False)
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="+")
     word = models.CharField(max_length=WORD_LENGTH)
 
     class Meta:

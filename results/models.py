@@ -306,7 +306,11 @@ class Competition(RemembersLoaded, ArchiveModel):
         indexes = [
             models.Index(fields=["year"], name="competition_year_idx"),
             # "On this day": the competitions begun on a date of past years.
-            models.Index(fields=["start_date"], name="competition_start_idx"),
+            models.Index(
+                fields=["start_date"],
+                condition=models.Q(start_date__isnull=False),
+                name="competition_start_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -381,7 +385,11 @@ class Event(RemembersLoaded, ArchiveModel):
         ]
         indexes = [
             models.Index(fields=["discipline", "sex"], name="event_discipline_sex_idx"),
-            models.Index(fields=["date"], name="event_date_idx"),
+            # The races of a day ("on this day"), only those dated apart from their
+            # competition: an undated race is found from its competition's start instead.
+            models.Index(
+                fields=["date"], condition=models.Q(date__isnull=False), name="event_date_idx"
+            ),
         ]
 
     def __str__(self):
