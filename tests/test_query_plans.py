@@ -7,8 +7,9 @@ each list, and each must name its index rather than scan a table.
 import pytest
 from django.db import connection
 
-from results.models import Discipline
+from results.models import Championship, Discipline
 from results.standings.lists import marks_kept_apart, performances, performers
+from results.standings.medals import medal_counts, medal_results
 
 pytestmark = pytest.mark.django_db
 
@@ -59,3 +60,29 @@ def first_query(read, discipline):
     with connection.execute_wrapper(record):
         read(discipline)
     return calls[0]
+
+
+@pytest.mark.parametrize(
+    "group_by, index",
+    [
+        ("country_id", "medal_championship_nation_idx"),
+        ("athlete_id", "medal_championship_athlete_idx"),
+    ],
+)
+def test_a_championships_medal_table_reads_its_index(perez, group_by, index):
+    """Every year of one championship: a range of its index, never every medal's row."""
+    olympics = Championship.objects.get(slug="olympic-games")
+    medals = medal_results().filter(championship=olympics)
+    calls = []
+    with connection.execute_wrapper(
+        lambda execute, *call: calls.append(call[:2]) or execute(*call)
+    ):
+        medal_counts(medals, group_by, limit=50)
+    # The first query asks the archive's version (the query cache's key): the count follows.
+    sql, params = next((sql, params) for sql, params in calls if "results_medal" in sql)
+    chosen = plan(sql, params)
+    if connection.vendor == "sqlite":
+        assert f"COVERING INDEX {index}" in chosen, chosen
+    else:
+        assert "Seq Scan on results_medal" not in chosen, chosen
+        assert "championship_id" in chosen, chosen

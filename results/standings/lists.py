@@ -116,8 +116,22 @@ def marks_kept_apart(discipline, sex, rows=None, include=(), limit=APART_LENGTH)
     ids = apart.order_by(discipline.mark_order(), "year", "result_id").values_list(
         "result_id", flat=True
     )[:limit]
-    by_pk = Result.objects.with_related().in_bulk(list(ids))
+    by_pk = shown_results(discipline, list(ids))
     return [by_pk[pk] for pk in ids]
+
+
+def shown_results(discipline, ids):
+    """The results of `discipline` with these keys (or subquery), with what a list shows."""
+    results = (
+        Result.objects.filter(pk__in=ids)
+        .select_related(*(name.removeprefix("result__") for name in RESULT_RELATED))
+        .order_by()
+    )
+    by_pk = {}
+    for result in results:
+        result.event.discipline = discipline
+        by_pk[result.pk] = result
+    return by_pk
 
 
 @dataclass
@@ -146,11 +160,7 @@ def best_mark_progression(discipline, sex, rows=None, include=()):
         condition |= Q(year=step.year, mark=step.mark)
     ids = counted.filter(condition).values_list("result_id", flat=True)
     by_step = defaultdict(list)
-    for result in (
-        Result.objects.filter(pk__in=ids)
-        .select_related("athlete", "country", "event__competition", "event__discipline")
-        .order_by("pk")
-    ):
+    for _pk, result in sorted(shown_results(discipline, ids).items()):
         by_step[(result.event.competition.year, result.mark)].append(result)
     for step in steps:
         step.results = by_step[(step.year, step.mark)]
