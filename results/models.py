@@ -1168,13 +1168,15 @@ class Medal(models.Model):
                 fields=["championship", "year", "sex", "discipline", "place", "athlete", "country"],
                 name="medal_championship_idx",
             ),
-            # A championship's tables of every year, by nation and by athlete: each group
-            # read in order from the index, rather than every medal of the archive.
+            # A championship's tables by nation and by athlete: each group read in order from
+            # the index alone, narrowed there by years, sex and discipline too.
             models.Index(
-                fields=["championship", "country", "place"], name="medal_championship_nation_idx"
+                fields=["championship", "country", "place", "year", "sex", "discipline"],
+                name="medal_championship_nation_idx",
             ),
             models.Index(
-                fields=["championship", "athlete", "place"], name="medal_championship_athlete_idx"
+                fields=["championship", "athlete", "place", "year", "sex", "discipline"],
+                name="medal_championship_athlete_idx",
             ),
             models.Index(fields=["competition"], name="medal_competition_idx"),
         ]

@@ -32,6 +32,11 @@ class MedalRow:
         return self.subject.get_absolute_url() if self.subject is not None else ""
 
     @property
+    def label(self):
+        """The name in the reader's language (a nation, a championship), else as stored."""
+        return getattr(self.subject, "label", None) or self.name
+
+    @property
     def total(self):
         return self.gold + self.silver + self.bronze
 
