@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from athletes.models import Athlete, Country
+from athletes.models import Athlete, Country, fold
 from results import downloads
 from results.claims import contradicted_claims
 from results.filters import CountedMarksForm
@@ -96,7 +96,8 @@ def athlete_detail(request, slug):
 
 
 def country_list(request):
-    countries = Country.objects.with_athletes().order_by("name")
+    # In the reader's language's order: "Alemania" among the A's in Spanish.
+    countries = sorted(Country.objects.with_athletes(), key=lambda country: fold(country.label))
     return render(
         request,
         "athletes/country_list.html",

@@ -431,6 +431,19 @@ def test_the_nation_filter_lists_nations_by_their_name_in_the_readers_language(c
     assert english.index("ECU") < english.index("FRA") < english.index("GER") < english.index("ESP")
 
 
+def test_the_nations_page_lists_them_in_the_readers_languages_order(client, reference_data):
+    for code in ("ECU", "GER", "ESP", "FRA"):
+        AthleteFactory(country=Country.objects.get(code=code))
+
+    def nations(headers):
+        page = client.get("/countries/", headers=headers).content.decode()
+        listed = page[page.index('<ul class="card-list') :]
+        return re.findall(r'href="/countries/([A-Z]{3})/"', listed)
+
+    assert nations(SPANISH) == ["GER", "ECU", "ESP", "FRA"]
+    assert nations({"Accept-Language": "en"}) == ["ECU", "FRA", "GER", "ESP"]
+
+
 def test_marks_stay_as_statisticians_write_them_and_speeds_are_localised(client, perez):
     spanish = fold(client.get(PROFILE, headers=SPANISH).content.decode())
     english = fold(client.get(PROFILE, headers={"Accept-Language": "en"}).content.decode())
