@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, F, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 
+from .caching import one_change
 from .models import (
     AthleteMedalTally,
     BestMark,
@@ -138,23 +139,25 @@ def refresh(pairs):
 @contextmanager
 def deferred():
     """
-    Within this block, the derived tables are refreshed once at its end (still inside the
-    caller's transaction) rather than at each save: a fixture load or an event of five
-    hundred results costs a few queries per discipline instead of several per result.
-    Nested blocks refresh at the outermost one's end.
+    Within this block, the derived tables are refreshed, and the archive's version moved on
+    (`caching.one_change`), once at its end (still inside the caller's transaction) rather
+    than at each save: a fixture load or an event of five hundred results costs a few
+    queries per discipline instead of several per result. Nested blocks refresh at the
+    outermost one's end.
     """
     if _pending.get() is not None:
         yield
         return
     token = _pending.set({"pairs": set(), "results": set(), "subjects": set()})
-    try:
-        yield
-        pending = _pending.get()
-    finally:
-        _pending.reset(token)
-    refresh(pending["pairs"])
-    refresh_listed(pending["results"])
-    refresh_tallies(pending["subjects"])
+    with one_change():
+        try:
+            yield
+            pending = _pending.get()
+        finally:
+            _pending.reset(token)
+        refresh(pending["pairs"])
+        refresh_listed(pending["results"])
+        refresh_tallies(pending["subjects"])
 
 
 def pairs_of(results):

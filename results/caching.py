@@ -54,12 +54,40 @@ def pinned_state():
         _pinned.reset(token)
 
 
+# Within a batch of writes (`one_change`), what moved the version on, if anything.
+_batch = ContextVar("archive_batch", default=None)
+
+
 def archive_changed(**kwargs):
     """Move the archive's version on; connected to every archive model's signals."""
+    batch = _batch.get()
+    if batch is not None:
+        batch["changed"] = True
+        return
     now = timezone.now()
     updated = ArchiveVersion.objects.filter(pk=1).update(number=F("number") + 1, changed_at=now)
     if not updated:
         ArchiveVersion.objects.get_or_create(pk=1, defaults={"number": 1, "changed_at": now})
+
+
+@contextmanager
+def one_change():
+    """
+    Within this block the version moves on once, at its end (still inside the caller's
+    transaction), however many rows it writes: a fixture load or a pasted sheet saves
+    hundreds, and each save's own update of the one version row was a query more.
+    """
+    if _batch.get() is not None:
+        yield
+        return
+    token = _batch.set({"changed": False})
+    try:
+        yield
+        changed = _batch.get()["changed"]
+    finally:
+        _batch.reset(token)
+    if changed:
+        archive_changed()
 
 
 def cached_value(name, compute):

@@ -118,3 +118,18 @@ def test_a_database_that_cannot_be_read_gives_a_503_not_a_500(client, monkeypatc
     response = client.get("/robots.txt")
     assert response.status_code == 503
     assert response["Retry-After"]
+
+
+def test_a_fixture_load_moves_the_version_on_once(client, perez):
+    """Hundreds of rows saved, one version: every cached page is retired, in one query."""
+    from results.caching import current_version
+
+    from .helpers import load
+    from .test_best_marks import RIVAL_FIXTURE
+
+    before = current_version()
+    with CaptureQueriesContext(connection) as queries:
+        load(RIVAL_FIXTURE)
+    moves = [q for q in queries if q["sql"].startswith('UPDATE "results_archiveversion"')]
+    assert len(moves) == 1
+    assert current_version() == before + 1
