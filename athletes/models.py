@@ -136,12 +136,21 @@ class Country(ArchiveModel):
 
     def __str__(self):
         # In the reader's language wherever a form or the admin prints the row.
-        return f"{self.label} ({self.code})"
+        return self.titled(self.code, self.name)
 
     @property
     def label(self):
         """The name in the reader's language (listed in `results.data_names`), else as stored."""
-        return gettext(self.name) if self.name else self.name
+        return self.translated(self.name)
+
+    @staticmethod
+    def translated(name):
+        return gettext(name) if name else name
+
+    @classmethod
+    def titled(cls, code, name):
+        """The name and code, "Ecuador (ECU)", in the reader's language, from values read."""
+        return f"{cls.translated(name)} ({code})"
 
     def get_absolute_url(self):
         return link("athletes:country", self.code)

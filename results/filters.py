@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db.models import Q
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters import (
     CharFilter,
@@ -43,7 +42,7 @@ class NationChoices(fields.ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         nations = [
-            (code, f"{gettext(name)} ({code})")
+            (code, Country.titled(code, name))
             for code, name in self.queryset.values_list("code", "name").order_by()
         ]
         yield from sorted(nations, key=lambda nation: fold(nation[1]))
