@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 from athletes.models import Alias, Athlete, Country, Source, fold
 from revisions.admin import MAX_FORMS, SafeAutocompleteSelect, valid_pk
 from revisions.context import describe
-from revisions.models import Revision
+from revisions.models import Revision, one_snapshot
 from revisions.tokens import check_scope_token, scope_token
 
 from .bestmarks import deferred
@@ -751,10 +751,12 @@ def save_rows(event, formset, *, token, source=None):
             status=data["status"],
             mark=data["mark"],
         )
-        result.save()
-        if source is not None:
-            # Through the manager, not in bulk: the citation is part of the result's history.
-            result.sources.add(source)
+        # One snapshot of the new result, its citation included (not one for each write).
+        with one_snapshot(result, created=True) as written:
+            result.save()
+            if source is not None:
+                result.sources.add(source)
+            written.append(result)
         results.append(result)
     describe(
         kind=Revision.Kind.PASTE,

@@ -87,6 +87,18 @@ def show(record, name, value):
 def describe(record, previous=None):
     """The RecordChange of `record` against the snapshot before it (looked up if not given)."""
     change = RecordChange(record)
+    if record.history_type == "+":
+        # A row is added with its citations in one snapshot: they are what it was read from.
+        for name in record.instance_type.history_m2m_fields:
+            model_field = record.instance_type._meta.get_field(name)
+            target = model_field.m2m_reverse_field_name()
+            ids = getattr(record, name).values_list(f"{target}_id", flat=True)
+            if ids:
+                rows = [{target: pk} for pk in ids]
+                cited = _m2m_names(model_field, rows)
+                label = str(model_field.verbose_name)
+                change.fields.append(FieldChange(name, label, _("(none)"), cited))
+        return change
     if record.history_type != "~":
         return change
     if previous is None:

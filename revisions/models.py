@@ -12,6 +12,8 @@ version it was read at, and a save over a newer version is refused (`forms.Versi
 so that two editors never silently revert each other.
 """
 
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -94,6 +96,32 @@ class NaturalKeyManager(models.Manager):
         return self.get(**dict(zip(self.lookups, key, strict=True)))
 
 
+# The history of every archive model: one object serves them all (`inherit=True`).
+ARCHIVE_HISTORY = HistoricalRecords(
+    inherit=True,
+    bases=[RevisionLink],
+    m2m_fields_model_field_name="history_m2m_fields",
+)
+
+
+@contextmanager
+def one_snapshot(instance, *, created):
+    """
+    The writes of the block to `instance` (its save, its citations) kept as one snapshot,
+    taken at the end, citations included: by default a save takes one and each change of
+    its citations another, so a loaded result showed as added, then changed. The block
+    yields a list: append to it when it wrote anything, else no snapshot is taken.
+    """
+    written = []
+    instance.skip_history_when_saving = True  # django-simple-history's own switch
+    try:
+        yield written
+    finally:
+        del instance.skip_history_when_saving
+    if written:
+        ARCHIVE_HISTORY.create_historical_record(instance, "+" if created else "~")
+
+
 class ArchiveModel(models.Model):
     """
     A model of the archive's data: versioned for conflict checks, with its history kept.
@@ -102,11 +130,7 @@ class ArchiveModel(models.Model):
 
     version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
-    history = HistoricalRecords(
-        inherit=True,
-        bases=[RevisionLink],
-        m2m_fields_model_field_name="history_m2m_fields",
-    )
+    history = ARCHIVE_HISTORY
 
     history_m2m_fields = ()
 

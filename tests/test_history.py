@@ -10,9 +10,11 @@ import pytest
 from django.urls import reverse
 
 from athletes.models import Alias, Athlete, Source
+from results.caching import current_version
 from results.models import Competition, Event, Result
-from revisions.models import Revision
+from revisions.models import ArchiveModel, Revision
 
+from .conftest import PEREZ_FIXTURE
 from .factories import AthleteFactory, EventFactory, ResultFactory, SourceFactory
 from .helpers import (
     action_page,
@@ -21,6 +23,7 @@ from .helpers import (
     confirmation_form,
     editor_session,
     form_data,
+    load,
     opened,
     paste_preview,
     paste_save,
@@ -279,3 +282,59 @@ def test_a_forged_form_count_is_refused_fast(ana, final):
     response = save(ana, final, data)
     assert response.status_code == 400
     assert time.perf_counter() - started < 1
+
+
+# Fixture loads -----------------------------------------------------------------------------
+
+
+def history_rows():
+    """Snapshots kept, per model of the archive."""
+    return {model._meta.label: model.history.count() for model in ArchiveModel.__subclasses__()}
+
+
+def test_a_fixture_load_keeps_one_snapshot_of_each_row_with_its_citations(reference_data):
+    load(PEREZ_FIXTURE)
+
+    revision = Revision.objects.latest("pk")
+    assert revision.kind == Revision.Kind.LOAD
+    for result in Result.objects.filter(athlete__slug="jefferson-perez"):
+        (snapshot,) = result.history.all()
+        assert snapshot.history_type == "+"
+        assert snapshot.revision == revision
+        cited = {row.source_id for row in snapshot.sources.all()}
+        assert cited == set(result.sources.values_list("pk", flat=True))
+        assert cited, "every result of the file cites its source"
+
+
+def test_loading_the_same_file_again_writes_no_history(reference_data):
+    load(PEREZ_FIXTURE)
+    snapshots, revisions = history_rows(), Revision.objects.count()
+    version = current_version()
+
+    load(PEREZ_FIXTURE)
+
+    assert history_rows() == snapshots
+    assert Revision.objects.count() == revisions
+    assert current_version() == version, "an unchanged archive kept its cached pages"
+
+
+def test_undoing_a_fixture_load_removes_every_row_it_added(ana, reference_data):
+    before = row_counts()
+    load(PEREZ_FIXTURE)
+    assert row_counts() != before
+
+    assert undo_latest(ana, Revision.Kind.LOAD).status_code == 302
+
+    assert row_counts() == before
+
+
+def test_a_pasted_result_is_one_snapshot_with_its_citation(ana, perez):
+    event = Event.objects.get_by_natural_key("olympic-games-1996", "20KW", "M", "final")
+    preview = paste_preview(ana, event, "9. Nuevo Marchista (ECU) 1:25:00")
+    assert paste_save(ana, event, preview).status_code == 302
+
+    result = Result.objects.get(athlete__family_name="Marchista")
+    (snapshot,) = result.history.all()
+    assert snapshot.history_type == "+"
+    cited = {row.source_id for row in snapshot.sources.all()}
+    assert cited == set(result.sources.values_list("pk", flat=True))
