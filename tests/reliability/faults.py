@@ -171,7 +171,9 @@ def database_unreadable(server, how="garbage", seconds=3):
                 break  # gunicorn has ended: nothing answers any more
             if replaced is None and now > started + seconds / 2:
                 replaced = workers_before[0]
-                os.kill(replaced, signal.SIGTERM)
+                # A worker that failed on the missing file may have been replaced already.
+                with suppress(ProcessLookupError):
+                    os.kill(replaced, signal.SIGTERM)
             elif replaced and booted_by is None:
                 if now > started + seconds + 30:
                     break
