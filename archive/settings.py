@@ -255,16 +255,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# On PostgreSQL connections are kept between requests by default: a page served from the
-# cache costs one query (the archive's version), and opening a connection would cost more.
-# On SQLite each request opens the file anew (cheap), so that a restored or replaced file is
-# what the next request reads, never a handle on the old one.
-if "DJANGO_CONN_MAX_AGE" not in os.environ and DATABASES["default"]["ENGINE"].endswith(
-    "postgresql"
-):
-    DATABASES["default"]["CONN_MAX_AGE"] = 60
+# Connections are kept between requests by default: a page served from the cache costs one
+# query (the archive's version), and opening a connection would cost more than that. SQLite's
+# own backend is wrapped (archive/sqlite) so that a kept connection is dropped once the path
+# names another file than the one it opened (a restore from elsewhere, a volume remounted).
+SQLITE_ENGINE = "archive.sqlite"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = SQLITE_ENGINE
+if "DJANGO_CONN_MAX_AGE" not in os.environ:
+    DATABASES["default"]["CONN_MAX_AGE"] = 60
+if DATABASES["default"]["ENGINE"] == SQLITE_ENGINE:
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    # Tests run in memory, as on Django's own SQLite backend (whose name tools recognise).
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         # How long a write waits for another to finish before the page answers 503.

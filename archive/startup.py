@@ -15,7 +15,7 @@ def check_database_exists():
     from django.conf import settings
 
     database = settings.DATABASES["default"]
-    if settings.DEBUG or database["ENGINE"] != "django.db.backends.sqlite3":
+    if settings.DEBUG or database["ENGINE"] != settings.SQLITE_ENGINE:
         return
     if not Path(database["NAME"]).is_file():
         raise ImproperlyConfigured(

@@ -194,7 +194,7 @@ def production_environment(secret_key, **overrides):
         DJANGO_SECURE_SSL_REDIRECT="0",
     )
     database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.sqlite3" and not environment.get("DATABASE_URL"):
+    if database["ENGINE"] == settings.SQLITE_ENGINE and not environment.get("DATABASE_URL"):
         environment["SQLITE_PATH"] = str(Path(database["NAME"]).resolve())
     environment.update(overrides)
     return environment

@@ -4,6 +4,8 @@ answered with a friendly 503 (and the next request served), styled error pages, 
 photo files, robots.txt that does not point at the admin.
 """
 
+import os
+from contextlib import closing
 from unittest import mock
 
 import pytest
@@ -105,3 +107,43 @@ def test_a_deleted_athletes_photo_is_removed_unless_another_uses_it(
         other.delete()
     assert not any(default_storage.exists(name) for name in files_of(own))
     assert all(default_storage.exists(name) for name in files_of(shared))
+
+
+def sqlite_file(path, value):
+    """A SQLite file at `path` holding `value`, written by a connection of its own."""
+    import sqlite3
+
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute("CREATE TABLE answer (value INTEGER)")
+        db.execute("INSERT INTO answer VALUES (?)", [value])
+
+
+def test_a_kept_sqlite_connection_reads_the_file_that_replaced_its_own(tmp_path, settings):
+    from django.db import connections
+
+    from archive.sqlite.base import DatabaseWrapper
+
+    path = tmp_path / "archive.sqlite3"
+    sqlite_file(path, 1)
+    database = DatabaseWrapper(
+        {**connections["default"].settings_dict, "NAME": str(path), "CONN_MAX_AGE": 60},
+        alias="kept",
+    )
+    database.ensure_connection()
+
+    def answer():
+        # What a request does first: Django's check of a kept connection (request_started).
+        database.close_if_unusable_or_obsolete()
+        with database.cursor() as cursor:
+            cursor.execute("SELECT value FROM answer")
+            return cursor.fetchone()[0]
+
+    try:
+        assert answer() == 1
+        kept = database.connection
+        assert answer() == 1 and database.connection is kept, "the connection is kept"
+        sqlite_file(tmp_path / "restored.sqlite3", 2)
+        os.replace(tmp_path / "restored.sqlite3", path)
+        assert answer() == 2
+    finally:
+        database.close()
