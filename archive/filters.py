@@ -1,6 +1,5 @@
 """The athlete directory's filters: by name, nation, sex, discipline and medals won."""
 
-from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django_filters import BooleanFilter, CharFilter, ChoiceFilter, FilterSet, ModelChoiceFilter
@@ -8,7 +7,7 @@ from django_filters import BooleanFilter, CharFilter, ChoiceFilter, FilterSet, M
 from athletes.models import Athlete, Country, Sex
 from results.filters import NationFilter
 from results.models import Discipline, Medal, Result
-from results.widgets import FastSelect
+from results.widgets import FastCheckboxInput, FastSelect, FastTextInput
 
 
 def countries_with_athletes(request):
@@ -16,7 +15,7 @@ def countries_with_athletes(request):
 
 
 class AthleteFilter(FilterSet):
-    q = CharFilter(label=_("Name"), method="filter_name")
+    q = CharFilter(label=_("Name"), method="filter_name", widget=FastTextInput)
     country = NationFilter(
         label=_("Nation"),
         queryset=countries_with_athletes,
@@ -38,7 +37,7 @@ class AthleteFilter(FilterSet):
     medallists = BooleanFilter(
         label=_("Championship medallists only"),
         method="filter_medallists",
-        widget=forms.CheckboxInput,
+        widget=FastCheckboxInput,
     )
 
     class Meta:

@@ -18,7 +18,7 @@ from athletes.models import Country, Sex, fold
 
 from .models import Championship, Competition, Discipline, ListedMark, Medal, Result
 from .standings.lists import performances, performers
-from .widgets import FastSelect
+from .widgets import FastCheckboxes, FastNumberInput, FastSelect, FastTextInput
 
 
 class YearFilter(NumberFilter):
@@ -27,7 +27,7 @@ class YearFilter(NumberFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", 1800)
         kwargs.setdefault("max_value", 2200)
-        kwargs.setdefault("widget", forms.NumberInput(attrs={"class": "year-input"}))
+        kwargs.setdefault("widget", FastNumberInput(attrs={"class": "year-input"}))
         super().__init__(*args, **kwargs)
 
 
@@ -79,7 +79,7 @@ def _championship_filter(field_name):
 
 
 class CompetitionFilter(FilterSet):
-    q = CharFilter(label=_("Name or city"), method="filter_text")
+    q = CharFilter(label=_("Name or city"), method="filter_text", widget=FastTextInput)
     championship = _championship_filter("championship")
     year_from = YearFilter(field_name="year", lookup_expr="gte", label=_("From year"))
     year_to = YearFilter(field_name="year", lookup_expr="lte", label=_("To year"))
@@ -119,7 +119,7 @@ class CountedMarksForm(forms.Form):
         label=_("Also count"),
         choices=list(Result.APART_KINDS.items()),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=FastCheckboxes,
     )
 
     def included(self):

@@ -57,3 +57,62 @@ class FastSelect(forms.Select):
             flat_attrs(self.build_attrs(self.attrs, attrs)),
             mark_safe("".join(html)),
         )
+
+
+class FastInput:
+    """
+    An input written in Python as Django's input.html and attrs.html write it: each filter
+    form has several, and their two templates cost a list page about a millisecond.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            widget["name"],
+            shown,
+            flat_attrs(widget["attrs"]),
+        )
+
+
+class FastTextInput(FastInput, forms.TextInput):
+    pass
+
+
+class FastNumberInput(FastInput, forms.NumberInput):
+    pass
+
+
+class FastCheckboxInput(FastInput, forms.CheckboxInput):
+    pass
+
+
+class FastCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes written in Python as Django's multiple_input.html writes them (no groups)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        boxes = []
+        for _group, options, _index in widget["optgroups"]:
+            for option in options:
+                box = format_html(
+                    '<input type="{}" name="{}" value="{}"{}>',
+                    option["type"],
+                    option["name"],
+                    option["value"],
+                    flat_attrs(option["attrs"]),
+                )
+                label_for = option["attrs"].get("id")
+                opening = format_html('<label for="{}">', label_for) if label_for else "<label>"
+                boxes.append(
+                    format_html(
+                        "<div>\n    {}{}\n {}</label>\n\n</div>",
+                        mark_safe(opening),
+                        box,
+                        option["label"],
+                    )
+                )
+        outer = {"id": widget["attrs"].get("id"), "class": widget["attrs"].get("class")}
+        return format_html("<div{}>{}\n</div>", flat_attrs(outer), mark_safe("".join(boxes)))

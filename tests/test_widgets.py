@@ -1,11 +1,17 @@
-"""The filters' selects, rendered in Python, write what Django's own templates write."""
+"""The filters' widgets, rendered in Python, write what Django's own templates write."""
 
 import re
 
 import pytest
 from django import forms
 
-from results.widgets import FastSelect
+from results.widgets import (
+    FastCheckboxes,
+    FastCheckboxInput,
+    FastNumberInput,
+    FastSelect,
+    FastTextInput,
+)
 
 CHOICES = [("", "All"), ("a", "A & <b>"), ("Group", [("x", "X"), ("y", "Y")]), (3, "three")]
 
@@ -37,3 +43,33 @@ def test_the_fast_select_marks_one_option_of_a_model_choice_field(perez):
     fast_html = field.widget.render("country", "ECU")
     assert squeezed(fast_html) == squeezed(django_field.widget.render("country", "ECU"))
     assert fast_html.count(" selected") == 1
+
+
+ATTRS = {"id": "id_f", "required": True, "disabled": False, "class": 'a"b'}
+
+
+@pytest.mark.parametrize(
+    ("fast", "django", "value"),
+    [
+        (FastTextInput, forms.TextInput, 'Pérez & "Jeff" <b>'),
+        (FastTextInput, forms.TextInput, None),
+        (FastTextInput, forms.TextInput, ""),
+        (FastNumberInput, forms.NumberInput, 1996),
+        (FastNumberInput, forms.NumberInput, "19x6"),
+        (FastCheckboxInput, forms.CheckboxInput, True),
+        (FastCheckboxInput, forms.CheckboxInput, False),
+        (FastCheckboxInput, forms.CheckboxInput, "on"),
+        (FastCheckboxInput, forms.CheckboxInput, None),
+    ],
+)
+def test_the_fast_inputs_write_djangos_html(fast, django, value):
+    assert fast(attrs=ATTRS).render("f", value) == django(attrs=ATTRS).render("f", value)
+
+
+@pytest.mark.parametrize("value", [[], ["a"], ["a", 3], None, ["unknown"]])
+@pytest.mark.parametrize("attrs", [{"id": "id_f", "class": "boxes"}, {}])
+def test_the_fast_checkboxes_write_djangos_html(value, attrs):
+    choices = [("a", "A & <b>"), (3, "three")]
+    django_html = forms.CheckboxSelectMultiple(choices=choices, attrs=attrs).render("f", value)
+    fast_html = FastCheckboxes(choices=choices, attrs=attrs).render("f", value)
+    assert fast_html == django_html
