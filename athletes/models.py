@@ -10,6 +10,7 @@ that show them live in the project package `archive`.
 import re
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
 from anyascii import anyascii
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.dispatch import receiver
 from django.utils.text import normalize_newlines
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from revisions.models import ArchiveModel, NaturalKeyManager
@@ -33,6 +34,21 @@ def fold(text):
     decomposed = unicodedata.normalize("NFKD", text or "")
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return anyascii(stripped).casefold()
+
+
+def data_name(name):
+    """
+    A name of the archive's data (a nation, a discipline, a championship) in the reader's
+    language, from the catalogue of such names (`results.data_names`), else as stored.
+    """
+    return _data_name(get_language(), name) if name else name
+
+
+@lru_cache(maxsize=4096)
+def _data_name(language, name):
+    # A catalogue does not change while the process runs, so each name is looked up once
+    # per language: a list page prints some three hundred (its nation filter, its rows).
+    return gettext(name)
 
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -145,7 +161,7 @@ class Country(ArchiveModel):
 
     @staticmethod
     def translated(name):
-        return gettext(name) if name else name
+        return data_name(name)
 
     @classmethod
     def titled(cls, code, name):

@@ -24,7 +24,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from athletes.links import link
-from athletes.models import Athlete, Country, Sex, Source
+from athletes.models import Athlete, Country, Sex, Source, data_name
 from revisions.models import ArchiveModel, NaturalKeyManager
 
 from . import marks
@@ -112,7 +112,7 @@ class Discipline(ArchiveModel):
     @property
     def label(self):
         """The name in the reader's language (see `results.data_names`), else as stored."""
-        return gettext(self.name) if self.name else self.name
+        return data_name(self.name)
 
     def get_absolute_url(self):
         return link("results:discipline", self.code)
@@ -248,7 +248,7 @@ class Championship(RemembersLoaded, ArchiveModel):
     @property
     def label(self):
         """The name in the reader's language (see `results.data_names`), else as stored."""
-        return gettext(self.name) if self.name else self.name
+        return data_name(self.name)
 
     def get_absolute_url(self):
         return link("results:championship", self.slug)
