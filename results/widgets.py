@@ -90,29 +90,38 @@ class FastCheckboxInput(FastInput, forms.CheckboxInput):
 
 
 class FastCheckboxes(forms.CheckboxSelectMultiple):
-    """Checkboxes written in Python as Django's multiple_input.html writes them (no groups)."""
+    """
+    Checkboxes written in Python as Django's multiple_input.html writes them (no groups),
+    and each box too when a template prints them one by one (`{{ choice.tag }}`).
+    """
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        boxes = []
-        for _group, options, _index in widget["optgroups"]:
-            for option in options:
-                box = format_html(
-                    '<input type="{}" name="{}" value="{}"{}>',
-                    option["type"],
-                    option["name"],
-                    option["value"],
-                    flat_attrs(option["attrs"]),
-                )
-                label_for = option["attrs"].get("id")
-                opening = format_html('<label for="{}">', label_for) if label_for else "<label>"
-                boxes.append(
-                    format_html(
-                        "<div>\n    {}{}\n {}</label>\n\n</div>",
-                        mark_safe(opening),
-                        box,
-                        option["label"],
-                    )
-                )
+        boxes = [
+            format_html("<div>\n    {}\n\n</div>", self.option_html(option, wrap_label=True))
+            for _group, options, _index in widget["optgroups"]
+            for option in options
+        ]
         outer = {"id": widget["attrs"].get("id"), "class": widget["attrs"].get("class")}
         return format_html("<div{}>{}\n</div>", flat_attrs(outer), mark_safe("".join(boxes)))
+
+    def _render(self, template_name, context, renderer=None):
+        # A BoundWidget's tag() renders one option through the option template.
+        if template_name == self.option_template_name:
+            return self.option_html(context["widget"], wrap_label=context["widget"]["wrap_label"])
+        return super()._render(template_name, context, renderer)
+
+    @staticmethod
+    def option_html(option, *, wrap_label):
+        box = format_html(
+            '<input type="{}" name="{}" value="{}"{}>',
+            option["type"],
+            option["name"],
+            option["value"],
+            flat_attrs(option["attrs"]),
+        )
+        if not wrap_label:
+            return box
+        label_for = option["attrs"].get("id")
+        opening = format_html('<label for="{}">', label_for) if label_for else mark_safe("<label>")
+        return format_html("{}{}\n {}</label>", opening, box, option["label"])

@@ -73,3 +73,18 @@ def test_the_fast_checkboxes_write_djangos_html(value, attrs):
     django_html = forms.CheckboxSelectMultiple(choices=choices, attrs=attrs).render("f", value)
     fast_html = FastCheckboxes(choices=choices, attrs=attrs).render("f", value)
     assert fast_html == django_html
+
+
+def test_each_fast_checkbox_writes_djangos_html_when_printed_alone():
+    class Form(forms.Form):
+        include = forms.MultipleChoiceField(choices=[("a", "A & <b>"), (3, "three")])
+
+    fast_form, django_form = Form({"include": ["a"]}), Form({"include": ["a"]})
+    fast_form.fields["include"].widget = FastCheckboxes(choices=[("a", "A & <b>"), (3, "three")])
+    django_form.fields["include"].widget = forms.CheckboxSelectMultiple(
+        choices=[("a", "A & <b>"), (3, "three")]
+    )
+    for fast, django in zip(fast_form["include"], django_form["include"], strict=True):
+        assert fast.tag() == django.tag()
+        assert fast.tag(wrap_label=True) == django.tag(wrap_label=True)
+        assert str(fast) == str(django)
