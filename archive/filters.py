@@ -2,10 +2,10 @@
 
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
-from django_filters import BooleanFilter, CharFilter, ChoiceFilter, FilterSet, ModelChoiceFilter
+from django_filters import BooleanFilter, CharFilter, ChoiceFilter, FilterSet
 
 from athletes.models import Athlete, Country, Sex
-from results.filters import NationFilter
+from results.filters import NamedFilter, NationFilter
 from results.models import Discipline, Medal, Result
 from results.widgets import FastCheckboxInput, FastSelect, FastTextInput
 
@@ -26,7 +26,7 @@ class AthleteFilter(FilterSet):
     sex = ChoiceFilter(
         label=_("Sex"), choices=Sex.choices, empty_label=_("Men and women"), widget=FastSelect
     )
-    discipline = ModelChoiceFilter(
+    discipline = NamedFilter(
         label=_("Discipline"),
         queryset=Discipline.objects.all(),
         to_field_name="code",

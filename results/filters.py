@@ -14,7 +14,7 @@ from django_filters import (
     fields,
 )
 
-from athletes.models import Country, Sex, fold
+from athletes.models import Country, Sex, data_name, fold
 
 from .models import Championship, Competition, Discipline, ListedMark, Medal, Result
 from .standings.lists import performances, performers
@@ -56,6 +56,29 @@ class NationFilter(ModelChoiceFilter):
     field_class = NationField
 
 
+class NamedChoices(fields.ModelChoiceIterator):
+    """
+    A select of disciplines or championships: (key, name in the reader's language) pairs
+    read as values, in the rows' own order, rather than a model instance per option.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for key, name in self.queryset.values_list(self.field.to_field_name, "name"):
+            yield (key, data_name(name))
+
+
+class NamedField(fields.ModelChoiceField):
+    iterator = NamedChoices
+
+
+class NamedFilter(ModelChoiceFilter):
+    """A filter by a discipline or a championship, chosen by its key (code, slug)."""
+
+    field_class = NamedField
+
+
 def _country_filter(field_name):
     return NationFilter(
         field_name=field_name,
@@ -68,7 +91,7 @@ def _country_filter(field_name):
 
 
 def _championship_filter(field_name):
-    return ModelChoiceFilter(
+    return NamedFilter(
         field_name=field_name,
         label=_("Championship"),
         queryset=Championship.objects.all(),
@@ -199,7 +222,7 @@ class MedalFilter(FilterSet):
         empty_label=_("Men and women"),
         widget=FastSelect,
     )
-    discipline = ModelChoiceFilter(
+    discipline = NamedFilter(
         field_name="discipline",
         label=_("Discipline"),
         queryset=Discipline.objects.all(),
