@@ -108,21 +108,22 @@ WHY_MISSED = {
         "index and the medal table; the rest is fifty rows and the filter form rendered"
     ),
     "athlete profile (most results)": (
-        "nine indexed queries, 1 to 4 ms of SQL; the rest is Python: some 270 model instances "
+        "indexed queries, 1 to 4 ms of SQL; the rest is Python: some 270 model instances "
         "(each result with its event, competition, venue and championship) and 1,300 values "
         "rendered in eleven sections (podium cards, charts, tables, rivals), Django's "
         "templates half of it"
     ),
     "nation": (
-        "nine queries under 1 ms of SQL; compiling them, fifty athletes and two medal tables "
-        "rendered are the rest"
+        "its queries take under 1 ms of SQL; compiling them, fifty athletes and two medal "
+        "tables rendered are the rest"
     ),
     "all-time performers": (
         "each query reads its index (tests/test_query_plans.py), about 2 ms of SQL; the rest "
         "is Python: a hundred rows built (six model instances each) and rendered with marks, "
-        "flags, nations and links (the table alone 5.6 ms, of which Django's template engine "
-        "is about half: the same table in Jinja2 took 2.9 ms), the form's two hundred nations, "
-        "the progression and the marks kept apart"
+        "flags, nations and links (the table alone about 5 ms, of which Django's template "
+        "engine is about half: the same table in Jinja2 took 2.9 ms), the form's two hundred "
+        "nations, the progression (2 to 3 ms of SQL over every legal mark of the discipline) "
+        "and the marks kept apart"
     ),
     "all-time performances": "as the performers: a hundred rows built and rendered",
     "all-time, filtered": (
