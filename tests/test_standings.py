@@ -124,6 +124,23 @@ def test_performers_keep_a_tie_rank_across_pages(reference_data):
     assert [r.rank for r in pages.page(2)] == [2, 4]
 
 
+def test_performers_counted_from_several_marks_each_keep_a_tie_rank_across_pages(
+    reference_data,
+):
+    walk = Discipline.objects.get(code="20KW")
+    marks = {"a": (4_700_000, 4_650_000), "b": (4_750_000,), "c": (4_750_000, 4_900_000)}
+    marks["d"] = (4_800_000,)
+    for athlete_marks in marks.values():
+        athlete = AthleteFactory(sex="M")
+        for mark in athlete_marks:
+            ResultFactory(event=EventFactory(), athlete=athlete, place=None, mark=mark)
+    # Counting a kind of marks kept apart too ranks each athlete's best of the marks counted.
+    pages = Paginator(performers(walk, "M", include=("hand",)), 2)
+    assert pages.count == 4
+    assert [(r.rank, r.mark) for r in pages.page(1)] == [(1, 4_650_000), (2, 4_750_000)]
+    assert [(r.rank, r.mark) for r in pages.page(2)] == [(2, 4_750_000), (4, 4_800_000)]
+
+
 def test_nations_with_equal_medals_share_a_rank(perez):
     ranks = {row.subject.code: row.rank for row in medals_by_nation().rows}
     assert ranks["ECU"] == 1

@@ -12,7 +12,7 @@ page, never the whole list, and fetches that page's results by primary key.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import F, Q, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
 from ..models import BestMark, ListedMark, Result
@@ -42,19 +42,31 @@ class RankedMarks:
     (with everything a list shows) carrying its `rank`.
     """
 
-    def __init__(self, discipline, rows, tie_breaks=("year", "result_id"), related=()):
+    def __init__(
+        self, discipline, rows, tie_breaks=("year", "result_id"), related=(), athletes_of=None
+    ):
         self.discipline = discipline
         self.rows = rows
         self.tie_breaks = tie_breaks
         self.ordering = [discipline.mark_order(), *tie_breaks]
         self.related = [*RESULT_RELATED, *related]
+        # For rows that are each athlete's best of these marks: counting athletes in them
+        # counts the rows (and those better than a mark) without the window that picks them.
+        self.athletes_of = athletes_of
 
     def with_venue(self):
         """The same rows, each with its venue's nation and championship joined too."""
-        return RankedMarks(self.discipline, self.rows, self.tie_breaks, VENUE_RELATED)
+        return RankedMarks(
+            self.discipline, self.rows, self.tie_breaks, VENUE_RELATED, self.athletes_of
+        )
+
+    def _count(self, rows):
+        if self.athletes_of is None:
+            return rows.count()
+        return rows.aggregate(athletes=Count("athlete", distinct=True))["athletes"]
 
     def count(self):
-        return self.rows.count()
+        return self._count(self.rows if self.athletes_of is None else self.athletes_of)
 
     def __len__(self):
         return self.count()
@@ -68,7 +80,9 @@ class RankedMarks:
         start = window.start or 0
         # The first page starts at rank 1; a later one counts the better marks before it.
         if start:
-            rank = self.rows.filter(self.discipline.better_than(rows[0].mark)).count() + 1
+            better = self.discipline.better_than(rows[0].mark)
+            marks = self.rows if self.athletes_of is None else self.athletes_of
+            rank = self._count(marks.filter(better)) + 1
         else:
             rank = 1
         page = []
@@ -102,7 +116,7 @@ def performers(discipline, sex, rows=None, include=()):
             order_by=[discipline.mark_order(), F("year").asc(), F("result_id").asc()],
         )
     ).filter(best_row=1)
-    return RankedMarks(discipline, best)
+    return RankedMarks(discipline, best, athletes_of=counted)
 
 
 def marks_kept_apart(discipline, sex, rows=None, include=(), limit=APART_LENGTH):
