@@ -27,7 +27,7 @@ from athletes.models import Athlete, Country, Highlight, Sex, Source
 from results import data_names
 from results.models import Championship, Competition, Discipline, Result
 
-from .factories import AthleteFactory
+from .factories import AthleteFactory, ResultFactory
 from .helpers import page_html
 
 CATALOGUE = settings.BASE_DIR / "locale" / "es" / "LC_MESSAGES" / "django.po"
@@ -492,3 +492,19 @@ def test_the_page_cache_keeps_spanish_and_english_apart(settings, perez):
     chooser.get(reverse("language", args=["es"]), {"next": PROFILE})
     chosen = chooser.get(PROFILE, headers={"Accept-Language": "en"})
     assert chosen.content == first_spanish.content
+
+
+def test_nations_tied_in_a_medal_table_follow_the_readers_languages_order(client, reference_data):
+    for code in ("GER", "ECU"):
+        ResultFactory(athlete=AthleteFactory(country=Country.objects.get(code=code)), place=1)
+
+    def tied_nations(headers):
+        page = client.get("/medals/", headers=headers).content.decode()
+        by_nation = page[page.index('<table class="medal-table"') :]
+        return re.findall(
+            r'href="/countries/([A-Z]{3})/"', by_nation[: by_nation.index("</table>")]
+        )
+
+    # One gold each: Alemania before Ecuador, Ecuador before Germany.
+    assert tied_nations(SPANISH) == ["GER", "ECU"]
+    assert tied_nations({"Accept-Language": "en"}) == ["ECU", "GER"]

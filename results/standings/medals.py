@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import Rank
 
-from athletes.models import Athlete, Country
+from athletes.models import Athlete, Country, fold
 
 from ..caching import cached_query
 from ..models import AthleteMedalTally, Championship, CountryMedalTally, Medal, Result
@@ -180,7 +180,8 @@ def medals_by_nation(results=None, limit=None):
     results = medal_results() if results is None else results
     rows = medal_counts(results, "country_id", limit)
     countries = Country.objects.in_bulk([row["country_id"] for row in rows])
-    rows = ranked(rows, "country_id", countries, lambda country: country.name, limit)
+    # Nations with the same medals read in alphabetical order of the reader's language.
+    rows = ranked(rows, "country_id", countries, lambda country: fold(country.label), limit)
     return _table(rows, "country_id", countries, name=lambda country: country.name)
 
 
