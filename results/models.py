@@ -1122,6 +1122,21 @@ class ListedMark(models.Model):
             models.Index(
                 fields=["discipline", "sex", "year", "mark", "apart"], name="listed_mark_year_idx"
             ),
+            # A nation's list (and its years): its marks, athletes and progression read from
+            # the index alone rather than from the rows of every nation's marks.
+            models.Index(
+                fields=[
+                    "discipline",
+                    "sex",
+                    "country",
+                    "year",
+                    "mark",
+                    "apart",
+                    "athlete",
+                    "result",
+                ],
+                name="listed_mark_nation_idx",
+            ),
             # The best marks kept apart, shown under a list: a tenth of the marks at most.
             models.Index(
                 fields=["discipline", "sex", "mark", "year", "result"],

@@ -7,6 +7,8 @@ milliseconds (make bench, docs/benchmarks/). This select writes the same HTML as
 templates straight from its choices.
 """
 
+import functools
+
 from django import forms
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
@@ -26,20 +28,42 @@ def flat_attrs(attrs):
 class FastSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         values = self.format_value(value)
+        # Through iter(): a tuple of the choices themselves would ask their length first,
+        # which a model choice field counts with a query of its own.
+        choices = tuple(iter(self.choices))
+        if any(isinstance(label, (list, tuple)) for _value, label in choices):
+            options = self.grouped_options(choices, values)
+        else:
+            # Flat choices (every filter's): each option written once per list of choices,
+            # in the reader's language, and only the chosen one marked on each page.
+            tags = _option_tags(
+                tuple(("" if key is None else str(key), str(label)) for key, label in choices)
+            )
+            options = []
+            has_selected = False
+            for key, tag, selected_tag in tags:
+                selected = not has_selected and key in values
+                has_selected |= selected
+                options.append(selected_tag if selected else tag)
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            name,
+            flat_attrs(self.build_attrs(self.attrs, attrs)),
+            mark_safe("".join(options)),
+        )
+
+    @staticmethod
+    def grouped_options(choices, values):
         has_selected = False
 
         def option(option_value, label):
             nonlocal has_selected
             selected = not has_selected and str(option_value) in values
             has_selected |= selected
-            marked = " selected" if selected else ""
-            return (
-                f'\n  <option value="{escape(option_value)}"{marked}>'
-                f"{conditional_escape(label)}</option>"
-            )
+            return _option(option_value, label, selected)
 
         html = []
-        for group_value, group_label in self.choices:
+        for group_value, group_label in choices:
             if group_value is None:
                 group_value = ""
             if isinstance(group_label, (list, tuple)):
@@ -51,12 +75,20 @@ class FastSelect(forms.Select):
                     html.append(options)
             else:
                 html.append(option(group_value, group_label))
-        return format_html(
-            '<select name="{}"{}>{}\n</select>',
-            name,
-            flat_attrs(self.build_attrs(self.attrs, attrs)),
-            mark_safe("".join(html)),
-        )
+        return html
+
+
+def _option(value, label, selected):
+    marked = " selected" if selected else ""
+    return f'\n  <option value="{escape(value)}"{marked}>{conditional_escape(label)}</option>'
+
+
+@functools.lru_cache(maxsize=64)
+def _option_tags(choices):
+    """(value, option, option selected) of flat (value, label) choices, as Django writes them."""
+    return tuple(
+        (key, _option(key, label, False), _option(key, label, True)) for key, label in choices
+    )
 
 
 class FastInput:

@@ -15,7 +15,12 @@ from results.models import Barrier, Discipline, ListedMark, Result
 from results.problems import find_problems
 from results.standings.athlete import athlete_results
 from results.standings.bests import barrier_counts, personal_bests, season_bests
-from results.standings.lists import marks_kept_apart, performances, performers
+from results.standings.lists import (
+    best_mark_progression,
+    marks_kept_apart,
+    performances,
+    performers,
+)
 
 from .factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
 from .helpers import page_text, text_of
@@ -132,6 +137,35 @@ def test_all_time_lists_count_legal_marks_and_keep_the_others_apart(sprinter, ju
     assert marks_kept_apart(sprint, "M", include=EVERY_KIND) == []
     narrowed = ListedMark.objects.filter(year__lte=2011)
     assert [r.mark_display for r in performers(sprint, "M", narrowed)[0:10]] == ["10.05"]
+
+
+def steps(progression):
+    return [(step.year, [r.mark_display for r in step.results]) for step in progression]
+
+
+@pytest.mark.parametrize(
+    "code, include, expected",
+    [
+        # 2011's only marks are kept apart; 2012's legal 10.00 (at altitude) betters 2010's.
+        ("100", (), [(2010, ["10.05"]), (2012, ["10.00"])]),
+        # Counting wind-aided marks counts those without a wind reading too.
+        ("100", ("wind",), [(2010, ["9.95"]), (2011, ["9.90"])]),
+        ("100", EVERY_KIND, [(2010, ["9.95"]), (2011, ["9.8"])]),
+        # Higher is better: the wind-aided 8.30 counts only when asked, indoor 8.40 likewise.
+        ("LJ", (), [(2015, ["8.20"])]),
+        ("LJ", ("wind",), [(2015, ["8.30"])]),
+        ("LJ", EVERY_KIND, [(2015, ["8.30"]), (2016, ["8.40"])]),
+    ],
+)
+def test_the_best_mark_progression_counts_what_the_reader_counts(
+    sprinter, jumper, code, include, expected
+):
+    discipline = Discipline.objects.get(code=code)
+    whole_archive = best_mark_progression(discipline, "M", include=include)
+    assert steps(whole_archive) == expected
+    # The same years and marks when the rows are given rather than read from the index.
+    narrowed = best_mark_progression(discipline, "M", ListedMark.objects.all(), include)
+    assert steps(narrowed) == expected
 
 
 def test_the_all_time_page_shows_the_legal_list_and_the_marks_kept_apart(client, sprinter):

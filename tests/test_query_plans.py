@@ -7,8 +7,13 @@ each list, and each must name its index rather than scan a table.
 import pytest
 from django.db import connection
 
-from results.models import Championship, Discipline
-from results.standings.lists import marks_kept_apart, performances, performers
+from results.models import Championship, Discipline, ListedMark
+from results.standings.lists import (
+    best_mark_progression,
+    marks_kept_apart,
+    performances,
+    performers,
+)
 from results.standings.medals import medal_counts, medal_results
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +23,12 @@ LISTS = {
     "performers": (lambda d: performers(d, "M")[0:100], "20KW", "best_mark_list_idx"),
     "performances": (lambda d: performances(d, "M")[0:100], "20KW", "listed_mark_list_idx"),
     "kept apart": (lambda d: marks_kept_apart(d, "M"), "100", "listed_mark_apart_idx"),
+    "progression": (lambda d: best_mark_progression(d, "M"), "20KW", "listed_mark_year_idx"),
+    "a nation's performers": (
+        lambda d: performers(d, "M", ListedMark.objects.filter(country__code="ECU"))[0:100],
+        "20KW",
+        "listed_mark_nation_idx",
+    ),
 }
 
 
