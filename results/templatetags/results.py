@@ -1,13 +1,16 @@
 """
 How results read on every page: a mark with its flags and record tags, the wind, a medal
-table. `{% load results %}`, then `{% mark result %}`, `{% wind result %}`,
-`{% medal_table table subject=_("Nation") caption=… %}`.
+table, the rows of an all-time list. `{% load results %}`, then `{% mark result %}`,
+`{% wind result %}`, `{% medal_table table subject=_("Nation") caption=… %}`,
+`{% list_rows rows ranked discipline %}`.
 """
 
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from athletes.templatetags.athletes import nation
 
 register = template.Library()
 
@@ -55,3 +58,33 @@ def medal_table(table, subject, caption, rank=False, total=False, empty_text="")
         "show_total": total,
         "empty_text": empty_text,
     }
+
+
+@register.simple_tag
+def list_rows(rows, ranked, discipline):
+    """
+    The rows of an all-time list's table (`results/includes/list_table.html`), each result
+    with its rank when `ranked`: mark, wind where the discipline measures it, athlete, nation,
+    place, competition and year. Written in one tag, as `mark` is: through the template
+    engine a hundred rows took 4.5 ms, most of an all-time list's rendering (make bench).
+    Whole numbers are unlocalized, as the same in every language.
+    """
+    wind_measured = discipline.wind_measured
+    html = []
+    for result in rows:
+        athlete, event = result.athlete, result.event
+        competition = event.competition
+        place = "" if result.place is None else result.place
+        html.append(
+            "\n    <tr>"
+            + (f'<td class="num">{result.rank}</td>' if ranked else "")
+            + f'<td class="num mark">{mark(result)}</td>'
+            + (f'<td class="num">{wind(result)}</td>' if wind_measured else "")
+            + f'<th scope="row"><a href="{escape(athlete.get_absolute_url())}">'
+            f"{escape(athlete.name)}</a></th>"
+            f"<td>{nation(result.country)}</td>"
+            f'<td class="num">{place}</td>'
+            f'<td><a href="{escape(event.get_absolute_url())}">{escape(competition.name)}</a></td>'
+            f'<td class="num">{competition.year}</td></tr>'
+        )
+    return mark_safe("".join(html))
