@@ -9,12 +9,25 @@ WIDTH, HEIGHT = 640, 260
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 72, 16, 16, 32
 
 
+def svg_number(value):
+    """A coordinate as the SVG writes it, to a tenth of a unit and never localized."""
+    return f"{value:.1f}"
+
+
 @dataclass
 class ChartPoint:
     x: float
     y: float
     label: str
     value_label: str
+
+    @property
+    def cx(self):
+        return svg_number(self.x)
+
+    @property
+    def cy(self):
+        return svg_number(self.y)
 
 
 @dataclass
@@ -26,10 +39,13 @@ class LineChart:
     height: int = HEIGHT
     left: int = MARGIN_LEFT
     bottom: int = HEIGHT - MARGIN_BOTTOM
+    # Where the ticks' labels stand: left of the vertical axis, under the horizontal one.
+    y_label_x: int = MARGIN_LEFT - 6
+    x_label_y: int = HEIGHT - 10
 
     @property
     def polyline(self):
-        return " ".join(f"{point.x:.1f},{point.y:.1f}" for point in self.points)
+        return " ".join(f"{point.cx},{point.cy}" for point in self.points)
 
     @property
     def right(self):
@@ -68,9 +84,12 @@ def line_chart(series, lower_is_better, format_value):
         for year, value in series
     ]
     step = max(1, round((last_year - first_year) / 8))
-    x_ticks = [(x_of(year), str(year)) for year in range(first_year, last_year + 1, step)]
+    # Ticks as (coordinate written for the SVG, label).
+    x_ticks = [
+        (svg_number(x_of(year)), str(year)) for year in range(first_year, last_year + 1, step)
+    ]
     y_ticks = [
-        (y_of(value), format_value(value))
+        (svg_number(y_of(value)), format_value(value))
         for value in sorted({low, high, *values})[:: max(1, len(values) // 4)]
     ]
     return LineChart(points=points, x_ticks=x_ticks, y_ticks=y_ticks)

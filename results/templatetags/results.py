@@ -2,10 +2,11 @@
 How results read on every page: a mark with its flags and record tags, the wind, a medal
 table, the rows of an all-time list. `{% load results %}`, then `{% mark result %}`,
 `{% wind result %}`, `{% medal_table table subject=_("Nation") caption=… %}`,
-`{% list_rows rows ranked discipline %}`.
+`{% list_rows rows ranked discipline %}`, `{% result_rows rows discipline %}`.
 """
 
 from django import template
+from django.utils.formats import date_format, localize
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -86,5 +87,51 @@ def list_rows(rows, ranked, discipline):
             f'<td class="num">{place}</td>'
             f'<td><a href="{escape(event.get_absolute_url())}">{escape(competition.name)}</a></td>'
             f'<td class="num">{competition.year}</td></tr>'
+        )
+    return mark_safe("".join(html))
+
+
+@register.simple_tag
+def result_rows(rows, discipline):
+    """
+    The rows of an athlete's results in one discipline (`athletes/includes/results.html`,
+    `standings.athlete.ResultRow`): date (else year), competition, venue, place (else the
+    status of an unfinished race), mark, wind where measured, average speed, age, notes.
+    Written in one tag, as `list_rows` is: the busiest profile prints a few hundred rows.
+    """
+    wind_measured = discipline.wind_measured
+    day_format = _("j M Y")  # as the date filter takes it: a format in the reader's language
+    video = escape(_("video"))
+    html = []
+    for row in rows:
+        result = row.result
+        event = result.event
+        competition = event.competition
+        if event.date:
+            when = (
+                f'<time datetime="{event.date.isoformat()}">'
+                f"{escape(date_format(event.date, day_format))}</time>"
+            )
+        else:
+            when = competition.year
+        if result.place:
+            place = localize(result.place)
+        else:
+            place = "" if result.is_finished else escape(result.status)
+        speed = result.speed_kmh
+        note = escape(result.note)
+        if event.video_url:
+            note += f' <a href="{escape(event.video_url)}" rel="external">{video}</a>'
+        html.append(
+            f"\n      <tr><td>{when}</td>"
+            f'<th scope="row"><a href="{escape(event.get_absolute_url())}">'
+            f"{escape(competition.name)}</a></th>"
+            f"<td>{escape(competition.city)} {nation(competition.country)}</td>"
+            f'<td class="num">{place}</td>'
+            f'<td class="num mark">{mark(result)}</td>'
+            + (f'<td class="num">{wind(result)}</td>' if wind_measured else "")
+            + f'<td class="num">{"" if speed is None else localize(speed)}</td>'
+            f'<td class="num">{escape(row.age)}</td>'
+            f"<td>{note}</td></tr>"
         )
     return mark_safe("".join(html))
