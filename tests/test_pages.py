@@ -256,6 +256,23 @@ def test_the_profile_shows_places_without_marks(client, perez):
     assert re.search(r"Olympic Games Athens 2004 Athens GRE 4 ", text)
 
 
+def test_a_profile_row_shows_a_race_not_finished_and_an_undated_one_by_year(
+    client, reference_data
+):
+    walker = AthleteFactory(given_name="Ana", family_name="Walker", date_of_birth=None)
+    undated = CompetitionFactory(name="Cup of the Lakes", city="Lugano", year=1999)
+    ResultFactory(
+        athlete=walker,
+        event=EventFactory(competition=undated),
+        place=None,
+        mark=None,
+        status=Result.Status.DID_NOT_FINISH,
+        note="fell at 15 km",
+    )
+    text = page_text(client.get(walker.get_absolute_url()))
+    assert re.search(r" 1999 Cup of the Lakes Lugano [A-Z]{3} DNF fell at 15 km ", text), text
+
+
 def test_the_profile_medal_table_is_derived_from_results(client, perez):
     text = page_text(client.get(perez.get_absolute_url()))
     assert "Olympic Games 1 1 0 2" in text
