@@ -256,9 +256,7 @@ def test_the_profile_shows_places_without_marks(client, perez):
     assert re.search(r"Olympic Games Athens 2004 Athens GRE 4 ", text)
 
 
-def test_a_profile_row_shows_a_race_not_finished_and_an_undated_one_by_year(
-    client, reference_data
-):
+def test_a_profile_row_shows_a_race_not_finished_and_an_undated_one_by_year(client, reference_data):
     walker = AthleteFactory(given_name="Ana", family_name="Walker", date_of_birth=None)
     undated = CompetitionFactory(name="Cup of the Lakes", city="Lugano", year=1999)
     ResultFactory(

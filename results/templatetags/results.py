@@ -2,7 +2,8 @@
 How results read on every page: a mark with its flags and record tags, the wind, a medal
 table, the rows of an all-time list. `{% load results %}`, then `{% mark result %}`,
 `{% wind result %}`, `{% medal_table table subject=_("Nation") caption=… %}`,
-`{% list_rows rows ranked discipline %}`, `{% result_rows rows discipline %}`.
+`{% list_rows rows ranked discipline %}`, `{% result_rows rows discipline %}`; a medal
+table's rows are `medal_rows`, inside `medal_table`.
 """
 
 from django import template
@@ -133,5 +134,26 @@ def result_rows(rows, discipline):
             + f'<td class="num">{"" if speed is None else localize(speed)}</td>'
             f'<td class="num">{escape(row.age)}</td>'
             f"<td>{note}</td></tr>"
+        )
+    return mark_safe("".join(html))
+
+
+@register.simple_tag
+def medal_rows(table, show_rank):
+    """
+    The rows of a medal table (`includes/medal_table.html`): rank when asked, the nation,
+    athlete or championship with its link (and an athlete's nation), the medals and total.
+    Written in one tag, as `list_rows` is: a nation's medallists are a few hundred rows.
+    Counts are whole numbers, unlocalized.
+    """
+    html = []
+    for row in table.rows:
+        rank = f'<td class="num">{row.rank}</td>' if show_rank else ""
+        nation_of = f" {nation(row.nation)}" if row.nation else ""
+        html.append(
+            f"\n    <tr>{rank}"
+            f'<th scope="row"><a href="{escape(row.url)}">{escape(row.label)}</a>{nation_of}</th>'
+            f'<td class="num">{row.gold}</td><td class="num">{row.silver}</td>'
+            f'<td class="num">{row.bronze}</td><td class="num total">{row.total}</td></tr>'
         )
     return mark_safe("".join(html))
