@@ -109,28 +109,30 @@ WHY_MISSED = {
     ),
     "athlete profile (most results)": (
         "indexed queries, 1 to 4 ms of SQL; the rest is Python: some 270 model instances "
-        "(each result with its event, competition, venue and championship) and 1,300 values "
-        "rendered in eleven sections (podium cards, charts, tables, rivals), Django's "
-        "templates half of it"
+        "(each result with its event, competition, venue and championship), the podiums, "
+        "bests, progression and rivals computed from them, and eleven sections rendered "
+        "(podium cards, charts, tables, rivals), Django's templates about half of it though "
+        "the results' rows are written by one tag"
     ),
     "nation": (
-        "its queries take under 1 ms of SQL; compiling them, fifty athletes and two medal "
+        "its queries take about 1 ms of SQL; compiling them, fifty athletes and two medal "
         "tables rendered are the rest"
     ),
     "all-time performers": (
-        "each query reads its index (tests/test_query_plans.py), about 2 ms of SQL; the rest "
-        "is Python: a hundred rows built (six model instances each) and rendered with marks, "
-        "flags, nations and links (the table alone about 5 ms, of which Django's template "
-        "engine is about half: the same table in Jinja2 took 2.9 ms), the form's two hundred "
-        "nations, the progression (2 to 3 ms of SQL over every legal mark of the discipline) "
-        "and the marks kept apart"
+        "each query reads its index (tests/test_query_plans.py), 2 to 3 ms of SQL; the rest "
+        "is Python: a hundred rows built (six model instances each) and written with marks, "
+        "flags, nations and links (one tag, about 2 ms), the form's two hundred nations, "
+        "the progression and the marks kept apart, and the page around them"
     ),
-    "all-time performances": "as the performers: a hundred rows built and rendered",
+    "all-time performances": "as the performers: a hundred rows built and written",
     "all-time, filtered": (
-        "the best per athlete is a window over the narrowed listed marks (5 to 7 ms of SQL), "
-        "then a hundred rows built and rendered"
+        "the best per athlete is a window over the nation's listed marks, read from their "
+        "own index (under 1 ms of SQL), then the rows built and written"
     ),
-    "season list": "as the filtered list, over one year of listed marks",
+    "season list": (
+        "the best per athlete is a window over one year's listed marks (about 2 ms of SQL), "
+        "then a hundred rows built and written"
+    ),
     "medal table": (
         "both tables are read from the tallies' index; the rest is rendering two tables of "
         "fifty rows"
