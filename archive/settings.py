@@ -275,18 +275,6 @@ if DATABASES["default"]["ENGINE"] == SQLITE_ENGINE:
         "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;",
     }
 
-# On PostgreSQL a statement a connection runs often is prepared once (psycopg's server-side
-# binding; Django leaves it off): planning an all-time list's six-table join took longer than
-# running it (docs/benchmarks/postgresql.md). DATABASE_PREPARED_STATEMENTS=0 turns this off,
-# as a pooler in transaction mode that keeps no prepared statements (PgBouncer before 1.21)
-# needs.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
-    "DATABASE_PREPARED_STATEMENTS", True
-):
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        server_side_binding=True, prepare_threshold=5
-    )
-
 # Public pages are cached whole for anonymous readers, keyed by the archive's version, with
 # ETag/Last-Modified for conditional GETs (archive/pagecache.py). PAGE_CACHE_SECONDS is how
 # long a proxy or CDN may keep a page (Cache-Control max-age); ARCHIVE_RELEASE names the

@@ -126,12 +126,7 @@ def test_a_kept_sqlite_connection_reads_the_file_that_replaced_its_own(tmp_path,
     path = tmp_path / "archive.sqlite3"
     sqlite_file(path, 1)
     database = DatabaseWrapper(
-        {
-            **connections["default"].settings_dict,
-            "NAME": str(path),
-            "CONN_MAX_AGE": 60,
-            "OPTIONS": {},  # the test database's may be PostgreSQL's
-        },
+        {**connections["default"].settings_dict, "NAME": str(path), "CONN_MAX_AGE": 60},
         alias="kept",
     )
     database.ensure_connection()
@@ -152,16 +147,3 @@ def test_a_kept_sqlite_connection_reads_the_file_that_replaced_its_own(tmp_path,
         assert answer() == 2
     finally:
         database.close()
-
-
-def test_postgresql_prepares_a_statement_a_connection_runs_often(client, perez):
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's")
-    for _ in range(6):
-        assert client.get("/disciplines/20KW/").status_code == 200
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        prepared = [statement for (statement,) in cursor.fetchall()]
-    assert any("results_bestmark" in statement for statement in prepared), prepared
