@@ -7,7 +7,7 @@ from django_filters import BooleanFilter, CharFilter, ChoiceFilter, FilterSet
 from athletes.models import Athlete, Country, Sex
 from results.filters import NamedFilter, NationFilter
 from results.models import Discipline, Medal, Result
-from results.widgets import FastCheckboxInput, FastSelect, FastTextInput
+from results.widgets import FastCheckboxInput, FastSelect, FastTextInput, FilterForm
 
 
 def countries_with_athletes(request):
@@ -42,6 +42,7 @@ class AthleteFilter(FilterSet):
 
     class Meta:
         model = Athlete
+        form = FilterForm
         fields = ["q", "country", "sex", "discipline", "medallists"]
 
     def filter_name(self, queryset, name, value):

@@ -20,7 +20,7 @@ from athletes.models import Country, Sex, data_name, fold
 
 from .models import Championship, Competition, Discipline, ListedMark, Medal, Result
 from .standings.lists import performances, performers
-from .widgets import FastCheckboxes, FastNumberInput, FastSelect, FastTextInput
+from .widgets import FastCheckboxes, FastNumberInput, FastSelect, FastTextInput, FilterForm
 
 
 class YearFilter(NumberFilter):
@@ -120,6 +120,7 @@ class CompetitionFilter(FilterSet):
 
     class Meta:
         model = Competition
+        form = FilterForm
         fields = ["q", "championship", "year_from", "year_to", "country"]
 
     def filter_text(self, queryset, name, value):
@@ -142,10 +143,11 @@ class ResultYearsFilter(FilterSet):
 
     class Meta:
         model = Result
+        form = FilterForm
         fields = ["year_from", "year_to", "country"]
 
 
-class CountedMarksForm(forms.Form):
+class CountedMarksForm(FilterForm):
     """Which kinds of marks kept apart from legal marks the reader counts in (none by default)."""
 
     include = forms.MultipleChoiceField(
@@ -243,4 +245,5 @@ class MedalFilter(FilterSet):
 
     class Meta:
         model = Medal
+        form = FilterForm
         fields = ["championship", "year_from", "year_to", "sex", "discipline"]

@@ -157,3 +157,20 @@ class FastCheckboxes(forms.CheckboxSelectMultiple):
         label_for = option["attrs"].get("id")
         opening = format_html('<label for="{}">', label_for) if label_for else mark_safe("<label>")
         return format_html("{}{}\n {}</label>", opening, box, option["label"])
+
+
+class FilterForm(forms.Form):
+    """
+    A public filter's form: its labels written in Python as Django's label.html and
+    attrs.html write them (`label_tag` itself is Django's), since each label otherwise goes
+    through two templates, about a third of a filter form's rendering.
+    """
+
+    def render(self, template_name=None, context=None, renderer=None):
+        if template_name == self.template_name_label and context is not None:
+            label = conditional_escape(context["label"])
+            if not context["use_tag"]:
+                return mark_safe(label)
+            tag = context["tag"]
+            return format_html("<{}{}>{}</{}>", tag, flat_attrs(context["attrs"] or {}), label, tag)
+        return super().render(template_name, context, renderer)

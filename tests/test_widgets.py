@@ -11,6 +11,7 @@ from results.widgets import (
     FastNumberInput,
     FastSelect,
     FastTextInput,
+    FilterForm,
 )
 
 CHOICES = [("", "All"), ("a", "A & <b>"), ("Group", [("x", "X"), ("y", "Y")]), (3, "three")]
@@ -88,3 +89,39 @@ def test_each_fast_checkbox_writes_djangos_html_when_printed_alone():
         assert fast.tag() == django.tag()
         assert fast.tag(wrap_label=True) == django.tag(wrap_label=True)
         assert str(fast) == str(django)
+
+
+class Labelled(forms.Form):
+    name = forms.CharField(label="Name & <title>")
+    asked = forms.CharField(label="Why?", required=False)
+    kinds = forms.MultipleChoiceField(
+        label="Kinds", choices=[("a", "A")], widget=forms.CheckboxSelectMultiple
+    )
+    hidden_id = forms.CharField(label="Own id", widget=forms.TextInput(attrs={"id": "own"}))
+
+
+class FastLabelled(FilterForm, Labelled):
+    pass
+
+
+@pytest.mark.parametrize("auto_id", ["id_%s", False])
+@pytest.mark.parametrize("required_css_class", [None, "required"])
+def test_a_filter_forms_labels_are_djangos(auto_id, required_css_class):
+    forms_ = [form_class(auto_id=auto_id) for form_class in (Labelled, FastLabelled)]
+    for form in forms_:
+        if required_css_class:
+            form.required_css_class = required_css_class
+    django_form, fast_form = forms_
+    for name in django_form.fields:
+        # Fresh options for each call: Django adds the required class to the attrs it is given.
+        for options in (
+            lambda: {},
+            lambda: {"attrs": {"class": "x"}},
+            lambda: {"label_suffix": ""},
+            lambda: {"tag": "span"},
+        ):
+            fast, django = (
+                fast_form[name].label_tag(**options()),
+                django_form[name].label_tag(**options()),
+            )
+            assert fast == django
