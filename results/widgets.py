@@ -37,7 +37,10 @@ class FastSelect(forms.Select):
             # Flat choices (every filter's): each option written once per list of choices,
             # in the reader's language, and only the chosen one marked on each page.
             tags = _option_tags(
-                tuple(("" if key is None else str(key), str(label)) for key, label in choices)
+                tuple(
+                    ("" if key is None else str(key), str(label), hasattr(label, "__html__"))
+                    for key, label in choices
+                )
             )
             options = []
             has_selected = False
@@ -85,10 +88,15 @@ def _option(value, label, selected):
 
 @functools.lru_cache(maxsize=64)
 def _option_tags(choices):
-    """(value, option, option selected) of flat (value, label) choices, as Django writes them."""
-    return tuple(
-        (key, _option(key, label, False), _option(key, label, True)) for key, label in choices
-    )
+    """
+    (value, option, option selected) of flat (value, label, whether the label is safe HTML)
+    choices, as Django writes them: the same text is escaped unless it was marked safe.
+    """
+    tags = []
+    for key, label, safe in choices:
+        label = mark_safe(label) if safe else label
+        tags.append((key, _option(key, label, False), _option(key, label, True)))
+    return tuple(tags)
 
 
 class FastInput:

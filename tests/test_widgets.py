@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django import forms
+from django.utils.safestring import mark_safe
 
 from results.widgets import (
     FastCheckboxes,
@@ -27,6 +28,13 @@ def test_the_fast_select_writes_djangos_html(value):
     django_html = forms.Select(choices=CHOICES, attrs=attrs).render("f", value)
     fast_html = FastSelect(choices=CHOICES, attrs=attrs).render("f", value)
     assert squeezed(fast_html) == squeezed(django_html)
+
+
+def test_the_same_text_marked_safe_or_not_is_escaped_as_django_escapes_it():
+    for label in ("<b>bold</b>", mark_safe("<b>bold</b>"), "<b>bold</b>"):
+        choices = [("a", label)]
+        django_html = forms.Select(choices=choices).render("f", "a")
+        assert squeezed(FastSelect(choices=choices).render("f", "a")) == squeezed(django_html)
 
 
 def test_the_list_filters_render_the_same_form(client, perez):
