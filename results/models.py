@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from athletes.links import link
 from athletes.models import Athlete, Country, Sex, Source, data_name
+from revisions.loading import QuickLoad
 from revisions.models import ArchiveModel, NaturalKeyManager
 
 from . import marks
@@ -1035,7 +1036,7 @@ class Claim(ArchiveModel):
                 )
 
 
-class BestMark(models.Model):
+class BestMark(QuickLoad, models.Model):
     """
     Each athlete's best legal mark in each discipline: derived from results, never edited,
     so that an all-time list of performers reads one row per athlete from an index instead
@@ -1083,7 +1084,7 @@ class ListedMarkQuerySet(models.QuerySet):
         return self.exclude(apart=0).exclude(apart__in=self.allowed_apart(include))
 
 
-class ListedMark(models.Model):
+class ListedMark(QuickLoad, models.Model):
     """
     Every finished result with a mark, narrowed to what the all-time and season lists read
     (discipline, sex, year, nation, athlete, mark) and why it may be kept apart (`apart`, a
@@ -1153,7 +1154,7 @@ class ListedMark(models.Model):
         return sum(cls.BITS[kind] for kind in kinds)
 
 
-class Medal(models.Model):
+class Medal(QuickLoad, models.Model):
     """
     Every medal (`Result.is_medal`) with what medal tables group and filter by, so that a
     table is a GROUP BY over one narrow table of podiums instead of a join of results,

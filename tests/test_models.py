@@ -121,3 +121,57 @@ def test_a_biography_keeps_its_paragraphs_whatever_the_line_endings(biography):
         "Born in Cuenca.",
         "Olympic champion.",
     ]
+
+
+# Rows read quickly (`revisions.loading.QuickLoad`): an instance built from a row without
+# `Model.__init__` must be the instance Django would build.
+
+
+def test_a_row_read_quickly_is_the_instance_django_would_build(reference_data):
+    ResultFactory(mark=4_900_000, wind="1.2")
+    quick = Result.objects.select_related("event__competition", "athlete__country").get()
+    # What Django's own `Model.from_db` builds: the model called with the row's values.
+    built = Result(*[getattr(quick, field.attname) for field in Result._meta.concrete_fields])
+    own = {name: value for name, value in quick.__dict__.items() if name != "_state"}
+    assert own.pop("loaded_values") == {"athlete_id": quick.athlete_id, "event_id": quick.event_id}
+    assert own == {name: value for name, value in built.__dict__.items() if name != "_state"}
+    assert (quick._state.adding, quick._state.db) == (False, "default")
+    # Its related rows came with it.
+    assert quick.event.competition.name and quick.athlete.country.code
+
+
+def test_a_row_read_quickly_saves_as_an_update(reference_data):
+    ResultFactory(mark=4_900_000)
+    result = Result.objects.get()
+    version = result.version
+    result.mark = 4_800_000
+    result.save()
+    assert Result.objects.count() == 1
+    assert (Result.objects.get().mark, Result.objects.get().version) == (4_800_000, version + 1)
+
+
+def test_a_row_read_in_part_or_watched_is_built_by_django(reference_data):
+    from django.db.models.signals import post_init
+
+    ResultFactory(mark=4_900_000, note="Photo finish")
+    partial = Result.objects.only("mark").get()
+    assert partial.get_deferred_fields() >= {"note"}
+    assert partial.note == "Photo finish"  # read when asked for, as Django does
+    seen = []
+
+    def receiver(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(receiver, sender=Result)
+    try:
+        result = Result.objects.get()
+    finally:
+        post_init.disconnect(receiver, sender=Result)
+    assert seen == [result]
+
+
+def test_an_athlete_read_quickly_keeps_their_photo(reference_data):
+    athlete = AthleteFactory(photo="athletes/perez.jpg")
+    read = type(athlete).objects.get(pk=athlete.pk)
+    assert read.photo.name == "athletes/perez.jpg"
+    assert read.photo.instance is read
