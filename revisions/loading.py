@@ -54,8 +54,8 @@ class QuickLoad:
         if (
             attnames is None
             or len(values) != len(attnames)
-            or signals.pre_init.has_listeners(cls)
-            or signals.post_init.has_listeners(cls)
+            or (signals.pre_init.receivers and signals.pre_init.has_listeners(cls))
+            or (signals.post_init.receivers and signals.post_init.has_listeners(cls))
         ):
             return super().from_db(db, field_names, values)
         instance = cls.__new__(cls)
