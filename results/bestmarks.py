@@ -2,8 +2,10 @@
 The list tables, kept in the same transaction as every change they derive from: the
 best-mark table (`BestMark`, each athlete's best legal mark per discipline), the listed
 marks (`ListedMark`, every finished mark with what the lists read of it), the medals
-(`Medal`) and each athlete's and nation's medal tally over the archive (`AthleteMedalTally`,
-`CountryMedalTally`, counted again for the athletes and nations whose medals changed).
+(`Medal`), each athlete's and nation's medal tally over the archive (`AthleteMedalTally`,
+`CountryMedalTally`, counted again for the athletes and nations whose medals changed) and
+the number of listed marks per discipline, sex and kind (`ListedMarkCount`, moved by the
+listed marks written and deleted).
 
 A result's save or delete refreshes its athlete's best mark in its discipline (and the old
 pair's, when a result moved to another athlete or event); an event whose discipline or sex
@@ -16,6 +18,7 @@ The best is the rule of the lists: the best legal mark (`ResultQuerySet.legal`),
 year then the earlier row winning a tie, as `standings.lists.performers` ranks.
 """
 
+from collections import Counter
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -31,6 +34,7 @@ from .models import (
     Discipline,
     Event,
     ListedMark,
+    ListedMarkCount,
     Medal,
     Result,
 )
@@ -70,6 +74,9 @@ MEDAL_VALUES = [
     "event__competition__year",
     "place",
 ]
+
+# What the listed marks are counted by (`ListedMarkCount`).
+COUNTED_BY = ["discipline_id", "sex", "apart"]
 
 # The medal tallies, by the column of `Medal` each counts per.
 TALLIES = {"athlete_id": AthleteMedalTally, "country_id": CountryMedalTally}
@@ -148,7 +155,7 @@ def deferred():
     if _pending.get() is not None:
         yield
         return
-    token = _pending.set({"pairs": set(), "results": set(), "subjects": set()})
+    token = _pending.set({"pairs": set(), "results": set(), "subjects": set(), "counts": Counter()})
     with one_change():
         try:
             yield
@@ -158,6 +165,7 @@ def deferred():
         refresh(pending["pairs"])
         refresh_listed(pending["results"])
         refresh_tallies(pending["subjects"])
+        count_listed(pending["counts"])
 
 
 def pairs_of(results):
@@ -196,11 +204,17 @@ def refresh_listed(result_ids):
     result_ids = sorted(set(result_ids))
     for start in range(0, len(result_ids), BATCH * 5):
         batch = result_ids[start : start + BATCH * 5]
-        ListedMark.objects.filter(result_id__in=batch).delete()
+        old = ListedMark.objects.filter(result_id__in=batch)
+        changes = Counter()
+        for *key, marks in old.values_list(*COUNTED_BY).annotate(Count("pk")).order_by():
+            changes[tuple(key)] -= marks
+        old.delete()
         rows = listed_rows(Result.objects.filter(pk__in=batch))
-        ListedMark.objects.bulk_create(
+        listed = ListedMark.objects.bulk_create(
             ListedMark(**dict(zip([*LISTED_COLUMNS, "apart"], row, strict=True))) for row in rows
         )
+        changes.update((mark.discipline_id, mark.sex, mark.apart) for mark in listed)
+        count_listed(changes)
         old = Medal.objects.filter(result_id__in=batch)
         subjects = set(old.values_list("athlete_id", "country_id"))
         old.delete()
@@ -209,6 +223,29 @@ def refresh_listed(result_ids):
         Medal.objects.bulk_create(medals)
         subjects |= {(medal.athlete_id, medal.country_id) for medal in medals}
         refresh_tallies(subjects)
+
+
+def count_listed(changes):
+    """
+    Move the counts of listed marks by `changes` {(discipline_id, sex, apart): marks added,
+    negative when taken away}: a row made for a new key, then each count added to in SQL, in
+    the keys' order (two transactions moving the same counts lock them in the same order).
+    """
+    changes = {key: marks for key, marks in changes.items() if marks}
+    if not changes:
+        return
+    pending = _pending.get()
+    if pending is not None:
+        pending["counts"].update(changes)
+        return
+    keys = sorted(changes)
+    ListedMarkCount.objects.bulk_create(
+        [ListedMarkCount(**dict(zip(COUNTED_BY, key, strict=True))) for key in keys],
+        ignore_conflicts=True,
+    )
+    for key in keys:
+        counts = ListedMarkCount.objects.filter(**dict(zip(COUNTED_BY, key, strict=True)))
+        counts.update(marks=F("marks") + changes[key])
 
 
 def tally_rows(medals, group_by):
@@ -253,9 +290,11 @@ def rebuild():
     Every derived table anew, in SQL: the listed marks and the medals from the results, then
     per discipline each athlete's best legal mark from the listed marks (a window).
     """
-    for model in (BestMark, ListedMark, Medal, *TALLIES.values()):
+    for model in (BestMark, ListedMark, ListedMarkCount, Medal, *TALLIES.values()):
         model.objects.all().delete()
     _insert(ListedMark, [*LISTED_COLUMNS, "apart"], listed_rows(Result.objects.all()))
+    counts = ListedMark.objects.values_list(*COUNTED_BY).annotate(Count("pk")).order_by()
+    _insert(ListedMarkCount, [*COUNTED_BY, "marks"], counts)
     _insert(Medal, MEDAL_COLUMNS, medal_rows(Result.objects.all()))
     for group_by, model in TALLIES.items():
         columns = [group_by, "gold", "silver", "bronze"]
@@ -303,9 +342,12 @@ def result_saved(sender, instance, raw=False, **kwargs):
 def result_deleting(sender, instance, **kwargs):
     """
     pre_delete: the pair, read while the event still exists (it may go in the same delete),
-    and who the medal counted for, if it was one.
+    the listed mark's count it leaves, and who the medal counted for, if it was one.
     """
     instance.best_mark_pair = (instance.athlete_id, _discipline_of(instance, instance.event_id))
+    instance.listed_count = list(
+        ListedMark.objects.filter(result_id=instance.pk).values_list(*COUNTED_BY)
+    )
     instance.medal_subjects = set(
         Medal.objects.filter(result_id=instance.pk).values_list("athlete_id", "country_id")
     )
@@ -313,6 +355,7 @@ def result_deleting(sender, instance, **kwargs):
 
 def result_deleted(sender, instance, **kwargs):
     refresh({getattr(instance, "best_mark_pair", (None, None))})
+    count_listed(dict.fromkeys(getattr(instance, "listed_count", ()), -1))
     refresh_tallies(getattr(instance, "medal_subjects", set()))
 
 

@@ -1154,6 +1154,44 @@ class ListedMark(QuickLoad, models.Model):
         return sum(cls.BITS[kind] for kind in kinds)
 
 
+class ListedMarkCountQuerySet(models.QuerySet):
+    def length(self, discipline, sex, include=()):
+        """How many marks of `discipline` and `sex` count, as a reader counting `include` sees."""
+        allowed = ListedMark.objects.allowed_apart(include)
+        counts = self.filter(discipline=discipline, sex=sex, apart__in=allowed)
+        return counts.aggregate(marks=models.Sum("marks"))["marks"] or 0
+
+
+class ListedMarkCount(QuickLoad, models.Model):
+    """
+    How many listed marks each discipline and sex has, per value of `apart`: the length of
+    a whole archive's list of performances, read from a row or two rather than counted over
+    the tens of thousands of marks of a busy discipline. Derived: moved by every change of
+    the listed marks in the same transaction (`results.bestmarks.count_listed`), rebuilt by
+    `manage.py rebuild_best_marks`. A count only ever moves by adding to it, so that two
+    editors saving results of one discipline at once wait for each other rather than one
+    counting over the other; a count of 0 stays until a rebuild.
+    """
+
+    discipline = models.ForeignKey(Discipline, on_delete=models.CASCADE, related_name="+")
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    apart = models.PositiveSmallIntegerField()
+    marks = models.IntegerField(default=0)
+
+    objects = ListedMarkCountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("count of listed marks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["discipline", "sex", "apart"], name="listed_mark_count_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.discipline_id} {self.sex} {self.apart}: {self.marks}"
+
+
 class Medal(QuickLoad, models.Model):
     """
     Every medal (`Result.is_medal`) with what medal tables group and filter by, so that a

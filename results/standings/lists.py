@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
-from ..models import BestMark, ListedMark, Result
+from ..models import BestMark, ListedMark, ListedMarkCount, Result
 
 # Marks kept apart shown under a list: the best few, as statisticians print them.
 APART_LENGTH = 10
@@ -44,7 +44,13 @@ class RankedMarks:
     """
 
     def __init__(
-        self, discipline, rows, tie_breaks=("year", "result_id"), related=(), athletes_of=None
+        self,
+        discipline,
+        rows,
+        tie_breaks=("year", "result_id"),
+        related=(),
+        athletes_of=None,
+        length=None,
     ):
         self.discipline = discipline
         self.rows = rows
@@ -54,11 +60,18 @@ class RankedMarks:
         # For rows that are each athlete's best of these marks: counting athletes in them
         # counts the rows (and those better than a mark) without the window that picks them.
         self.athletes_of = athletes_of
+        # How many rows there are, when something cheaper than counting them knows.
+        self.length = length
 
     def with_venue(self):
         """The same rows, each with its venue's nation and championship joined too."""
         return RankedMarks(
-            self.discipline, self.rows, self.tie_breaks, VENUE_RELATED, self.athletes_of
+            self.discipline,
+            self.rows,
+            self.tie_breaks,
+            VENUE_RELATED,
+            self.athletes_of,
+            self.length,
         )
 
     def _count(self, rows):
@@ -67,6 +80,8 @@ class RankedMarks:
         return rows.aggregate(athletes=Count("athlete", distinct=True))["athletes"]
 
     def count(self):
+        if self.length is not None:
+            return self.length()
         return self._count(self.rows if self.athletes_of is None else self.athletes_of)
 
     def __len__(self):
@@ -104,8 +119,18 @@ class RankedMarks:
 
 
 def performances(discipline, sex, rows=None, include=()):
-    """Every counted mark in a discipline, best first, ranked with ties."""
-    return RankedMarks(discipline, listed_marks(discipline, sex, rows).counted(include))
+    """
+    Every counted mark in a discipline, best first, ranked with ties; the whole archive's
+    are as many as `ListedMarkCount` says, without a count over them.
+    """
+    counted = listed_marks(discipline, sex, rows).counted(include)
+    if rows is not None:
+        return RankedMarks(discipline, counted)
+
+    def length():
+        return ListedMarkCount.objects.length(discipline, sex, include)
+
+    return RankedMarks(discipline, counted, length=length)
 
 
 def performers(discipline, sex, rows=None, include=()):
