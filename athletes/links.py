@@ -11,6 +11,7 @@ check `reverse()` makes would always pass; `tests/test_links.py` compares the tw
 """
 
 import functools
+import re
 from urllib.parse import quote
 
 from django.urls import get_script_prefix, reverse
@@ -19,6 +20,9 @@ from django.utils.http import RFC3986_SUBDELIMS
 # What reverse() leaves unquoted in an argument (it also keeps "/", which no argument of
 # these patterns may hold).
 SAFE = RFC3986_SUBDELIMS + "~:@"
+
+# An argument of letters, digits and "-._~" alone (every slug and code) is its own quoting.
+UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*").fullmatch
 
 
 def _placeholder(index):
@@ -38,4 +42,8 @@ def _pattern(viewname, arity, script_prefix):
 def link(viewname, *args):
     """The same URL as `reverse(viewname, args=args)`, for arguments the pattern accepts."""
     pattern = _pattern(viewname, len(args), get_script_prefix())
-    return pattern.format(*(quote(str(arg), safe=SAFE) for arg in args))
+    return pattern.format(*(_quoted(str(arg)) for arg in args))
+
+
+def _quoted(arg):
+    return arg if UNRESERVED(arg) else quote(arg, safe=SAFE)

@@ -437,3 +437,19 @@ def test_the_server_error_page_renders_without_a_request_or_database():
 
     page = render_to_string("500.html")
     assert "Something went wrong" in page and "/static/css/archive.css" in page
+
+
+def test_names_are_escaped_in_the_rows_written_in_python(client, perez):
+    """The rows of lists and profiles are written by template tags, escaping as Django does."""
+    walk = Event.objects.filter(discipline__code="20KW").select_related("competition").first()
+    competition = walk.competition
+    competition.name = 'Meeting <b>"Zürich"</b> & Co'
+    competition.save()
+    walker = AthleteFactory(slug="ana-oneil", given_name="<i>Ana</i>", family_name="O'Neil & Co")
+    ResultFactory(event=walk, athlete=walker, place=30, mark=5_400_000)
+    for url in ("/disciplines/20KW/?list=performances", walker.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert "Meeting &lt;b&gt;&quot;Zürich&quot;&lt;/b&gt; &amp; Co" in html
+        assert "<b>" not in html and "<i>Ana" not in html
+    html = client.get("/disciplines/20KW/?list=performances").content.decode()
+    assert "&lt;i&gt;Ana&lt;/i&gt; O&#x27;Neil &amp; Co</a>" in html

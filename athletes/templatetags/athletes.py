@@ -1,8 +1,9 @@
 """`{% load athletes %}`: `{% nation country %}`, a nation's code with its name on hover."""
 
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from athletes.html import escape
 
 register = template.Library()
 

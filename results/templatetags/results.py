@@ -8,10 +8,11 @@ table's rows are `medal_rows`, inside `medal_table`.
 
 from django import template
 from django.utils.formats import date_format, localize
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from athletes.html import escape
 from athletes.templatetags.athletes import nation
 
 register = template.Library()
