@@ -147,3 +147,17 @@ def test_a_kept_sqlite_connection_reads_the_file_that_replaced_its_own(tmp_path,
         assert answer() == 2
     finally:
         database.close()
+
+
+def test_a_gunicorn_worker_sets_what_it_loaded_aside_from_the_garbage_collector():
+    import gc
+    import runpy
+
+    from django.conf import settings
+
+    config = runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))
+    try:
+        config["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
