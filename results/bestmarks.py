@@ -285,20 +285,32 @@ def _insert(model, columns, rows):
 
 
 @transaction.atomic
+def recount():
+    """
+    The counts anew from the listed marks and the medals as they are: the number of listed
+    marks (`ListedMarkCount`) and the medal tallies. After rows of those tables were deleted
+    without signals (`generate_archive --delete`), as `rebuild()` does after writing them.
+    """
+    for model in (ListedMarkCount, *TALLIES.values()):
+        model.objects.all().delete()
+    counts = ListedMark.objects.values_list(*COUNTED_BY).annotate(Count("pk")).order_by()
+    _insert(ListedMarkCount, [*COUNTED_BY, "marks"], counts)
+    for group_by, model in TALLIES.items():
+        columns = [group_by, "gold", "silver", "bronze"]
+        _insert(model, columns, tally_rows(Medal.objects.all(), group_by))
+
+
+@transaction.atomic
 def rebuild():
     """
     Every derived table anew, in SQL: the listed marks and the medals from the results, then
     per discipline each athlete's best legal mark from the listed marks (a window).
     """
-    for model in (BestMark, ListedMark, ListedMarkCount, Medal, *TALLIES.values()):
+    for model in (BestMark, ListedMark, Medal):
         model.objects.all().delete()
     _insert(ListedMark, [*LISTED_COLUMNS, "apart"], listed_rows(Result.objects.all()))
-    counts = ListedMark.objects.values_list(*COUNTED_BY).annotate(Count("pk")).order_by()
-    _insert(ListedMarkCount, [*COUNTED_BY, "marks"], counts)
     _insert(Medal, MEDAL_COLUMNS, medal_rows(Result.objects.all()))
-    for group_by, model in TALLIES.items():
-        columns = [group_by, "gold", "silver", "bronze"]
-        _insert(model, columns, tally_rows(Medal.objects.all(), group_by))
+    recount()
     columns = ["athlete_id", "discipline_id", "sex", "result_id", "mark", "year"]
     for discipline in Discipline.objects.all():
         best = (

@@ -397,6 +397,9 @@ class Command(BaseCommand):
                 raw_delete(Competition.objects.filter(slug__startswith=PREFIX))
                 raw_delete(SearchWord.objects.filter(athlete__slug__startswith=PREFIX))
                 raw_delete(Athlete.objects.filter(slug__startswith=PREFIX))
+                # The counts the raw deletes took rows from without a signal: the nations'
+                # medal tallies and the number of listed marks.
+                bestmarks.recount()
                 archive_changed()
         self.stdout.write(
             "Removed {athletes:,} synthetic athletes, {competitions:,} competitions and "
