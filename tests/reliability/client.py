@@ -58,6 +58,8 @@ class Client:
         self.connection = None
         self.idle_since = 0.0
         self.reconnects = 0
+        # When the current connection was opened (its server process may have died since).
+        self.opened_at = 0.0
 
     def close(self):
         if self.connection is not None:
@@ -67,6 +69,7 @@ class Client:
     def _connect(self):
         self.close()
         self.connection = http.client.HTTPConnection(HOST, self.port, timeout=self.timeout)
+        self.opened_at = time.monotonic()
         return self.connection
 
     def request(self, method, path, body=None, headers=None):

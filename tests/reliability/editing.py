@@ -44,6 +44,8 @@ class Save:
     started: float = 0.0
     finished: float = 0.0
     detail: str = ""
+    # When the connection the failing request went on was opened.
+    connection_opened: float = 0.0
 
 
 @dataclass
@@ -96,6 +98,7 @@ class Editor:
             try:
                 getattr(self, operation)()
             except Exception as error:  # Every failure is a figure of the run.
+                opened = self.client.opened_at
                 self.client.close()
                 self.ledger.add(
                     Save(
@@ -107,6 +110,7 @@ class Editor:
                         started=began,
                         finished=time.monotonic(),
                         detail=repr(error)[:200],
+                        connection_opened=opened,
                     )
                 )
         self.client.close()
@@ -130,6 +134,7 @@ class Editor:
         try:
             response = self.client.post(path, fields)
         except Exception as error:  # The answer never came: saved or not, nobody knows.
+            save.connection_opened = self.client.opened_at
             self.client.close()
             save.finished = time.monotonic()
             save.outcome, save.detail = "exception", repr(error)[:200]
