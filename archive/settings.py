@@ -262,6 +262,11 @@ DATABASES = {
 SQLITE_ENGINE = "archive.sqlite"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = SQLITE_ENGINE
+# PostgreSQL's backend is wrapped (archive/postgresql) to run the queries that ask for it as
+# prepared statements, planned once per connection (revisions/statements.py).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "archive.postgresql"
+PG_PREPARED_STATEMENTS = env_bool("PG_PREPARED_STATEMENTS", True)
 if "DJANGO_CONN_MAX_AGE" not in os.environ:
     DATABASES["default"]["CONN_MAX_AGE"] = 60
 if DATABASES["default"]["ENGINE"] == SQLITE_ENGINE:

@@ -16,6 +16,8 @@ from django.db import connection
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 
+from revisions.statements import prepared
+
 from ..models import BestMark, ListedMark, ListedMarkCount, Result
 
 # Marks kept apart shown under a list: the best few, as statisticians print them.
@@ -51,6 +53,7 @@ class RankedMarks:
         related=(),
         athletes_of=None,
         length=None,
+        prepare=False,
     ):
         self.discipline = discipline
         self.rows = rows
@@ -62,6 +65,9 @@ class RankedMarks:
         self.athletes_of = athletes_of
         # How many rows there are, when something cheaper than counting them knows.
         self.length = length
+        # Whether a page's query plan is the same whatever its parameters, so that the
+        # database may keep one for any (`revisions.statements`).
+        self.prepare = prepare
 
     def with_venue(self):
         """The same rows, each with its venue's nation and championship joined too."""
@@ -72,6 +78,7 @@ class RankedMarks:
             VENUE_RELATED,
             self.athletes_of,
             self.length,
+            self.prepare,
         )
 
     def _count(self, rows):
@@ -92,12 +99,14 @@ class RankedMarks:
             return self[window : window + 1][0]
         ordered = self.rows.order_by(*self.ordering)
         if self.athletes_of is None:
-            rows = list(ordered.select_related(*self.related)[window])
+            page_of = ordered.select_related(*self.related)[window]
         else:
             # The window picking each athlete's best reads the narrow listed marks alone:
             # joining what a list shows before it would join every mark, not one page's.
             page_of = self.athletes_of.filter(pk__in=ordered.values("pk")[window])
-            rows = list(page_of.order_by(*self.ordering).select_related(*self.related))
+            page_of = page_of.order_by(*self.ordering).select_related(*self.related)
+        with prepared(self.prepare):
+            rows = list(page_of)
         if not rows:
             return []
         start = window.start or 0
@@ -130,6 +139,8 @@ def performances(discipline, sex, rows=None, include=()):
     def length():
         return ListedMarkCount.objects.length(discipline, sex, include)
 
+    # Not prepared: PostgreSQL plans it for each run anyway (a plan for any kinds of marks
+    # counted costs it more than one for the kinds asked).
     return RankedMarks(discipline, counted, length=length)
 
 
@@ -140,7 +151,8 @@ def performers(discipline, sex, rows=None, include=()):
     athlete of the narrowed rows (a window over them alone).
     """
     if rows is None and not include:
-        return RankedMarks(discipline, BestMark.objects.filter(discipline=discipline, sex=sex))
+        best = BestMark.objects.filter(discipline=discipline, sex=sex)
+        return RankedMarks(discipline, best, prepare=True)
     counted = listed_marks(discipline, sex, rows).counted(include)
     best = counted.annotate(
         best_row=Window(
@@ -149,7 +161,8 @@ def performers(discipline, sex, rows=None, include=()):
             order_by=[discipline.mark_order(), F("year").asc(), F("result_id").asc()],
         )
     ).filter(best_row=1)
-    return RankedMarks(discipline, best, athletes_of=counted)
+    # Every mark the filters keep is read for the window, in one plan whatever they are.
+    return RankedMarks(discipline, best, athletes_of=counted, prepare=True)
 
 
 def marks_kept_apart(discipline, sex, rows=None, include=(), limit=APART_LENGTH):
@@ -175,6 +188,9 @@ def shown_results(discipline, ids):
         .order_by()
     )
     by_pk = {}
+    # Results by primary key: one plan for any.
+    with prepared():
+        results = list(results)
     for result in results:
         result.event.discipline = discipline
         by_pk[result.pk] = result
@@ -247,6 +263,7 @@ def season_bests(discipline, sex, include=()):
             ORDER BY {mark} {order} LIMIT 1
         ) FROM seasons WHERE season IS NOT NULL ORDER BY season
     """
-    with connection.cursor() as cursor:
+    # Two index entries a year whatever the discipline: one plan for any.
+    with prepared(), connection.cursor() as cursor:
         cursor.execute(sql, [discipline.pk, sex] * 3 + allowed)
         return [(season, best) for season, best in cursor.fetchall() if best is not None]

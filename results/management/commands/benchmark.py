@@ -153,21 +153,35 @@ WHY_MISSED = {
 # What PostgreSQL adds to a page's time where it misses there only, or by more (measured with
 # EXPLAIN ANALYZE on the benchmark archive).
 LIST_ON_POSTGRESQL = (
-    "on PostgreSQL the same queries take 3 to 5 ms more than on SQLite: planning the "
-    "six-table join of a page's rows takes about 1.5 to 2 ms, longer than running it, and "
-    "each query is a round trip; prepared statements, which plan once, were tried and left "
-    "off (a plan made for any parameters read the directory's name filter badly: README)"
+    "on PostgreSQL each query is a round trip, and those not prepared (the count, the "
+    "nations, the keys of the marks kept apart) are planned on each run; the rows', the "
+    "progression's and the kept-apart results' queries are prepared statements, planned once "
+    "per connection (README)"
 )
 WHY_ON_POSTGRESQL = {
     "all-time performers": LIST_ON_POSTGRESQL,
-    "all-time performances": LIST_ON_POSTGRESQL,
+    "all-time performances": (
+        "on PostgreSQL each query is a round trip, and its rows' query (six tables joined) "
+        "is planned on each run, about 2 ms: PostgreSQL keeps no plan of it for any "
+        "parameters (README)"
+    ),
     "all-time, filtered": LIST_ON_POSTGRESQL,
     "season list": (
         "on PostgreSQL the page's query (the window over the year's 500 marks, then the "
-        "six-table join of its hundred rows) takes 3.6 ms, 2 ms of it planning"
+        "six-table join of its hundred rows) is a prepared statement, planned once per "
+        "connection; each query is a round trip"
     ),
     "nation": "on PostgreSQL each of its seven queries is a round trip to the server",
 }
+
+
+def prepared_statements():
+    """How the settings send the queries that ask to be prepared (README), on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return ""
+    if settings.PG_PREPARED_STATEMENTS:
+        return ", the lists' and profiles' queries as prepared statements"
+    return ", no prepared statement (`PG_PREPARED_STATEMENTS=0`)"
 
 
 def why_missed(name):
@@ -651,7 +665,8 @@ class Command(BaseCommand):
             "## Method",
             "",
             f"Two gunicorn servers on 127.0.0.1 with the production settings (DEBUG off, static "
-            f"files collected and served by WhiteNoise, CONN_MAX_AGE {conn_max_age}), each "
+            f"files collected and served by WhiteNoise, CONN_MAX_AGE {conn_max_age}"
+            f"{prepared_statements()}), each "
             f"{WORKERS} sync workers (`--worker-class sync`, no worker recycling, access log "
             f"off), loaded by `{wrk}` on the same machine; after each run, a pause as long as "
             "its slowest answer lets the server finish what wrk left in flight:",

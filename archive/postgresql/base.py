@@ -1,0 +1,45 @@
+"""
+Django's PostgreSQL backend, with prepared statements for the queries that ask for them
+(`revisions.statements.prepared`).
+
+Django binds parameters on the client: each query reaches PostgreSQL as text with its values
+in it, and is planned anew. A query run inside `prepared()` goes through a cursor that binds on
+the server instead and asks psycopg to prepare it; psycopg keeps a connection's prepared
+statements (the hundred last used), PostgreSQL keeps their plans. Every other query is sent
+as Django sends it. `PG_PREPARED_STATEMENTS=0` turns it off, for a pooler that cannot keep
+a session's prepared statements (PgBouncer before 1.21 in transaction mode).
+"""
+
+from django.conf import settings
+from django.db.backends.postgresql import base
+
+from revisions import statements
+
+
+class PreparingCursor(base.ServerBindingCursor):
+    """A cursor binding on the server whose every query is a prepared statement."""
+
+    def execute(self, query, params=None, *, prepare=None, binary=None):
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        if settings.PG_PREPARED_STATEMENTS:
+            # Django turns psycopg's prepared statements off (None); Django's own cursors,
+            # binding on the client, never prepare, so only `PreparingCursor`'s queries do.
+            connection.prepare_threshold = 0
+        return connection
+
+    def create_cursor(self, name=None):
+        if name is not None or not statements.wanted() or not settings.PG_PREPARED_STATEMENTS:
+            return super().create_cursor(name)
+        # Django's own cursor set-up (its time zone), with this class: a connection serves
+        # one thread, so its factory is swapped for this one cursor.
+        factory = self.connection.cursor_factory
+        self.connection.cursor_factory = PreparingCursor
+        try:
+            return super().create_cursor(name)
+        finally:
+            self.connection.cursor_factory = factory
