@@ -139,9 +139,8 @@ def performances(discipline, sex, rows=None, include=()):
     def length():
         return ListedMarkCount.objects.length(discipline, sex, include)
 
-    # Not prepared: PostgreSQL plans it for each run anyway (a plan for any kinds of marks
-    # counted costs it more than one for the kinds asked).
-    return RankedMarks(discipline, counted, length=length)
+    # The whole archive's: one index read in the list's order, for any discipline.
+    return RankedMarks(discipline, counted, length=length, prepare=True)
 
 
 def performers(discipline, sex, rows=None, include=()):

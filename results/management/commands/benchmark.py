@@ -160,11 +160,7 @@ LIST_ON_POSTGRESQL = (
 )
 WHY_ON_POSTGRESQL = {
     "all-time performers": LIST_ON_POSTGRESQL,
-    "all-time performances": (
-        "on PostgreSQL each query is a round trip, and its rows' query (six tables joined) "
-        "is planned on each run, about 2 ms: PostgreSQL keeps no plan of it for any "
-        "parameters (README)"
-    ),
+    "all-time performances": LIST_ON_POSTGRESQL,
     "all-time, filtered": LIST_ON_POSTGRESQL,
     "season list": (
         "on PostgreSQL the page's query (the window over the year's 500 marks, then the "
