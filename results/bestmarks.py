@@ -5,7 +5,8 @@ marks (`ListedMark`, every finished mark with what the lists read of it), the me
 (`Medal`), each athlete's and nation's medal tally over the archive (`AthleteMedalTally`,
 `CountryMedalTally`, counted again for the athletes and nations whose medals changed) and
 the number of listed marks per discipline, sex and kind (`ListedMarkCount`, moved by the
-listed marks written and deleted).
+listed marks written and deleted) and of best marks per discipline and sex
+(`BestMarkCount`, moved by the best marks written and deleted).
 
 A result's save or delete refreshes its athlete's best mark in its discipline (and the old
 pair's, when a result moved to another athlete or event); an event whose discipline or sex
@@ -30,6 +31,7 @@ from .caching import one_change
 from .models import (
     AthleteMedalTally,
     BestMark,
+    BestMarkCount,
     CountryMedalTally,
     Discipline,
     Event,
@@ -75,8 +77,10 @@ MEDAL_VALUES = [
     "place",
 ]
 
-# What the listed marks are counted by (`ListedMarkCount`).
+# What the listed marks are counted by (`ListedMarkCount`), and the best marks
+# (`BestMarkCount`).
 COUNTED_BY = ["discipline_id", "sex", "apart"]
+PERFORMERS_BY = ["discipline_id", "sex"]
 
 # The medal tallies, by the column of `Medal` each counts per.
 TALLIES = {"athlete_id": AthleteMedalTally, "country_id": CountryMedalTally}
@@ -135,12 +139,18 @@ def refresh(pairs):
             rows += best_rows(disciplines[discipline_id], athlete_ids[start : start + BATCH])
     # Deleted first, then written: a result that moved between two pairs (a merge) is the
     # best of one only once the other's row is gone.
+    changes = Counter()
     for discipline_id, athlete_ids in by_discipline.items():
         for start in range(0, len(athlete_ids), BATCH):
-            BestMark.objects.filter(
+            old = BestMark.objects.filter(
                 discipline_id=discipline_id, athlete_id__in=athlete_ids[start : start + BATCH]
-            ).delete()
+            )
+            for *key, athletes in old.values_list(*PERFORMERS_BY).annotate(Count("pk")):
+                changes[tuple(key)] -= athletes
+            old.delete()
     BestMark.objects.bulk_create(rows, batch_size=BATCH)
+    changes.update((row.discipline_id, row.sex) for row in rows)
+    count_performers(changes)
 
 
 @contextmanager
@@ -155,7 +165,15 @@ def deferred():
     if _pending.get() is not None:
         yield
         return
-    token = _pending.set({"pairs": set(), "results": set(), "subjects": set(), "counts": Counter()})
+    token = _pending.set(
+        {
+            "pairs": set(),
+            "results": set(),
+            "subjects": set(),
+            "counts": Counter(),
+            "performers": Counter(),
+        }
+    )
     with one_change():
         try:
             yield
@@ -166,6 +184,7 @@ def deferred():
         refresh_listed(pending["results"])
         refresh_tallies(pending["subjects"])
         count_listed(pending["counts"])
+        count_performers(pending["performers"])
 
 
 def pairs_of(results):
@@ -228,24 +247,37 @@ def refresh_listed(result_ids):
 def count_listed(changes):
     """
     Move the counts of listed marks by `changes` {(discipline_id, sex, apart): marks added,
-    negative when taken away}: a row made for a new key, then each count added to in SQL, in
-    the keys' order (two transactions moving the same counts lock them in the same order).
+    negative when taken away}.
     """
-    changes = {key: marks for key, marks in changes.items() if marks}
+    _move_counts("counts", ListedMarkCount, COUNTED_BY, "marks", changes)
+
+
+def count_performers(changes):
+    """Move the counts of best marks by `changes` {(discipline_id, sex): rows added}."""
+    _move_counts("performers", BestMarkCount, PERFORMERS_BY, "athletes", changes)
+
+
+def _move_counts(pending_name, model, keys, column, changes):
+    """
+    A row of `model` made for a new key, then each count added to in SQL, in the keys'
+    order (two transactions moving the same counts lock them in the same order); at the
+    end of a `deferred()` block when in one.
+    """
+    changes = {key: moved for key, moved in changes.items() if moved}
     if not changes:
         return
     pending = _pending.get()
     if pending is not None:
-        pending["counts"].update(changes)
+        pending[pending_name].update(changes)
         return
-    keys = sorted(changes)
-    ListedMarkCount.objects.bulk_create(
-        [ListedMarkCount(**dict(zip(COUNTED_BY, key, strict=True))) for key in keys],
+    keys_in_order = sorted(changes)
+    model.objects.bulk_create(
+        [model(**dict(zip(keys, key, strict=True))) for key in keys_in_order],
         ignore_conflicts=True,
     )
-    for key in keys:
-        counts = ListedMarkCount.objects.filter(**dict(zip(COUNTED_BY, key, strict=True)))
-        counts.update(marks=F("marks") + changes[key])
+    for key in keys_in_order:
+        counts = model.objects.filter(**dict(zip(keys, key, strict=True)))
+        counts.update(**{column: F(column) + changes[key]})
 
 
 def tally_rows(medals, group_by):
@@ -287,14 +319,17 @@ def _insert(model, columns, rows):
 @transaction.atomic
 def recount():
     """
-    The counts anew from the listed marks and the medals as they are: the number of listed
-    marks (`ListedMarkCount`) and the medal tallies. After rows of those tables were deleted
+    The counts anew from the listed marks, the best marks and the medals as they are: the
+    number of listed marks (`ListedMarkCount`) and of best marks (`BestMarkCount`), and the
+    medal tallies. After rows of those tables were deleted
     without signals (`generate_archive --delete`), as `rebuild()` does after writing them.
     """
-    for model in (ListedMarkCount, *TALLIES.values()):
+    for model in (ListedMarkCount, BestMarkCount, *TALLIES.values()):
         model.objects.all().delete()
     counts = ListedMark.objects.values_list(*COUNTED_BY).annotate(Count("pk")).order_by()
     _insert(ListedMarkCount, [*COUNTED_BY, "marks"], counts)
+    performers = BestMark.objects.values_list(*PERFORMERS_BY).annotate(Count("pk")).order_by()
+    _insert(BestMarkCount, [*PERFORMERS_BY, "athletes"], performers)
     for group_by, model in TALLIES.items():
         columns = [group_by, "gold", "silver", "bronze"]
         _insert(model, columns, tally_rows(Medal.objects.all(), group_by))
@@ -310,7 +345,6 @@ def rebuild():
         model.objects.all().delete()
     _insert(ListedMark, [*LISTED_COLUMNS, "apart"], listed_rows(Result.objects.all()))
     _insert(Medal, MEDAL_COLUMNS, medal_rows(Result.objects.all()))
-    recount()
     columns = ["athlete_id", "discipline_id", "sex", "result_id", "mark", "year"]
     for discipline in Discipline.objects.all():
         best = (
@@ -327,6 +361,7 @@ def rebuild():
             .order_by()
         )
         _insert(BestMark, columns, best)
+    recount()
 
 
 # Signal receivers (connected in ResultsConfig.ready) ----------------------------------------
@@ -354,9 +389,13 @@ def result_saved(sender, instance, raw=False, **kwargs):
 def result_deleting(sender, instance, **kwargs):
     """
     pre_delete: the pair, read while the event still exists (it may go in the same delete),
-    the listed mark's count it leaves, and who the medal counted for, if it was one.
+    the listed mark's count it leaves, the best mark's (the delete takes that row along), and
+    who the medal counted for, if it was one.
     """
     instance.best_mark_pair = (instance.athlete_id, _discipline_of(instance, instance.event_id))
+    instance.best_mark_count = list(
+        BestMark.objects.filter(result_id=instance.pk).values_list(*PERFORMERS_BY)
+    )
     instance.listed_count = list(
         ListedMark.objects.filter(result_id=instance.pk).values_list(*COUNTED_BY)
     )
@@ -368,6 +407,7 @@ def result_deleting(sender, instance, **kwargs):
 def result_deleted(sender, instance, **kwargs):
     refresh({getattr(instance, "best_mark_pair", (None, None))})
     count_listed(dict.fromkeys(getattr(instance, "listed_count", ()), -1))
+    count_performers(dict.fromkeys(getattr(instance, "best_mark_count", ()), -1))
     refresh_tallies(getattr(instance, "medal_subjects", set()))
 
 

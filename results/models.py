@@ -1067,6 +1067,36 @@ class BestMark(QuickLoad, models.Model):
         return f"{self.athlete_id} {self.discipline_id} {self.mark}"
 
 
+class BestMarkCount(QuickLoad, models.Model):
+    """
+    How many athletes have a legal mark in each discipline and sex, the rows of `BestMark`:
+    the length of a whole archive's list of performers, read from one row rather than
+    counted over the tens of thousands of a busy discipline. Derived as `ListedMarkCount`
+    is, and moved the same way: by every change of the best marks, in the same transaction
+    (`results.bestmarks.count_performers`), only ever by adding to it; rebuilt by
+    `manage.py rebuild_best_marks`.
+    """
+
+    discipline = models.ForeignKey(Discipline, on_delete=models.CASCADE, related_name="+")
+    sex = models.CharField(max_length=1, choices=Sex.choices)
+    athletes = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("count of best marks")
+        constraints = [
+            models.UniqueConstraint(fields=["discipline", "sex"], name="best_mark_count_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.discipline_id} {self.sex}: {self.athletes}"
+
+    @classmethod
+    def length(cls, discipline, sex):
+        """How many athletes the whole archive's list of performers of `discipline` ranks."""
+        counts = cls.objects.filter(discipline=discipline, sex=sex).values_list("athletes")
+        return next(iter(counts), (0,))[0]
+
+
 class ListedMarkQuerySet(models.QuerySet):
     def allowed_apart(self, include=()):
         """The values of `apart` a reader counting the kinds `include` sees: their subsets."""

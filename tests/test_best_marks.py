@@ -1,8 +1,8 @@
 """
-The derived tables (each athlete's best legal mark per discipline, every listed mark and
-their number per discipline, every medal, each athlete's and nation's medal tally) always
-equal what a recomputation from the results gives, whatever wrote them: a save, an edit, a
-delete, a merge, an event or competition changed, a fixture load.
+The derived tables (each athlete's best legal mark per discipline and their number, every
+listed mark and their number per discipline, every medal, each athlete's and nation's medal
+tally) always equal what a recomputation from the results gives, whatever wrote them: a
+save, an edit, a delete, a merge, an event or competition changed, a fixture load.
 """
 
 from decimal import Decimal
@@ -15,6 +15,7 @@ from results.bestmarks import LISTED_COLUMNS, MEDAL_COLUMNS, rebuild
 from results.models import (
     AthleteMedalTally,
     BestMark,
+    BestMarkCount,
     CountryMedalTally,
     Discipline,
     ListedMark,
@@ -36,6 +37,7 @@ TABLES = {
     BestMark: ["athlete_id", "discipline_id", "result_id", "mark", "sex", "year"],
     ListedMark: [*LISTED_COLUMNS, "apart"],
     ListedMarkCount: ["discipline_id", "sex", "apart", "marks"],
+    BestMarkCount: ["discipline_id", "sex", "athletes"],
     Medal: MEDAL_COLUMNS,
     AthleteMedalTally: ["athlete_id", "gold", "silver", "bronze"],
     CountryMedalTally: ["country_id", "gold", "silver", "bronze"],
@@ -46,7 +48,8 @@ def tables():
     """The derived tables, as comparable sets of rows."""
     rows = {model: set(model.objects.values_list(*fields)) for model, fields in TABLES.items()}
     # A count that fell to 0 stays until a rebuild, which writes none: the same as no row.
-    rows[ListedMarkCount] = {row for row in rows[ListedMarkCount] if row[-1]}
+    for counts in (ListedMarkCount, BestMarkCount):
+        rows[counts] = {row for row in rows[counts] if row[-1]}
     return rows
 
 
@@ -163,6 +166,25 @@ def test_the_performances_list_is_as_long_as_the_marks_it_lists(perez, sprint):
     assert len(performances(sprint, "M", include=("wind",))) == 2
     wind_aided.delete()
     assert len(performances(sprint, "M", include=("wind",))) == 1
+
+
+def test_the_performers_list_is_as_long_as_the_athletes_it_ranks(perez, sprint):
+    walk = Discipline.objects.get(code="20KW")
+    assert len(performers(walk, "M")) == performers(walk, "M", ListedMark.objects.all()).count()
+    assert len(performers(walk, "M")) > 0
+    runner, other = AthleteFactory(), AthleteFactory()
+    first = dash(sprint, runner, 10_200)
+    dash(sprint, runner, 10_100)
+    assert len(performers(sprint, "M")) == 1
+    best_of_other = dash(sprint, other, 10_300)
+    assert len(performers(sprint, "M")) == 2
+    # The best mark's own result deleted: the row goes with it, the athlete is still ranked.
+    BestMark.objects.get(athlete=runner, discipline=sprint).result.delete()
+    assert len(performers(sprint, "M")) == 2
+    first.delete()
+    best_of_other.delete()
+    assert len(performers(sprint, "M")) == 0
+    assert_up_to_date()
 
 
 def test_medals_follow_a_changed_round_and_a_championship_that_stops_awarding_them(perez):

@@ -18,7 +18,7 @@ from django.db.models.functions import RowNumber
 
 from revisions.statements import prepared
 
-from ..models import BestMark, ListedMark, ListedMarkCount, Result
+from ..models import BestMark, BestMarkCount, ListedMark, ListedMarkCount, Result
 
 # Marks kept apart shown under a list: the best few, as statisticians print them.
 APART_LENGTH = 10
@@ -146,12 +146,17 @@ def performances(discipline, sex, rows=None, include=()):
 def performers(discipline, sex, rows=None, include=()):
     """
     Each athlete's best counted mark in a discipline, one row per athlete, ranked with ties:
-    read from the best-mark table for the whole archive's legal marks, else the best per
-    athlete of the narrowed rows (a window over them alone).
+    read from the best-mark table for the whole archive's legal marks (as many as
+    `BestMarkCount` says), else the best per athlete of the narrowed rows (a window over
+    them alone).
     """
     if rows is None and not include:
         best = BestMark.objects.filter(discipline=discipline, sex=sex)
-        return RankedMarks(discipline, best, prepare=True)
+
+        def length():
+            return BestMarkCount.length(discipline, sex)
+
+        return RankedMarks(discipline, best, length=length, prepare=True)
     counted = listed_marks(discipline, sex, rows).counted(include)
     best = counted.annotate(
         best_row=Window(
