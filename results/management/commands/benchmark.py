@@ -131,8 +131,8 @@ WHY_MISSED = {
     ),
     "season list": (
         "the best per athlete is a window over one year's listed marks (about 1 ms of SQL), "
-        "then a hundred rows built and written; Django takes 1.7 ms to compile that window "
-        "query and its join (0.6 ms an all-time list's)"
+        "then a hundred rows built and written; Django takes 1.4 ms to compile that window "
+        "query and its join (0.5 ms an all-time list's)"
     ),
     "medal table": (
         "both tables are read from the tallies' index; the rest is rendering two tables of "
