@@ -92,6 +92,15 @@ def test_each_prepared_statement_is_planned_once_for_any_values(client, perez, n
 
 
 @on_postgresql
+def test_nothing_is_prepared_on_a_connection_closed_after_each_request(
+    client, perez, no_kept_statements, monkeypatch
+):
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+    assert client.get(reverse("results:discipline", args=["20KW"])).status_code == 200
+    assert kept_statements() == []
+
+
+@on_postgresql
 def test_prepared_statements_can_be_turned_off(client, perez, settings, no_kept_statements):
     settings.PG_PREPARED_STATEMENTS = False
     assert client.get(reverse("results:discipline", args=["20KW"])).status_code == 200

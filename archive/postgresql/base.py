@@ -24,9 +24,18 @@ class PreparingCursor(base.ServerBindingCursor):
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    @property
+    def prepares(self):
+        """
+        Whether queries asking for it are prepared: when turned on and connections are kept
+        between requests (CONN_MAX_AGE): a statement prepared on a connection closed after
+        the request would cost a round trip more and plan all the same.
+        """
+        return settings.PG_PREPARED_STATEMENTS and self.settings_dict["CONN_MAX_AGE"] != 0
+
     def get_connection_params(self):
         params = super().get_connection_params()
-        if settings.PG_PREPARED_STATEMENTS:
+        if self.prepares:
             # A prepared query is one whose best plan is the same for any values: plan it
             # once for any, from its first run. PostgreSQL would otherwise plan it for its
             # first five runs' values, then keep a plan for any only where its estimate is
@@ -38,14 +47,14 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)
-        if settings.PG_PREPARED_STATEMENTS:
+        if self.prepares:
             # Django turns psycopg's prepared statements off (None); Django's own cursors,
             # binding on the client, never prepare, so only `PreparingCursor`'s queries do.
             connection.prepare_threshold = 0
         return connection
 
     def create_cursor(self, name=None):
-        if name is not None or not statements.wanted() or not settings.PG_PREPARED_STATEMENTS:
+        if name is not None or not statements.wanted() or not self.prepares:
             return super().create_cursor(name)
         # Django's own cursor set-up (its time zone), with this class: a connection serves
         # one thread, so its factory is swapped for this one cursor.
