@@ -122,13 +122,22 @@ def refresh(pairs):
     Make the best marks of `pairs` [(athlete_id, discipline_id)] what the results say: one
     query per discipline and batch of athletes, then the rows replaced.
     """
-    pairs = sorted({(a, d) for a, d in pairs if a is not None and d is not None})
-    if not pairs:
-        return
     pending = _pending.get()
     if pending is not None:
         pending["pairs"].update(pairs)
         return
+    count_performers(replace_best(pairs))
+
+
+def replace_best(pairs):
+    """
+    The rows of `refresh()` replaced, and how many more or fewer best marks each discipline
+    and sex now has (a Counter), for the caller to move the counts by.
+    """
+    changes = Counter()
+    pairs = sorted({(a, d) for a, d in pairs if a is not None and d is not None})
+    if not pairs:
+        return changes
     by_discipline = {}
     for athlete_id, discipline_id in pairs:
         by_discipline.setdefault(discipline_id, []).append(athlete_id)
@@ -139,7 +148,6 @@ def refresh(pairs):
             rows += best_rows(disciplines[discipline_id], athlete_ids[start : start + BATCH])
     # Deleted first, then written: a result that moved between two pairs (a merge) is the
     # best of one only once the other's row is gone.
-    changes = Counter()
     for discipline_id, athlete_ids in by_discipline.items():
         for start in range(0, len(athlete_ids), BATCH):
             old = BestMark.objects.filter(
@@ -150,7 +158,7 @@ def refresh(pairs):
             old.delete()
     BestMark.objects.bulk_create(rows, batch_size=BATCH)
     changes.update((row.discipline_id, row.sex) for row in rows)
-    count_performers(changes)
+    return changes
 
 
 @contextmanager
@@ -180,11 +188,13 @@ def deferred():
             pending = _pending.get()
         finally:
             _pending.reset(token)
-        refresh(pending["pairs"])
+        # Each kind of count moved once, and the best marks' before the listed marks', as a
+        # single save moves them: two transactions take the same rows' locks in one order.
+        pending["performers"].update(replace_best(pending["pairs"]))
+        count_performers(pending["performers"])
         refresh_listed(pending["results"])
         refresh_tallies(pending["subjects"])
         count_listed(pending["counts"])
-        count_performers(pending["performers"])
 
 
 def pairs_of(results):
@@ -321,8 +331,8 @@ def recount():
     """
     The counts anew from the listed marks, the best marks and the medals as they are: the
     number of listed marks (`ListedMarkCount`) and of best marks (`BestMarkCount`), and the
-    medal tallies. After rows of those tables were deleted
-    without signals (`generate_archive --delete`), as `rebuild()` does after writing them.
+    medal tallies. After rows of those tables were deleted without signals
+    (`generate_archive --delete`), as `rebuild()` does after writing them.
     """
     for model in (ListedMarkCount, BestMarkCount, *TALLIES.values()):
         model.objects.all().delete()
@@ -405,9 +415,10 @@ def result_deleting(sender, instance, **kwargs):
 
 
 def result_deleted(sender, instance, **kwargs):
+    # The best marks' counts before the listed marks', as a save moves them.
     refresh({getattr(instance, "best_mark_pair", (None, None))})
-    count_listed(dict.fromkeys(getattr(instance, "listed_count", ()), -1))
     count_performers(dict.fromkeys(getattr(instance, "best_mark_count", ()), -1))
+    count_listed(dict.fromkeys(getattr(instance, "listed_count", ()), -1))
     refresh_tallies(getattr(instance, "medal_subjects", set()))
 
 

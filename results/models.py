@@ -1067,6 +1067,13 @@ class BestMark(QuickLoad, models.Model):
         return f"{self.athlete_id} {self.discipline_id} {self.mark}"
 
 
+class BestMarkCountQuerySet(models.QuerySet):
+    def length(self, discipline, sex):
+        """How many athletes the whole archive's list of performers of `discipline` ranks."""
+        counts = self.filter(discipline=discipline, sex=sex).values_list("athletes", flat=True)
+        return next(iter(counts), 0)
+
+
 class BestMarkCount(QuickLoad, models.Model):
     """
     How many athletes have a legal mark in each discipline and sex, the rows of `BestMark`:
@@ -1081,6 +1088,8 @@ class BestMarkCount(QuickLoad, models.Model):
     sex = models.CharField(max_length=1, choices=Sex.choices)
     athletes = models.IntegerField(default=0)
 
+    objects = BestMarkCountQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("count of best marks")
         constraints = [
@@ -1089,12 +1098,6 @@ class BestMarkCount(QuickLoad, models.Model):
 
     def __str__(self):
         return f"{self.discipline_id} {self.sex}: {self.athletes}"
-
-    @classmethod
-    def length(cls, discipline, sex):
-        """How many athletes the whole archive's list of performers of `discipline` ranks."""
-        counts = cls.objects.filter(discipline=discipline, sex=sex).values_list("athletes")
-        return next(iter(counts), (0,))[0]
 
 
 class ListedMarkQuerySet(models.QuerySet):

@@ -148,7 +148,7 @@ def test_delete_removes_every_synthetic_row(perez):
 
     assert row_counts() == counts
     assert best_marks() == marks
-    assert_up_to_date()  # the counts of listed marks and the medal tallies too
+    assert_up_to_date()  # the counts of listed and best marks and the medal tallies too
     assert results_indexes() == indexes
     assert "Removed 300 synthetic athletes, 15 competitions and 3,000 results" in output
     assert Athlete.objects.filter(slug="jefferson-perez").exists()

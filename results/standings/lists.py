@@ -154,7 +154,7 @@ def performers(discipline, sex, rows=None, include=()):
         best = BestMark.objects.filter(discipline=discipline, sex=sex)
 
         def length():
-            return BestMarkCount.length(discipline, sex)
+            return BestMarkCount.objects.length(discipline, sex)
 
         return RankedMarks(discipline, best, length=length, prepare=True)
     counted = listed_marks(discipline, sex, rows).counted(include)

@@ -398,7 +398,7 @@ class Command(BaseCommand):
                 raw_delete(SearchWord.objects.filter(athlete__slug__startswith=PREFIX))
                 raw_delete(Athlete.objects.filter(slug__startswith=PREFIX))
                 # The counts the raw deletes took rows from without a signal: the nations'
-                # medal tallies and the number of listed marks.
+                # medal tallies and the numbers of listed and best marks.
                 bestmarks.recount()
                 archive_changed()
         self.stdout.write(
