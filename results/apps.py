@@ -5,6 +5,7 @@ from django.db.models.signals import (
     post_migrate,
     post_save,
     pre_delete,
+    pre_save,
 )
 from django.utils.translation import gettext_lazy as _
 
@@ -22,10 +23,25 @@ class ResultsConfig(AppConfig):
         post_migrate.connect(create_roles, sender=self, dispatch_uid="results.create_roles")
 
         from revisions.models import ArchiveModel
+        from revisions.writers import one_writer
 
         from . import bestmarks
         from .caching import archive_changed
         from .models import ArchiveVersion, Championship, Competition, Event, Result
+
+        archive_models = [
+            model
+            for app_label in ("athletes", "results")
+            for model in apps.get_app_config(app_label).get_models()
+            # Historical snapshots are written with the change they record.
+            if model is not ArchiveVersion and issubclass(model, ArchiveModel)
+        ]
+        # One writer of the archive at a time, from before its first row, so that the tables
+        # derived below read what the writer before committed (revisions/writers.py).
+        for model in archive_models:
+            uid = f"one_writer.{model._meta.label}"
+            pre_save.connect(one_writer, sender=model, dispatch_uid=uid + ".save")
+            pre_delete.connect(one_writer, sender=model, dispatch_uid=uid + ".delete")
 
         # The best-mark table follows the results it derives from, in the same transaction.
         post_save.connect(bestmarks.result_saved, sender=Result, dispatch_uid="best.result")
@@ -39,17 +55,13 @@ class ResultsConfig(AppConfig):
             bestmarks.championship_saved, sender=Championship, dispatch_uid="best.championship"
         )
 
-        for app_label in ("athletes", "results"):
-            for model in apps.get_app_config(app_label).get_models():
-                # Historical snapshots are written with the change they record.
-                if model is ArchiveVersion or not issubclass(model, ArchiveModel):
-                    continue
-                uid = f"archive_changed.{model._meta.label}"
-                post_save.connect(archive_changed, sender=model, dispatch_uid=uid + ".save")
-                post_delete.connect(archive_changed, sender=model, dispatch_uid=uid + ".delete")
-                for field in model._meta.local_many_to_many:
-                    m2m_changed.connect(
-                        archive_changed,
-                        sender=field.remote_field.through,
-                        dispatch_uid=uid + field.name,
-                    )
+        for model in archive_models:
+            uid = f"archive_changed.{model._meta.label}"
+            post_save.connect(archive_changed, sender=model, dispatch_uid=uid + ".save")
+            post_delete.connect(archive_changed, sender=model, dispatch_uid=uid + ".delete")
+            for field in model._meta.local_many_to_many:
+                m2m_changed.connect(
+                    archive_changed,
+                    sender=field.remote_field.through,
+                    dispatch_uid=uid + field.name,
+                )

@@ -18,6 +18,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from .history import changes_since
+from .writers import wait_for_writers
 
 
 def conflict_message(obj, changes):
@@ -60,9 +61,12 @@ class VersionedForm(forms.ModelForm):
         if self.instance.pk is None or read is None or "read_version" in self._errors:
             return
         model = type(self.instance)
+        wait_for_writers()
+        # The row alone: no join of the model's ordering, whose rows would be locked too.
         current = (
-            model._default_manager.select_for_update()
+            model._default_manager.select_for_update(of=("self",))
             .filter(pk=self.instance.pk)
+            .order_by()
             .values_list("version", flat=True)
             .first()
         )

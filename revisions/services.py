@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from .context import revision
 from .history import records_of_revision
 from .models import Revision
+from .writers import wait_for_writers
 
 
 class UndoRefused(Exception):
@@ -50,6 +51,7 @@ def revision_undo(*, revision_id, user):
     UndoRefused (nothing changed) when it was undone already, or a row it wrote has been
     changed since by another revision, or a row it added is now needed by another.
     """
+    wait_for_writers()
     undone = Revision.objects.select_for_update().filter(pk=revision_id).first()
     if undone is None:
         raise UndoRefused(_("This revision does not exist."))

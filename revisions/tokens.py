@@ -21,6 +21,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from .history import describe
+from .writers import wait_for_writers
 
 SALT = "revisions.tokens"
 
@@ -29,9 +30,10 @@ def _digest(scopes, lock=False):
     """A digest of (model, pk, version) of every row of the scopes [(model, filters)]."""
     rows = []
     for model, filters in scopes:
-        queryset = model._default_manager.filter(**filters)
+        queryset = model._default_manager.filter(**filters).order_by()
         if lock:
-            queryset = queryset.select_for_update()
+            wait_for_writers()
+            queryset = queryset.select_for_update(of=("self",))
         rows.extend(
             (model._meta.label_lower, pk, version)
             for pk, version in queryset.values_list("pk", "version")

@@ -8,6 +8,9 @@ the server instead and asks psycopg to prepare it; psycopg keeps a connection's 
 statements (the hundred last used), PostgreSQL keeps their plans. Every other query is sent
 as Django sends it. `PG_PREPARED_STATEMENTS=0` turns it off, for a pooler that cannot keep
 a session's prepared statements (PgBouncer before 1.21 in transaction mode).
+
+It also takes the lock that lets one transaction write to the archive at a time
+(`revisions.writers`).
 """
 
 from django.conf import settings
@@ -23,7 +26,45 @@ class PreparingCursor(base.ServerBindingCursor):
         return super().execute(query, params, prepare=True, binary=binary)
 
 
+# The advisory lock of the archive's writers (`revisions.writers`): any number, the same in
+# every process.
+ARCHIVE_WRITES_LOCK = 20_030_823
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    # Whether this transaction holds the writers' lock already: one query per transaction.
+    holds_writes_lock = False
+
+    def lock_archive_writes(self):
+        """
+        Wait for the other writers of the archive, then keep them waiting until this
+        transaction ends. Outside a transaction there is nothing to keep.
+        """
+        if not self.in_atomic_block or self.holds_writes_lock:
+            return
+        with self.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ARCHIVE_WRITES_LOCK])
+        self.holds_writes_lock = True
+
+    # PostgreSQL lets the lock go when the transaction ends, or when the savepoint taken
+    # before it is rolled back: the next write then asks again (asking while holding it
+    # costs a query and nothing else).
+    def _commit(self):
+        self.holds_writes_lock = False
+        return super()._commit()
+
+    def _rollback(self):
+        self.holds_writes_lock = False
+        return super()._rollback()
+
+    def _savepoint_rollback(self, sid):
+        self.holds_writes_lock = False
+        return super()._savepoint_rollback(sid)
+
+    def _close(self):
+        self.holds_writes_lock = False
+        return super()._close()
+
     @property
     def prepares(self):
         """

@@ -1,0 +1,95 @@
+"""
+Two editors saving at the same moment on PostgreSQL: each save is kept, and the tables derived
+from the results are what a recomputation gives (`revisions/writers.py`). On SQLite one
+transaction writes at a time already.
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from results.models import Result
+
+from .factories import AthleteFactory, CountryFactory, EventFactory, ResultFactory
+from .helpers import editor_session, save_change
+from .test_best_marks import assert_up_to_date
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="SQLite lets one transaction write at a time"
+    ),
+]
+
+
+def save_side_by_side(first, second):
+    """
+    Two editors' saves, `first` and `second` (each a function of an editor's client), the
+    second sent while the first's transaction, its rows all written, waits half a second
+    before it commits. The admin's answers, in that order.
+    """
+    ana, ben = editor_session("ana"), editor_session("ben")
+    first_written = threading.Event()
+    answers = {}
+
+    def run(name, client, save):
+        if name == "first":
+            commit = connection._commit
+
+            def commit_late():
+                if not first_written.is_set():
+                    first_written.set()
+                    time.sleep(0.5)
+                return commit()
+
+            connection._commit = commit_late
+        else:
+            first_written.wait(timeout=10)
+        try:
+            answers[name] = save(client)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=run, args=("first", ana, first)),
+        threading.Thread(target=run, args=("second", ben, second)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers["first"], answers["second"]
+
+
+def test_two_medals_of_one_nation_saved_at_once(reference_data):
+    nation = CountryFactory(code="ECU", name="Ecuador")
+    gold = ResultFactory(athlete=AthleteFactory(country=nation), place=1)
+    other_gold = ResultFactory(athlete=AthleteFactory(country=nation), place=1)
+
+    answers = save_side_by_side(
+        lambda client: save_change(client, gold, place="2"),
+        lambda client: save_change(client, other_gold, place="3"),
+    )
+
+    assert [answer.status_code for answer in answers] == [302, 302]
+    assert Result.objects.get(pk=gold.pk).place == 2
+    assert Result.objects.get(pk=other_gold.pk).place == 3
+    assert_up_to_date()
+
+
+def test_two_results_of_one_athlete_in_one_discipline_saved_at_once(reference_data):
+    walker = AthleteFactory()
+    first = ResultFactory(athlete=walker, event=EventFactory(), mark=4_900_000)
+    second = ResultFactory(athlete=walker, event=EventFactory(), mark=5_000_000)
+
+    answers = save_side_by_side(
+        lambda client: save_change(client, first, mark="1:20:00"),
+        lambda client: save_change(client, second, mark="1:19:00"),
+    )
+
+    assert [answer.status_code for answer in answers] == [302, 302]
+    assert Result.objects.get(pk=first.pk).mark == 4_800_000
+    assert Result.objects.get(pk=second.pk).mark == 4_740_000
+    assert_up_to_date()
