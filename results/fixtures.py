@@ -31,6 +31,7 @@ from django.db import IntegrityError, models, transaction
 
 from revisions.context import revision
 from revisions.models import Revision, one_snapshot
+from revisions.writers import wait_for_writers
 
 from .bestmarks import deferred
 from .models import Result
@@ -502,4 +503,7 @@ def load_fixtures(paths, *, update=False):
     """
     comment = "Loaded " + ", ".join(str(path) for path in paths)
     with transaction.atomic(), revision(kind=Revision.Kind.LOAD, comment=comment), deferred():
+        # The archive's other writers first: the files are checked against what it holds
+        # once they have committed, and nothing changes it under the check until the end.
+        wait_for_writers()
         return Loader(update=update).run(paths)

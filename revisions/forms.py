@@ -57,11 +57,14 @@ class VersionedForm(forms.ModelForm):
         return cleaned_data
 
     def check_version(self):
+        # The archive's other writers first, before anything is read: an athlete added by
+        # another editor a moment ago is then seen by the check of the slugs (a form error,
+        # not a failed save), and the version read below is the last committed.
+        wait_for_writers()
         read = self.cleaned_data.get("read_version")
         if self.instance.pk is None or read is None or "read_version" in self._errors:
             return
         model = type(self.instance)
-        wait_for_writers()
         # The row alone: no join of the model's ordering, whose rows would be locked too.
         current = (
             model._default_manager.select_for_update(of=("self",))

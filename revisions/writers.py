@@ -12,8 +12,12 @@ transactions moving the same counts in another order could deadlock.
 So a transaction takes one lock before its first write to the archive's models
 (`pre_save` and `pre_delete`), and keeps it until it ends: writers wait for each other, and
 each then reads what the one before committed. Readers never wait (PostgreSQL's snapshots).
-A writer that locks rows before it writes (an editor's form checking the version it read, an
-undo) takes it first: a transaction holding the lock never waits for one that waits for it.
+A writer that reads or locks rows before it writes takes it first: an editor's form before
+its checks (two editors adding one athlete at once: the second is told the slug is taken,
+where the database refused the second save with an error page), a paste, a merge or an undo
+before checking what it was shown, a fixture load before checking its files. So a transaction
+holding the lock never waits for one that waits for it, and what a writer checks is what the
+writer before it committed.
 The lock is a transaction-level advisory lock, taken once per transaction
 (`archive.postgresql`); a write outside a transaction takes none (nothing derived follows it
 in the same transaction to protect). SQLite lets one writer at a time already.

@@ -9,11 +9,13 @@ import time
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 
+from athletes.models import Athlete
 from results.models import Result
 
 from .factories import AthleteFactory, CountryFactory, EventFactory, ResultFactory
-from .helpers import editor_session, save_change
+from .helpers import athlete_form, editor_session, page_text, save_change
 from .test_best_marks import assert_up_to_date
 
 pytestmark = [
@@ -93,3 +95,16 @@ def test_two_results_of_one_athlete_in_one_discipline_saved_at_once(reference_da
     assert Result.objects.get(pk=first.pk).mark == 4_800_000
     assert Result.objects.get(pk=second.pk).mark == 4_740_000
     assert_up_to_date()
+
+
+def test_two_editors_adding_one_athlete_at_once(reference_data):
+    """The second is told the slug is taken, as if the first had saved a moment before."""
+    answers = save_side_by_side(
+        lambda client: client.post(reverse("admin:athletes_athlete_add"), athlete_form()),
+        lambda client: client.post(reverse("admin:athletes_athlete_add"), athlete_form()),
+    )
+
+    assert answers[0].status_code == 302
+    assert answers[1].status_code == 200
+    assert "Athlete with this Slug already exists." in page_text(answers[1])
+    assert Athlete.objects.filter(slug="ana-cabecinha").count() == 1
