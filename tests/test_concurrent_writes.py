@@ -8,9 +8,10 @@ import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 
+from archive.postgresql.base import ARCHIVE_WRITES_LOCK
 from athletes.models import Athlete
 from results.models import Result
 
@@ -108,3 +109,29 @@ def test_two_editors_adding_one_athlete_at_once(reference_data):
     assert answers[1].status_code == 200
     assert "Athlete with this Slug already exists." in page_text(answers[1])
     assert Athlete.objects.filter(slug="ana-cabecinha").count() == 1
+
+
+def holds_writers_lock():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND pid = pg_backend_pid() AND objid = %s",
+            [ARCHIVE_WRITES_LOCK],
+        )
+        return cursor.fetchone()[0] > 0
+
+
+def test_the_lock_is_held_from_the_first_write_to_the_end_of_the_transaction(reference_data):
+    walker = AthleteFactory()
+    with transaction.atomic():
+        assert not holds_writers_lock()
+        try:
+            with transaction.atomic():
+                walker.save()
+                assert holds_writers_lock()
+                raise RuntimeError("the editor's change is refused")
+        except RuntimeError:
+            pass
+        walker.save()
+        assert holds_writers_lock()
+    assert not holds_writers_lock()
