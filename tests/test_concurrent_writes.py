@@ -66,20 +66,25 @@ def save_side_by_side(first, second):
     return answers["first"], answers["second"]
 
 
+def assert_both_saved(first, second, field, typed, stored):
+    """Two editors type `typed` in `field` of results `first` and `second` at once."""
+    answers = save_side_by_side(
+        lambda client: save_change(client, first, **{field: typed[0]}),
+        lambda client: save_change(client, second, **{field: typed[1]}),
+    )
+
+    assert [answer.status_code for answer in answers] == [302, 302]
+    saved = [getattr(Result.objects.get(pk=result.pk), field) for result in (first, second)]
+    assert saved == stored
+    assert_up_to_date()
+
+
 def test_two_medals_of_one_nation_saved_at_once(reference_data):
     nation = CountryFactory(code="ECU", name="Ecuador")
     gold = ResultFactory(athlete=AthleteFactory(country=nation), place=1)
     other_gold = ResultFactory(athlete=AthleteFactory(country=nation), place=1)
 
-    answers = save_side_by_side(
-        lambda client: save_change(client, gold, place="2"),
-        lambda client: save_change(client, other_gold, place="3"),
-    )
-
-    assert [answer.status_code for answer in answers] == [302, 302]
-    assert Result.objects.get(pk=gold.pk).place == 2
-    assert Result.objects.get(pk=other_gold.pk).place == 3
-    assert_up_to_date()
+    assert_both_saved(gold, other_gold, "place", ["2", "3"], [2, 3])
 
 
 def test_two_results_of_one_athlete_in_one_discipline_saved_at_once(reference_data):
@@ -87,15 +92,7 @@ def test_two_results_of_one_athlete_in_one_discipline_saved_at_once(reference_da
     first = ResultFactory(athlete=walker, event=EventFactory(), mark=4_900_000)
     second = ResultFactory(athlete=walker, event=EventFactory(), mark=5_000_000)
 
-    answers = save_side_by_side(
-        lambda client: save_change(client, first, mark="1:20:00"),
-        lambda client: save_change(client, second, mark="1:19:00"),
-    )
-
-    assert [answer.status_code for answer in answers] == [302, 302]
-    assert Result.objects.get(pk=first.pk).mark == 4_800_000
-    assert Result.objects.get(pk=second.pk).mark == 4_740_000
-    assert_up_to_date()
+    assert_both_saved(first, second, "mark", ["1:20:00", "1:19:00"], [4_800_000, 4_740_000])
 
 
 def test_two_editors_adding_one_athlete_at_once(reference_data):
