@@ -1,7 +1,8 @@
 """
-Two editors saving at the same moment on PostgreSQL: each save is kept, and the tables derived
-from the results are what a recomputation gives (`revisions/writers.py`). On SQLite one
-transaction writes at a time already.
+Editors saving at the same moment on PostgreSQL: each save is kept, and the tables derived
+from the results are what a recomputation gives (`revisions/writers.py`). Two editors' saves
+held side by side, each case that failed before; then four editors saving as fast as they
+can. On SQLite one transaction writes at a time already.
 """
 
 import threading
@@ -13,7 +14,7 @@ from django.urls import reverse
 
 from archive.postgresql.base import ARCHIVE_WRITES_LOCK
 from athletes.models import Athlete
-from results.models import Result
+from results.models import Discipline, Result
 
 from .factories import AthleteFactory, CountryFactory, EventFactory, ResultFactory
 from .helpers import athlete_form, editor_session, page_text, save_change
@@ -106,6 +107,54 @@ def test_two_editors_adding_one_athlete_at_once(reference_data):
     assert answers[1].status_code == 200
     assert "Athlete with this Slug already exists." in page_text(answers[1])
     assert Athlete.objects.filter(slug="ana-cabecinha").count() == 1
+
+
+def test_editors_saving_medals_of_two_nations_all_at_once(reference_data):
+    """
+    Four editors, each changing the places of their own medallists five times over, in two
+    disciplines and for two nations, with no pause between saves: every save lands, and the
+    medal tallies and best marks are what a recomputation gives.
+    """
+    nations = [CountryFactory(code="ECU"), CountryFactory(code="MEX")]
+    disciplines = [Discipline.objects.get(code=code) for code in ("20KW", "50KW")]
+    results = [
+        [
+            ResultFactory(
+                athlete=AthleteFactory(country=nations[(editor + row) % 2]),
+                event=EventFactory(discipline=disciplines[row % 2]),
+                place=1 + row % 3,
+                # 1:20:0x over 20 km, 3:45:0x over 50 km
+                mark=(4_800_000, 13_500_000)[row % 2] + editor * 1000,
+            )
+            for row in range(2)
+        ]
+        for editor in range(4)
+    ]
+    clients = [editor_session(f"editor-{editor}") for editor in range(4)]
+    answers = []
+
+    def edit(client, own):
+        try:
+            for turn in range(5):
+                for result in own:
+                    answer = save_change(client, result, place=str(1 + (turn + result.pk) % 3))
+                    answers.append(answer.status_code)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=edit, args=pair) for pair in zip(clients, results, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert answers == [302] * 40
+    for own in results:
+        for result in own:
+            assert Result.objects.get(pk=result.pk).place == 1 + (4 + result.pk) % 3
+    assert_up_to_date()
 
 
 def holds_writers_lock():
