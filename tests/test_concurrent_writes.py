@@ -1,14 +1,16 @@
 """
 Editors saving at the same moment on PostgreSQL: each save is kept, and the tables derived
 from the results are what a recomputation gives (`revisions/writers.py`). Two editors' saves
-held side by side, each case that failed before; then four editors saving as fast as they
-can. On SQLite one transaction writes at a time already.
+(or an editor's save and a fixture load) held side by side, each case that failed before;
+then four editors saving as fast as they can. On SQLite one transaction writes at a time already.
 """
 
+import json
 import threading
 import time
 
 import pytest
+from django.core.management import CommandError
 from django.db import connection, transaction
 from django.urls import reverse
 
@@ -17,7 +19,7 @@ from athletes.models import Athlete
 from results.models import Discipline, Result
 
 from .factories import AthleteFactory, CountryFactory, EventFactory, ResultFactory
-from .helpers import athlete_form, editor_session, page_text, save_change
+from .helpers import athlete_form, editor_session, load, page_text, save_change
 from .test_best_marks import assert_up_to_date
 
 pytestmark = [
@@ -107,6 +109,53 @@ def test_two_editors_adding_one_athlete_at_once(reference_data):
     assert answers[1].status_code == 200
     assert "Athlete with this Slug already exists." in page_text(answers[1])
     assert Athlete.objects.filter(slug="ana-cabecinha").count() == 1
+
+
+def test_a_fixture_load_during_an_editors_save_checks_what_the_editor_saved(
+    reference_data, tmp_path
+):
+    """
+    The file fills a blank birthplace that an editor is filling at that moment with another
+    value: the load is refused as a conflict, and the editor's value stays (checked before
+    the editor's commit, the load would have written over it).
+    """
+    walker = AthleteFactory(
+        slug="francisco-javier-fernandez", country=CountryFactory(code="ESP"), birthplace=""
+    )
+    fixture = tmp_path / "fernandez.json"
+    fixture.write_text(
+        json.dumps(
+            [
+                {
+                    "model": "athletes.athlete",
+                    "fields": {
+                        "slug": walker.slug,
+                        "given_name": walker.given_name,
+                        "family_name": walker.family_name,
+                        "sex": walker.sex,
+                        "country": ["ESP"],
+                        "birthplace": "Guadix",
+                    },
+                }
+            ]
+        )
+    )
+
+    def load_file(client):
+        try:
+            load(fixture)
+        except CommandError as error:
+            return str(error)
+        return "loaded"
+
+    answer, loading = save_side_by_side(
+        lambda client: save_change(client, walker, birthplace="Granada"), load_file
+    )
+
+    assert answer.status_code == 302
+    assert "birthplace" in loading
+    assert "Granada" in loading
+    assert Athlete.objects.get(pk=walker.pk).birthplace == "Granada"
 
 
 def test_editors_saving_medals_of_two_nations_all_at_once(reference_data):
