@@ -453,3 +453,22 @@ def test_names_are_escaped_in_the_rows_written_in_python(client, perez):
         assert "<b>" not in html and "<i>Ana" not in html
     html = client.get("/disciplines/20KW/?list=performances").content.decode()
     assert "&lt;i&gt;Ana&lt;/i&gt; O&#x27;Neil &amp; Co</a>" in html
+
+
+def test_names_are_escaped_in_a_profiles_podiums_and_rivals(client, reference_data):
+    """A profile's podiums, rivals and progression are written by template tags too."""
+    event = EventFactory(competition__name='Meeting <b>"Zürich"</b> & Co')
+    markup = AthleteFactory(slug="ana-oneil", given_name="<i>Ana</i>", family_name="O'Neil & Co")
+    rival = AthleteFactory(slug="bea-ruiz", given_name="Bea", family_name="Ruiz")
+    ResultFactory(event=event, athlete=markup, place=1, mark=5_400_000)
+    ResultFactory(event=event, athlete=rival, place=2, mark=5_460_000)
+    html = client.get(rival.get_absolute_url()).content.decode()
+    name = "&lt;i&gt;Ana&lt;/i&gt; O&#x27;Neil &amp; Co"
+    podiums = html.split('id="podiums"', 1)[1].split("</section>", 1)[0]
+    rivals = html.split('id="rivals"', 1)[1].split("</section>", 1)[0]
+    progression = html.split('id="progression"', 1)[1].split("</section>", 1)[0]
+    assert f'<a href="/athletes/ana-oneil/">{name}</a>' in podiums
+    assert f'<a href="/athletes/ana-oneil/">{name}</a>' in rivals
+    assert f'aria-label="head to head with {name}"' in rivals
+    assert "Meeting &lt;b&gt;&quot;Zürich&quot;&lt;/b&gt; &amp; Co</a>" in progression
+    assert "<i>Ana" not in html and "<b>" not in html

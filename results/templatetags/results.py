@@ -1,9 +1,12 @@
 """
 How results read on every page: a mark with its flags and record tags, the wind, a medal
-table, the rows of an all-time list. `{% load results %}`, then `{% mark result %}`,
-`{% wind result %}`, `{% medal_table table subject=_("Nation") caption=… %}`,
-`{% list_rows rows ranked discipline %}`, `{% result_rows rows discipline %}`; a medal
-table's rows are `medal_rows`, inside `medal_table`.
+table, a podium, the rows of an all-time list and of a profile's tables, a progression's
+chart. `{% load results %}`, then `{% mark result %}`, `{% wind result %}`,
+`{% medal_table table subject=_("Nation") caption=… %}`, `{% podium results highlight=… %}`,
+`{% list_rows rows ranked discipline %}`, `{% result_rows rows discipline %}`,
+`{% season_rows line %}`, `{% chart_figure chart title=… %}`,
+`{% rival_rows athlete rivals %}`; a medal table's rows are `medal_rows`, inside
+`medal_table`.
 """
 
 from django import template
@@ -13,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from athletes.html import escape
+from athletes.links import link
 from athletes.templatetags.athletes import nation
 
 register = template.Library()
@@ -156,5 +160,131 @@ def medal_rows(table, show_rank):
             f'<th scope="row"><a href="{escape(row.url)}">{escape(row.label)}</a>{nation_of}</th>'
             f'<td class="num">{row.gold}</td><td class="num">{row.silver}</td>'
             f'<td class="num">{row.bronze}</td><td class="num total">{row.total}</td></tr>'
+        )
+    return mark_safe("".join(html))
+
+
+@register.simple_tag
+def podium(results, highlight=None):
+    """
+    A race's first three as a list (`standings.events.top_three_by_event`): place, athlete
+    with nation, mark with its record tags; `highlight`'s own place marked. Written in one
+    tag, as `list_rows` is: a busy profile prints a dozen podiums, a competition one per event.
+    """
+    if not results:
+        empty = escape(_("No podium recorded."))  # outside the f-string, where xgettext finds it
+        return mark_safe(f'<ol class="podium">\n  <li class="muted">{empty}</li>\n</ol>')
+    own = None if highlight is None else highlight.pk
+    html = ['<ol class="podium">']
+    for result in results:
+        athlete = result.athlete
+        tags = "".join(
+            f' <span class="record-tag">{escape(tag)}</span>' for tag in result.record_labels
+        )
+        html.append(
+            f'\n  <li class="podium-place place-{result.place}'
+            + (" is-self" if result.athlete_id == own else "")
+            + f'">\n    <span class="place">{result.place}</span>'
+            f'\n    <span class="who"><a href="{escape(athlete.get_absolute_url())}">'
+            f"{escape(athlete.name)}</a> {nation(result.country)}</span>"
+            f'\n    <span class="mark">{escape(result.mark_display)}{tags}</span>\n  </li>'
+        )
+    html.append("\n</ol>")
+    return mark_safe("".join(html))
+
+
+@register.simple_tag
+def season_rows(line):
+    """
+    The rows of a progression's table (`standings.bests.Progression`): each year with its
+    best counting mark and its competition, or "no legal mark", and the better mark kept
+    apart where the table shows them. Written in one tag, as `result_rows` is.
+    """
+    no_legal_mark = escape(_("no legal mark"))
+    any_apart = line.any_apart
+    html = []
+    for year, best in line.seasons:
+        result = best.result
+        if result:
+            event = result.event
+            cells = (
+                f'<td class="num mark">{mark(result)}</td>'
+                f'<td><a href="{escape(event.get_absolute_url())}">'
+                f"{escape(event.competition.name)}</a></td>"
+            )
+        else:
+            cells = f'<td class="num muted">{no_legal_mark}</td><td></td>'
+        if any_apart:
+            apart = best.apart
+            link = (
+                f'<a href="{escape(apart.event.get_absolute_url())}">{mark(apart)}</a>'
+                if apart
+                else ""
+            )
+            cells += f'<td class="apart">{link}</td>'
+        html.append(f'\n        <tr><th scope="row">{year}</th>{cells}</tr>')
+    return mark_safe("".join(html))
+
+
+@register.simple_tag
+def chart_figure(chart, title):
+    """
+    A line chart (`results.charts.LineChart`) as an inline SVG figure, its name `title` read
+    out in place of the drawing (whose numbers stand in the table under it). Written in
+    Python, as the table's rows are: a profile draws one per discipline.
+    """
+    label = _("Progression chart, %(title)s: the numbers are in the table below") % {"title": title}
+    left, right, bottom = chart.left, chart.right, chart.bottom
+    html = [
+        f'<figure class="chart">\n  <svg viewBox="0 0 {chart.width} {chart.height}" '
+        f'role="img" aria-label="{escape(label)}">'
+        f'\n    <line class="axis" x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}"/>'
+        f'\n    <line class="axis" x1="{left}" y1="8" x2="{left}" y2="{bottom}"/>\n    '
+    ]
+    html.extend(
+        f'<line class="grid" x1="{left}" y1="{y}" x2="{right}" y2="{y}"/>'
+        f'<text class="tick" x="{chart.y_label_x}" y="{y}" text-anchor="end" '
+        f'dominant-baseline="middle">{escape(tick)}</text>'
+        for y, tick in chart.y_ticks
+    )
+    html.append("\n    ")
+    html.extend(
+        f'<text class="tick" x="{x}" y="{chart.x_label_y}" text-anchor="middle">'
+        f"{escape(tick)}</text>"
+        for x, tick in chart.x_ticks
+    )
+    html.append(f'\n    <polyline class="line" points="{chart.polyline}"/>\n    ')
+    html.extend(
+        f'<circle class="dot" cx="{point.cx}" cy="{point.cy}" r="4"><title>'
+        f"{escape(point.label)}: {escape(point.value_label)}</title></circle>"
+        for point in chart.points
+    )
+    html.append("\n  </svg>\n</figure>")
+    return mark_safe("".join(html))
+
+
+@register.simple_tag
+def rival_rows(athlete, rivals):
+    """
+    The rows of an athlete's rivals (`standings.athlete.Rival`): the rival with nation, the
+    races together, who finished ahead how often, and a link to the head-to-head page.
+    Written in one tag, as `result_rows` is.
+    """
+    compare = escape(_("head to head"))
+    html = []
+    for rival in rivals:
+        other = rival.athlete
+        label = _("head to head with %(name)s") % {"name": other.name}
+        versus = link("athletes:head-to-head", athlete.slug, other.slug)
+        html.append(
+            "\n      <tr>"
+            f'\n        <th scope="row"><a href="{escape(other.get_absolute_url())}">'
+            f"{escape(other.name)}</a> {nation(other.country)}</th>"
+            f'\n        <td class="num">{rival.meetings}</td>'
+            f'\n        <td class="num">{rival.ahead}</td>'
+            f'\n        <td class="num">{rival.behind}</td>'
+            f'\n        <td><a href="{escape(versus)}"'
+            f' aria-label="{escape(label)}">{compare}</a></td>'
+            "\n      </tr>"
         )
     return mark_safe("".join(html))
