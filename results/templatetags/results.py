@@ -288,3 +288,56 @@ def rival_rows(athlete, rivals):
             "\n      </tr>"
         )
     return mark_safe("".join(html))
+
+
+@register.simple_tag
+def best_rows(bests):
+    """
+    The rows of a profile's personal bests, road or track (`standings.bests.BestsTable`):
+    the discipline, the best counting mark with its average speed, year, venue and
+    competition (or "no legal mark"), and the better mark kept apart where the table shows
+    them. Written in one tag, as `result_rows` is.
+    """
+    any_apart = bests.any_apart
+    html = []
+    for best in bests:
+        discipline, result = best.discipline, best.result
+        if result:
+            event = result.event
+            competition = event.competition
+            speed = best.speed_kmh
+            speed = _("%(speed)s km/h") % {"speed": localize(speed)} if speed else ""
+            place = (
+                " · " + _("place %(place)s") % {"place": localize(result.place)}
+                if result.place
+                else ""
+            )
+            cells = (
+                f'\n        <td class="num mark">{mark(result)}</td>'
+                f'\n        <td class="num">{escape(speed)}</td>'
+                f'\n        <td class="num">{competition.year}</td>'
+                f"\n        <td>{escape(competition.city)} {nation(competition.country)}</td>"
+                f'\n        <td><a href="{escape(event.get_absolute_url())}">'
+                f"{escape(competition.name)}</a>{escape(place)}</td>"
+            )
+        else:
+            no_legal_mark = escape(_("no legal mark"))
+            cells = (
+                f'\n        <td class="num mark muted">{no_legal_mark}</td>'
+                "<td></td><td></td><td></td><td></td>"
+            )
+        if any_apart:
+            apart = best.apart
+            link = (
+                f'<a href="{escape(apart.event.get_absolute_url())}">{mark(apart)}</a>'
+                f" ({apart.event.competition.year})"
+                if apart
+                else ""
+            )
+            cells += f'\n        <td class="apart">{link}</td>'
+        html.append(
+            "\n      <tr>"
+            f'\n        <th scope="row"><a href="{escape(discipline.get_absolute_url())}">'
+            f"{escape(discipline.label)}</a></th>{cells}\n      </tr>"
+        )
+    return mark_safe("".join(html))
