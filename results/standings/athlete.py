@@ -127,11 +127,12 @@ def rivals(athlete, limit=10, results=None):
         .values_list("athlete_id", "event_id", "place", "status")
         .order_by()  # counted in any order: no join for the results' own ordering
     )
+    ahead_of, finished = Result.ahead, Result.Status.FINISHED  # read once for a thousand rows
     for other_id, event_id, place, status in others:
         tally = counts[other_id]
         tally[0] += 1
         own_place, own_finished = own[event_id]
-        ahead = Result.ahead(own_place, own_finished, place, status == Result.Status.FINISHED)
+        ahead = ahead_of(own_place, own_finished, place, status == finished)
         if ahead is not None:
             tally[1 if ahead else 2] += 1
     # The most met first, then those who beat the athlete most; a tie by family name: the
