@@ -108,11 +108,12 @@ WHY_MISSED = {
         "index and the medal table; the rest is fifty rows and the filter form rendered"
     ),
     "athlete profile (most results)": (
-        "indexed queries, 1 to 4 ms of SQL; the rest is Python: some 270 model instances "
-        "(each result with its event, competition, venue and championship), the podiums, "
-        "bests, progression and rivals computed from them, and eleven sections rendered "
-        "(podium cards, charts, tables, rivals), Django's templates about half of it though "
-        "the results' rows are written by one tag"
+        "indexed queries, 1 to 4 ms of SQL; the rest is Python: Django writing the SQL of "
+        "nine queries, some 500 model instances (each result with its event, discipline, "
+        "competition, venue and championship), the podiums, bests, progression and rivals "
+        "(a thousand other results counted) computed from them, and eleven sections "
+        "rendered, Django's templates about a third of it though every table's rows, the "
+        "podiums and the charts are written by template tags"
     ),
     "nation": (
         "its queries take about 1 ms of SQL; compiling them, fifty athletes and two medal "
