@@ -1248,7 +1248,11 @@ class Medal(QuickLoad, models.Model):
     class Meta:
         verbose_name = _("medal")
         indexes = [
-            models.Index(fields=["country", "place"], name="medal_country_idx"),
+            # A nation's tables by championship and by athlete, read from the index alone: a
+            # nation's 855 medals were 671 pages of the table on PostgreSQL (0.5 ms a query).
+            models.Index(
+                fields=["country", "place", "championship", "athlete"], name="medal_country_idx"
+            ),
             models.Index(fields=["athlete", "place"], name="medal_athlete_idx"),
             # A championship's table over years (and sex, discipline), read from the index.
             models.Index(
