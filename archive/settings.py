@@ -247,14 +247,29 @@ WSGI_APPLICATION = "archive.wsgi.application"
 # IMMEDIATE transactions take the write lock up front, so two writers queue on the busy
 # timeout instead of failing with "database is locked" halfway through a transaction.
 SQLITE_PATH = Path(os.environ.get("SQLITE_PATH", BASE_DIR / "var" / "archive.sqlite3"))
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{SQLITE_PATH}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
-        # A kept connection the database dropped is replaced before it is used.
-        conn_health_checks=True,
-    )
-}
+
+
+def database(url):
+    """
+    The database named by DATABASE_URL; left empty, as unset, the local SQLite file. A URL
+    that names no database Django knows is refused by its scheme alone: the rest of it may
+    hold a password, and the message is printed.
+    """
+    try:
+        return dj_database_url.parse(
+            url or f"sqlite:///{SQLITE_PATH}",
+            conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+            # A kept connection the database dropped is replaced before it is used.
+            conn_health_checks=True,
+        )
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL names no database this site can use (scheme {urlsplit(url).scheme!r})"
+            ": give postgres://user@host/name, or leave it unset for SQLite at SQLITE_PATH."
+        ) from None
+
+
+DATABASES = {"default": database(os.environ.get("DATABASE_URL", ""))}
 # Connections are kept between requests by default: a page served from the cache costs one
 # query (the archive's version), and opening a connection would cost more than that. SQLite's
 # own backend is wrapped (archive/sqlite) so that a kept connection is dropped once the path

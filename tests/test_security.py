@@ -66,6 +66,23 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "Traceback" not in done.stderr
 
 
+def test_an_empty_database_url_reads_as_unset_the_local_sqlite_file(tmp_path):
+    done = python_settings(
+        "settings.DATABASES['default']['ENGINE'], settings.DATABASES['default']['NAME']",
+        DJANGO_DEBUG="1",
+        DATABASE_URL="",
+        SQLITE_PATH=str(tmp_path / "archive.sqlite3"),
+    )
+    assert done.stdout.strip() == f"archive.sqlite {tmp_path / 'archive.sqlite3'}", done.stderr
+
+
+def test_a_database_url_of_no_known_database_is_refused_without_printing_it():
+    done = run([*MANAGE, "check"], DJANGO_DEBUG="1", DATABASE_URL="mysqlx://editor:s3cret@db/a")
+    assert done.returncode != 0
+    assert "DATABASE_URL names no database this site can use (scheme 'mysqlx')" in done.stderr
+    assert "s3cret" not in done.stderr and "Traceback" not in done.stderr
+
+
 def test_without_any_variable_the_site_is_not_in_debug_mode():
     done = python_settings("settings.DEBUG", DJANGO_SECRET_KEY="k" * 50)
     assert done.stdout.strip() == "False", done.stderr
