@@ -193,6 +193,13 @@ def podium(results, highlight=None):
     return mark_safe("".join(html))
 
 
+def apart_link(result):
+    """The better mark kept apart (a `Best`'s `apart`), linked to its race; none, nothing."""
+    if result is None:
+        return ""
+    return f'<a href="{escape(result.event.get_absolute_url())}">{mark(result)}</a>'
+
+
 @register.simple_tag
 def season_rows(line):
     """
@@ -215,13 +222,7 @@ def season_rows(line):
         else:
             cells = f'<td class="num muted">{no_legal_mark}</td><td></td>'
         if any_apart:
-            apart = best.apart
-            link = (
-                f'<a href="{escape(apart.event.get_absolute_url())}">{mark(apart)}</a>'
-                if apart
-                else ""
-            )
-            cells += f'<td class="apart">{link}</td>'
+            cells += f'<td class="apart">{apart_link(best.apart)}</td>'
         html.append(f'\n        <tr><th scope="row">{year}</th>{cells}</tr>')
     return mark_safe("".join(html))
 
@@ -327,14 +328,8 @@ def best_rows(bests):
                 "<td></td><td></td><td></td><td></td>"
             )
         if any_apart:
-            apart = best.apart
-            link = (
-                f'<a href="{escape(apart.event.get_absolute_url())}">{mark(apart)}</a>'
-                f" ({apart.event.competition.year})"
-                if apart
-                else ""
-            )
-            cells += f'\n        <td class="apart">{link}</td>'
+            year = f" ({best.apart.event.competition.year})" if best.apart else ""
+            cells += f'\n        <td class="apart">{apart_link(best.apart)}{year}</td>'
         html.append(
             "\n      <tr>"
             f'\n        <th scope="row"><a href="{escape(discipline.get_absolute_url())}">'
