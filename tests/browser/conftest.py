@@ -7,6 +7,9 @@ silently.
 
 import os
 import shutil
+import sys
+import threading
+import traceback
 from pathlib import Path
 
 import pytest
@@ -26,6 +29,10 @@ SCREENSHOT_DIR = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 # Long enough for a slow CI machine, short enough that a missing element fails quickly.
 TIMEOUT_MS = 10_000
+# A page load waits on the live server, which shares the machine with every other worker of
+# the suite and with PostgreSQL: on CI, a page that takes a fifth of a second here once took
+# more than TIMEOUT_MS to load.
+NAVIGATION_TIMEOUT_MS = 30_000
 
 
 def in_ci():
@@ -82,11 +89,47 @@ def browser(chromium_path):
         chromium.close()
 
 
+def new_context(browser, **options):
+    """A desktop-sized browser context with the suite's timeouts."""
+    context = browser.new_context(viewport=DESKTOP, **options)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+    return context
+
+
+def server_state():
+    """
+    What the live server was doing, for the message of a page that did not load: the stack of
+    each other thread of this process that is in the project's code or Django's, and on
+    PostgreSQL the other sessions that are not idle, with what they wait for.
+    """
+    from django.db import connection
+
+    lines = []
+    names = {thread.ident: thread.name for thread in threading.enumerate()}
+    for ident, frame in sys._current_frames().items():
+        if ident == threading.get_ident():
+            continue
+        stack = traceback.format_stack(frame)
+        if any(str(settings.BASE_DIR) in line and ".venv" not in line for line in stack) or any(
+            "django" in line for line in stack[-3:]
+        ):
+            lines.append(f"thread {names.get(ident, ident)}:\n" + "".join(stack[-12:]))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid, state, wait_event_type, wait_event, left(query, 200)"
+                " FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND state <> 'idle'"
+            )
+            lines += [f"PostgreSQL session {row}" for row in cursor.fetchall()]
+    return "\n".join(lines) or "no thread in the project's code or Django's, no busy session"
+
+
 @pytest.fixture
 def page(browser):
     """A fresh desktop-sized page, so no cookie or viewport leaks from one test to the next."""
-    context = browser.new_context(viewport=DESKTOP)
-    context.set_default_timeout(TIMEOUT_MS)
+    context = new_context(browser)
     yield context.new_page()
     context.close()
 

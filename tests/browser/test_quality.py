@@ -7,6 +7,7 @@ recorded: loading the archive and opening a page per test would take several tim
 import json
 import shutil
 import subprocess
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,10 +17,11 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.core.management import call_command
 from django.test.utils import modify_settings
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from ..conftest import PEREZ_FIXTURE
 from ..helpers import load, public_pages
-from .conftest import DESKTOP, TIMEOUT_MS, skip_or_fail
+from .conftest import DESKTOP, NAVIGATION_TIMEOUT_MS, new_context, server_state, skip_or_fail
 
 pytestmark = pytest.mark.browser
 
@@ -69,16 +71,11 @@ def crawl(browser, live_server, django_db_setup, django_db_blocker, tmp_path_fac
     visits = {}
     with django_db_blocker.unblock(), modify_settings(ALLOWED_HOSTS={"append": host}):
         load(*settings.REFERENCE_FIXTURES, PEREZ_FIXTURE)
-        contexts = {
-            language: browser.new_context(viewport=DESKTOP, locale=language)
-            for language in ("en", "es")
-        }
+        contexts = {language: new_context(browser, locale=language) for language in ("en", "es")}
         try:
             for name, path in PAGES.items():
                 context = contexts["es" if name.endswith("-es") else "en"]
-                context.set_default_timeout(TIMEOUT_MS)
-                page = context.pages[0] if context.pages else context.new_page()
-                response = page.goto(live_server.url + path)
+                page, response = open_page(context, live_server.url + path)
                 html_file = html_dir / f"{name}.html"
                 html_file.write_bytes(response.body())
                 axe, headings = Axe().run(page), page.evaluate(HEADINGS_JS)
@@ -97,6 +94,29 @@ def crawl(browser, live_server, django_db_setup, django_db_blocker, tmp_path_fac
                 context.close()
             call_command("flush", interactive=False, verbosity=0)
     return visits
+
+
+def open_page(context, url):
+    """
+    The context's page, at `url`, and the server's response. A load that times out is tried
+    again, once, in a new page (the first may still be loading): of the many pages the suite
+    opens, CI once saw one stall, on a busy machine. A second timeout fails the crawl. Either
+    way the message says what the server was doing the first time.
+    """
+    page = context.pages[0] if context.pages else context.new_page()
+    try:
+        return page, page.goto(url)
+    except PlaywrightTimeoutError:
+        state = server_state()
+    page.close()
+    page = context.new_page()
+    seconds = NAVIGATION_TIMEOUT_MS // 1000
+    try:
+        response = page.goto(url)
+    except PlaywrightTimeoutError:
+        pytest.fail(f"{url} did not load in {seconds} s, twice. The server, the first:\n{state}")
+    warnings.warn(f"{url} loaded on a second try. The server, the first:\n{state}", stacklevel=2)
+    return page, response
 
 
 @pytest.fixture(scope="module")
