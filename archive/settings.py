@@ -315,7 +315,8 @@ if CACHE_URL == "dummy://":
 elif CACHE_URL:
     # The test suite's parallel workers (pytest-xdist) each take their own Redis database,
     # the next ones after CACHE_URL's: a test empties the cache, which would otherwise log
-    # out the editors of the tests running beside it.
+    # out the editors of the tests running beside it. Redis has 16 unless told otherwise
+    # (`redis-server --databases N`, as .ci/run does for a machine of many cores).
     if _worker := os.environ.get("PYTEST_XDIST_WORKER"):
         _redis = urlsplit(CACHE_URL)
         _database = int(_redis.path.strip("/") or 0) + 1 + int(_worker.removeprefix("gw"))
