@@ -27,6 +27,7 @@ CHROMIUM_ARGS = [
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
 SCREENSHOT_DIR = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 812}
 # Long enough for a slow CI machine, short enough that a missing element fails quickly.
 TIMEOUT_MS = 10_000
 # A page load waits on the live server, which shares the machine with every other worker of

@@ -9,11 +9,9 @@ from athletes.models import Athlete, Country, Sex
 from results.models import Result
 
 from ..factories import AthleteFactory, CompetitionFactory, EventFactory, SourceFactory
+from .conftest import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 812}
 
 # As the sheet prints the podium: place, athlete (typed, then picked), nation, mark.
 PODIUM = [

@@ -10,10 +10,10 @@ from athletes.models import Country, Sex
 from results.models import Discipline, Result
 
 from ..factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
+from .conftest import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 375, "height": 812}
 
 # Where the title (h1 and the event's name under it) and the object tools lie on the page.
 BOXES_JS = """

@@ -9,11 +9,9 @@ from playwright.sync_api import expect
 
 from corrections.models import Correction
 
-from .conftest import DESKTOP
+from .conftest import DESKTOP, PHONE, new_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 375, "height": 812}
 
 # What each language calls what the reader clicks and reads.
 WORDS = {
@@ -43,7 +41,7 @@ WORDS = {
 @pytest.fixture(params=["en", "es"])
 def reader(request, browser, site):
     """A page in a browser whose language is English or Spanish."""
-    context = browser.new_context(viewport=DESKTOP, locale=request.param)
+    context = new_context(browser, locale=request.param)
     page = context.new_page()
     page.language = request.param
     yield page

@@ -12,11 +12,9 @@ from athletes.models import Athlete
 from results.models import Discipline
 
 from ..factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
-from .conftest import DESKTOP
+from .conftest import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PHONE = {"width": 375, "height": 812}
 
 
 @pytest.fixture

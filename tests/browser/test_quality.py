@@ -21,7 +21,14 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from ..conftest import PEREZ_FIXTURE
 from ..helpers import load, public_pages
-from .conftest import DESKTOP, NAVIGATION_TIMEOUT_MS, new_context, server_state, skip_or_fail
+from .conftest import (
+    DESKTOP,
+    NAVIGATION_TIMEOUT_MS,
+    PHONE,
+    new_context,
+    server_state,
+    skip_or_fail,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -37,8 +44,6 @@ NOT_FOUND = {"not-found"}
 # (the browser's language): checked as the English ones are.
 SPANISH = ("home", "athlete", "event", "head-to-head", "search", "correction")
 PAGES |= {f"{name}-es": PAGES[name] for name in SPANISH}
-
-PHONE = {"width": 375, "height": 812}
 
 VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 

@@ -9,12 +9,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DESKTOP
+from .conftest import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PROFILE = "/athletes/jefferson-perez/"
-PHONE = {"width": 375, "height": 812}
 
 # Elements wider than the viewport whose parent is not, outside any scrolling container: the
 # ones that push the page sideways, described so that a failure names them.
