@@ -132,3 +132,38 @@ def test_profile_fits_a_phone_screen_without_sideways_scrolling(page, site, scre
         f"the profile is {scroll_width} px wide at {PHONE['width']} px; overflowing: "
         + "; ".join(culprits or ["(no single element found)"])
     )
+
+
+# For each table wider than its scrolling box: its caption's edges, then its left edge once the
+# box is scrolled to the far end.
+WIDE_TABLE_CAPTIONS_JS = """
+() => [...document.querySelectorAll(".table-scroll")]
+  .filter((box) => box.scrollWidth > box.clientWidth && box.querySelector("caption"))
+  .map((box) => {
+    const caption = box.querySelector("caption");
+    const before = caption.getBoundingClientRect();
+    box.scrollLeft = box.scrollWidth;
+    const after = caption.getBoundingClientRect();
+    return {
+      caption: caption.textContent.trim().replace(/\\s+/g, " "),
+      left: before.left,
+      right: before.right,
+      leftScrolled: after.left,
+    };
+  })
+"""
+
+
+def test_a_wide_tables_caption_is_read_whole_on_a_phone(page, site):
+    """
+    On a phone a wide table scrolls sideways inside its box. Its caption, which names the
+    table, fits the screen and stays put while the rows scroll under it.
+    """
+    page.set_viewport_size(PHONE)
+    page.goto(site + PROFILE)
+    captions = page.evaluate(WIDE_TABLE_CAPTIONS_JS)
+
+    assert captions, "no table on the profile is wider than a phone"
+    for caption in captions:
+        assert caption["right"] <= PHONE["width"], caption
+        assert abs(caption["leftScrolled"] - caption["left"]) < 1, caption
