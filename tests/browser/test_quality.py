@@ -1,7 +1,10 @@
 """Every kind of page is valid HTML, passes axe's accessibility rules and has a sound outline.
 
-The pages are visited once, in one module-scoped crawl, and each test then reads what the crawl
-recorded: loading the archive and opening a page per test would take several times as long.
+The pages are visited once, in one crawl, and each test then reads what the crawl recorded:
+loading the archive and opening a page per test would take several times as long. The crawl
+and the checker's run last the session (of each test worker): they hold only what they
+recorded, and a worker of pytest-xdist runs this module's tests among others', which would
+end a module fixture each time another module's test came between, and start it again.
 """
 
 import json
@@ -64,7 +67,7 @@ class Visit:
     phone_width: int
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def crawl(browser, live_server, django_db_setup, django_db_blocker, tmp_path_factory):
     """Load the archive as shipped, visit every page once, then empty the database again.
 
@@ -124,7 +127,7 @@ def open_page(context, url):
     return page, response
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def html_errors(request):
     """The Nu HTML Checker's errors, by page name, from one run over every page's HTML."""
     java = shutil.which("java")
