@@ -22,7 +22,7 @@ import math
 import random
 import sys
 import time
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand, CommandError
@@ -33,6 +33,7 @@ from tqdm import tqdm
 
 from athletes.models import Athlete, Country, SearchWord, Sex, fold, name_words
 from results import bestmarks
+from results.bulk import indexes_dropped, load_settings, refresh_statistics
 from results.caching import archive_changed
 from results.models import (
     BestMark,
@@ -208,105 +209,6 @@ def reserve_ids(cursor, model, count):
     return range(start, start + count)
 
 
-def secondary_indexes(cursor, table):
-    """
-    [(name, SQL)] of the table's indexes that are neither unique nor the primary key, as
-    the database itself defines them: running the SQL again makes the same index.
-    """
-    if connection.vendor == "postgresql":
-        cursor.execute(
-            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-            "JOIN pg_class c ON c.oid = i.indexrelid "
-            "WHERE i.indrelid = %s::regclass AND NOT i.indisunique AND NOT i.indisprimary "
-            "ORDER BY c.relname",
-            [connection.ops.quote_name(table)],
-        )
-        return cursor.fetchall()
-    cursor.execute(f"PRAGMA index_list({connection.ops.quote_name(table)})")
-    plain = {row[1] for row in cursor.fetchall() if not row[2] and row[3] == "c"}
-    cursor.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s ORDER BY name",
-        [table],
-    )
-    return [(name, sql) for name, sql in cursor.fetchall() if name in plain]
-
-
-@contextmanager
-def indexes_dropped(table):
-    """
-    The table without its secondary indexes (`secondary_indexes`), built again at the end,
-    once, instead of row by row; yields a dict whose "seconds" is then how long that took.
-    """
-    with connection.cursor() as cursor:
-        indexes = secondary_indexes(cursor, table)
-    with transaction.atomic(), connection.cursor() as cursor:
-        for name, _sql in indexes:
-            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    built = {"seconds": 0.0}
-    try:
-        yield built
-    finally:
-        began = time.perf_counter()
-        if connection.vendor == "postgresql" and connection.in_atomic_block:
-            # PostgreSQL builds no index on a table with foreign-key checks still deferred
-            # to the end of the (test's) transaction: run them now.
-            connection.check_constraints()
-        with transaction.atomic(), connection.cursor() as cursor:
-            for _name, sql in indexes:
-                cursor.execute(sql)
-        built["seconds"] = time.perf_counter() - began
-
-
-# For the load only: the database may lose the last commits if the machine crashes (not
-# the process), which is nothing for data that a command makes again; a large page cache
-# and temporary sorts in memory make the index builds quick.
-SQLITE_PRAGMAS = {"synchronous": "OFF", "cache_size": "-262144", "temp_store": "MEMORY"}
-POSTGRESQL_SETTINGS = {"synchronous_commit": "off", "maintenance_work_mem": "'512MB'"}
-
-
-@contextmanager
-def load_settings():
-    """
-    The database's settings for a bulk load, restored afterwards. Inside a transaction (a
-    test's) none is changed: SQLite refuses to change `synchronous` there.
-    """
-    if connection.in_atomic_block:
-        yield False
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            saved = {}
-            for name, value in SQLITE_PRAGMAS.items():
-                cursor.execute(f"PRAGMA {name}")
-                saved[name] = cursor.fetchone()[0]
-                cursor.execute(f"PRAGMA {name} = {value}")
-        else:
-            for name, value in POSTGRESQL_SETTINGS.items():
-                cursor.execute(f"SET {name} = {value}")
-    try:
-        yield True
-    finally:
-        with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                for name, value in saved.items():
-                    cursor.execute(f"PRAGMA {name} = {int(value)}")
-            else:
-                for name in POSTGRESQL_SETTINGS:
-                    cursor.execute(f"RESET {name}")
-
-
-def refresh_statistics():
-    """
-    Fresh planner statistics (ANALYZE), as a live database keeps. On PostgreSQL, outside a
-    transaction, VACUUM too: it marks the pages just written all-visible, so an index-only scan
-    reads the index alone from the first request instead of from whenever autovacuum comes by
-    (a nation's medal tables read 671 table pages instead of 10 until it did).
-    """
-    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
-
-
 class Progress:
     """A tqdm bar on a terminal; in a log, a plain line at each quarter and none between."""
 
@@ -399,7 +301,7 @@ class Command(BaseCommand):
                 # The results and the rows that go with them (listed marks…) lose millions
                 # of rows: their indexes are built again on what is left, not trimmed.
                 for model in (Result, *cascading_from(Result)):
-                    stack.enter_context(indexes_dropped(model._meta.db_table))
+                    stack.enter_context(indexes_dropped(model))
                 with transaction.atomic():
                     raw_delete(results)
             # Then the rest, once the indexes are back: for each athlete or event deleted,
@@ -557,7 +459,7 @@ class Generator:
             archive_changed()  # raw SQL sends no signals
             began = time.perf_counter()
             self.status("Rebuilding the best-mark table…")
-            bestmarks.rebuild()
+            bestmarks.rebuild(indexes_after=True)
             best_marks_seconds = time.perf_counter() - began
             began = time.perf_counter()
             refresh_statistics()
@@ -646,7 +548,7 @@ class Generator:
         per_batch = max(1, RESULTS_PER_BATCH // (EVENTS_PER_COMPETITION * self.field_size))
         progress = Progress(self.stdout, "Results", count)
         competitions = events = 0
-        with indexes_dropped(Result._meta.db_table) as indexes:
+        with indexes_dropped(Result) as indexes:
             try:
                 left = count
                 while left:
