@@ -216,6 +216,8 @@ class Athlete(ArchiveModel):
         on_delete=models.PROTECT,
         related_name="athletes",
         help_text=_("The nation the athlete is best known for; each result keeps its own."),
+        # No index of its own: athlete_nation_name_idx starts with it.
+        db_index=False,
     )
     photo = models.ImageField(_("photo"), upload_to="athletes/", blank=True)
     photo_credit = models.CharField(_("photo credit"), max_length=200, blank=True)
@@ -368,7 +370,8 @@ class SearchWord(models.Model):
     aliases, `index_names`), never edited, never exported.
     """
 
-    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: search_word_athlete_idx starts with it.
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="+", db_index=False)
     word = models.CharField(max_length=WORD_LENGTH)
 
     class Meta:

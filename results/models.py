@@ -354,11 +354,21 @@ class Event(RemembersLoaded, ArchiveModel):
         HEAT = "heat", _("Heat")
         QUALIFICATION = "qualification", _("Qualification")
 
+    # Neither key has an index of its own: event_unique_round starts with the competition,
+    # event_discipline_sex_idx with the discipline (see `Result.event`).
     competition = models.ForeignKey(
-        Competition, verbose_name=_("competition"), on_delete=models.CASCADE, related_name="events"
+        Competition,
+        verbose_name=_("competition"),
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_index=False,
     )
     discipline = models.ForeignKey(
-        Discipline, verbose_name=_("discipline"), on_delete=models.PROTECT, related_name="events"
+        Discipline,
+        verbose_name=_("discipline"),
+        on_delete=models.PROTECT,
+        related_name="events",
+        db_index=False,
     )
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     round = models.CharField(_("round"), max_length=15, choices=Round.choices, default="final")
@@ -515,11 +525,22 @@ class Result(RemembersLoaded, ArchiveModel):
         DISQUALIFIED = "DQ", _("Disqualified")
         NO_MARK = "NM", _("No mark")
 
+    # A foreign key's own index is left out where an index of the model starts with it
+    # (here result_event_place_idx and result_athlete_idx): it would serve no query they do
+    # not, and every row written, two million at a time in a bulk load, would update it too.
     event = models.ForeignKey(
-        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="results"
+        Event,
+        verbose_name=_("event"),
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_index=False,
     )
     athlete = models.ForeignKey(
-        Athlete, verbose_name=_("athlete"), on_delete=models.PROTECT, related_name="results"
+        Athlete,
+        verbose_name=_("athlete"),
+        on_delete=models.PROTECT,
+        related_name="results",
+        db_index=False,
     )
     country = models.ForeignKey(
         Country,
@@ -1044,8 +1065,12 @@ class BestMark(QuickLoad, models.Model):
     derives from (`results.bestmarks`); `manage.py rebuild_best_marks` rebuilds it.
     """
 
-    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="+")
-    discipline = models.ForeignKey(Discipline, on_delete=models.CASCADE, related_name="+")
+    # No index of their own (see `Result.event`): best_mark_unique starts with the athlete,
+    # best_mark_list_idx with the discipline.
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="+", db_index=False)
+    discipline = models.ForeignKey(
+        Discipline, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     sex = models.CharField(max_length=1, choices=Sex.choices)
     result = models.OneToOneField(Result, on_delete=models.CASCADE, related_name="+")
     mark = models.BigIntegerField()
@@ -1132,7 +1157,10 @@ class ListedMark(QuickLoad, models.Model):
     )
     athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="+")
     country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
-    discipline = models.ForeignKey(Discipline, on_delete=models.CASCADE, related_name="+")
+    # No index of its own (see `Result.event`): each list index starts with it.
+    discipline = models.ForeignKey(
+        Discipline, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     sex = models.CharField(max_length=1, choices=Sex.choices)
     year = models.PositiveSmallIntegerField()
     mark = models.BigIntegerField()
@@ -1236,10 +1264,16 @@ class Medal(QuickLoad, models.Model):
     result = models.OneToOneField(
         Result, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="+")
-    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+")
-    championship = models.ForeignKey(Championship, on_delete=models.CASCADE, related_name="+")
-    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="+")
+    # No index of their own but the discipline's (see `Result.event`): an index below
+    # starts with each of the others.
+    athlete = models.ForeignKey(Athlete, on_delete=models.CASCADE, related_name="+", db_index=False)
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="+", db_index=False)
+    championship = models.ForeignKey(
+        Championship, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    competition = models.ForeignKey(
+        Competition, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     discipline = models.ForeignKey(Discipline, on_delete=models.CASCADE, related_name="+")
     sex = models.CharField(max_length=1, choices=Sex.choices)
     year = models.PositiveSmallIntegerField()
