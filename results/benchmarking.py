@@ -5,6 +5,7 @@ and stop a server, ask it for a page, and read wrk's figures.
 """
 
 import http.client
+import json
 import os
 import platform
 import re
@@ -13,12 +14,16 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
+from django.db import connection
 
 # wrk counts requests, not answers: this script counts every answer's status, so a run that
 # expects 304s (or 200s) proves it got nothing else.
@@ -360,3 +365,50 @@ def machine():
     models = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
     count = sum(1 for line in lines if line.startswith("processor")) or os.cpu_count()
     return (models[0] if models else platform.processor() or platform.machine()), count
+
+
+@contextmanager
+def scratch_database(environment):
+    """
+    The environment of `manage.py` on an empty database of its own, removed afterwards: a
+    file in a temporary folder on SQLite; on PostgreSQL a database beside this one, made
+    and dropped here (which needs the CREATEDB right).
+    """
+    if connection.vendor != "postgresql":
+        with tempfile.TemporaryDirectory(prefix="benchmark-generation-") as folder:
+            scratch = {k: v for k, v in environment.items() if k != "DATABASE_URL"}
+            yield {**scratch, "SQLITE_PATH": str(Path(folder) / "generation.sqlite3")}
+        return
+    name = f"{settings.DATABASES['default']['NAME']}_generation"
+    quoted = connection.ops.quote_name(name)
+    url = urlsplit(environment["DATABASE_URL"])._replace(path=f"/{name}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {quoted}")
+        cursor.execute(f"CREATE DATABASE {quoted}")
+    try:
+        yield {**environment, "DATABASE_URL": urlunsplit(url)}
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)")
+
+
+def time_generation(results, athletes, environment):
+    """
+    `generate_archive` run on an empty archive (the reference data loaded first, as
+    `make bench` does) at the size given: what it wrote and the seconds of each step, as
+    its `Generator.run` returns them.
+    """
+    with scratch_database(environment) as scratch:
+        manage("migrate", "--noinput", "-v0", environment=scratch)
+        manage("load_archive", "-v0", environment=scratch)
+        timed = (
+            "import json; from django.core.management import call_command; "
+            "from results.management.commands.generate_archive import Command; "
+            f"command = Command(); call_command(command, results={results}, "
+            f"athletes={athletes}); print('generation', json.dumps(command.generation))"
+        )
+        output = manage("shell", "-v0", "--command", timed, environment=scratch)
+    found = re.search(r"^generation (\{.*\})$", output, re.MULTILINE)
+    if not found:
+        raise BenchmarkError(f"Cannot read generate_archive's figures from:\n{output}")
+    return json.loads(found.group(1))

@@ -21,7 +21,9 @@ from django.db import connection
 from django.db.models import Count
 
 from athletes.models import Athlete, Sex, fold
+from results.benchmarking import production_environment, time_generation
 from results.bestmarks import rebuild
+from results.management.commands.benchmark import generation_lines
 from results.management.commands.generate_archive import PREFIX, mark_maker
 from results.marks import check_mark_value
 from results.models import (
@@ -278,3 +280,28 @@ print(json.dumps({"before": before, "after": state()}))
 
     assert states["after"] == states["before"]
     assert states["before"]["pragmas"]["synchronous"] == 1  # NORMAL, from the settings
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_benchmark_times_a_generation_on_a_database_of_its_own(reference_data):
+    """
+    `make bench` reports how fast generate_archive writes: run on an empty database of its
+    own (a file, or a database made and dropped beside this one), this one left as it was.
+    """
+    counts = row_counts()
+    environment = production_environment("a-secret-key-for-this-test-only-" * 2)
+
+    generation = time_generation(2000, 200, environment)
+
+    assert row_counts() == counts
+    assert (generation["results"], generation["athletes"]) == (2000, 200)
+    assert generation["best_marks"] > 0
+    steps = ("rows_seconds", "indexes_seconds", "derived_seconds", "statistics_seconds")
+    assert 0 < sum(generation[step] for step in steps) <= generation["seconds"]
+    document = "\n".join(generation_lines(generation))
+    assert "200 athletes" in document and "2,000 results" in document
+    assert f"{2000 / generation['seconds']:,.0f} results a second" in document
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE '%_generation'")
+            assert cursor.fetchall() == []

@@ -49,8 +49,10 @@ from results.benchmarking import (
     manage,
     production_environment,
     run_wrk,
+    time_generation,
     wrk_version,
 )
+from results.management.commands.generate_archive import PREFIX
 from results.models import Competition, Event, Result
 
 TRIVIAL_URL = "/robots.txt"
@@ -62,6 +64,8 @@ MODES = ("warm", "cold", "conditional")
 # and answered 304 the same way).
 WARM_SHARE = 0.70
 CONDITIONAL_SHARE = 0.90
+# generate_archive, all in: the rows, their indexes, the derived tables and the statistics.
+GENERATION_TARGET = 30_000  # results a second, on SQLite
 
 
 @dataclass(frozen=True)
@@ -394,6 +398,55 @@ def fixture_athletes(path):
     return slugs
 
 
+def generation_misses(generation):
+    """What generate_archive missed of its target (on SQLite), or "" (as `PageFigures.misses`)."""
+    if isinstance(generation, str) or connection.vendor != "sqlite":
+        return ""
+    rate = generation["results"] / generation["seconds"]
+    if rate >= GENERATION_TARGET:
+        return ""
+    return f"{rate:,.0f} results a second all in (target ≥ {GENERATION_TARGET:,})"
+
+
+def generation_lines(generation):
+    """The document's account of generate_archive's run (`time_generation`)."""
+    if isinstance(generation, str):
+        return ["**Not timed:**", "", "```", *generation.splitlines()[-15:], "```"]
+    results, seconds = generation["results"], generation["seconds"]
+    rate = results / seconds
+    if connection.vendor == "sqlite":
+        verdict = "met" if rate >= GENERATION_TARGET else "**missed**"
+        target = f"target ≥ {GENERATION_TARGET:,} results a second on SQLite: {verdict}"
+    else:
+        target = f"the target, ≥ {GENERATION_TARGET:,} results a second, is SQLite's"
+    steps = [
+        ("the rows (athletes, competitions, events, results, search words)", "rows_seconds"),
+        ("the results' indexes, built after the rows", "indexes_seconds"),
+        (
+            f"the derived tables ({generation['best_marks']:,} best marks, the listed marks, "
+            "the medals, their counts), their indexes built after them",
+            "derived_seconds",
+        ),
+        ("the planner's statistics", "statistics_seconds"),
+    ]
+    return [
+        f"`manage.py generate_archive --results {results} --athletes {generation['athletes']}` "
+        "on an empty database of its own (migrated, with the shipped reference data loaded), "
+        "after the runs above, writing "
+        f"{generation['athletes']:,} athletes, {generation['competitions']:,} competitions, "
+        f"{generation['events']:,} events and {results:,} results: {seconds:.1f} s in all, "
+        f"**{rate:,.0f} results a second** ({target}).",
+        "",
+        "| step | seconds | share |",
+        "|---|---:|---:|",
+        *(
+            f"| {label} | {generation[key]:.1f} | {generation[key] / seconds:.0%} |"
+            for label, key in steps
+        ),
+        f"| all in | {seconds:.1f} | 100% |",
+    ]
+
+
 def _stop_on_sigterm(signum, frame):
     # SystemExit unwinds through the `with` blocks, which stop the servers.
     sys.exit(128 + signum)
@@ -430,9 +483,17 @@ class Command(BaseCommand):
             metavar="NAME",
             help="Measure only this page type (repeatable), e.g. --page 'medal table'.",
         )
+        parser.add_argument(
+            "--no-generation",
+            action="store_false",
+            dest="generation",
+            help="Do not time generate_archive on an empty database of its own.",
+        )
         parser.add_argument("--strict", action="store_true", help="Fail when a target is missed.")
 
-    def handle(self, *args, output, duration, connections, fixture, page, strict, **options):
+    def handle(
+        self, *args, output, duration, connections, fixture, page, generation, strict, **options
+    ):
         if duration < 1 or connections < 1:
             raise CommandError("--duration and --connections must be at least 1.")
         self.duration, self.connections = duration, connections
@@ -460,9 +521,11 @@ class Command(BaseCommand):
             # Once the servers are stopped, so that nothing else runs meanwhile.
             self.stdout.write("Splitting each page's own time (test client, caches off)…")
             splits = {row.name: time_split(row.url) for row in rows}
+            if generation:
+                generation = self.time_generation()
         except BenchmarkError as error:
             raise CommandError(str(error)) from None
-        document = self.markdown(rows, trivial, sizes, load, problems, splits)
+        document = self.markdown(rows, trivial, sizes, load, problems, splits, generation)
         if output:
             output = output.format(vendor=connection.vendor)
             Path(output).parent.mkdir(parents=True, exist_ok=True)
@@ -473,6 +536,8 @@ class Command(BaseCommand):
         if isinstance(load, str):
             raise CommandError(f"Loading the fixture failed (the page figures were kept): {load}")
         missed = [row.name for row in rows if row.misses()]
+        if generation and generation_misses(generation):
+            missed.append("generate_archive")
         if missed:
             message = f"Targets missed: {', '.join(missed)}"
             if strict:
@@ -624,6 +689,22 @@ class Command(BaseCommand):
             warm_first_ms=warm.elapsed_ms,
         )
 
+    def time_generation(self):
+        """
+        generate_archive on an empty database of its own, at the size of the synthetic
+        archive measured (`benchmarking.time_generation`); its failure is reported, not raised.
+        """
+        results = Result.objects.filter(athlete__slug__startswith=PREFIX).count()
+        athletes = Athlete.objects.filter(slug__startswith=PREFIX).count()
+        if not results:
+            return "The archive holds no synthetic results, whose generation would be timed."
+        self.stdout.write(f"Timing generate_archive: {results:,} results on an empty database…")
+        environment = production_environment(secrets.token_urlsafe(50))
+        try:
+            return time_generation(results, athletes, environment)
+        except (BenchmarkError, DatabaseError) as error:
+            return f"{type(error).__name__}: {error}"
+
     def database_version(self):
         if connection.vendor == "sqlite":
             return "SQLite", connection.Database.sqlite_version
@@ -633,7 +714,7 @@ class Command(BaseCommand):
                 return "PostgreSQL", cursor.fetchone()[0]
         return connection.vendor, ""
 
-    def markdown(self, rows, trivial, sizes, load, problems, splits):
+    def markdown(self, rows, trivial, sizes, load, problems, splits, generation=None):
         trivial_runs, trivial_queries = trivial
         database, version = self.database_version()
         cpu, cpus = machine()
@@ -769,9 +850,13 @@ class Command(BaseCommand):
                 f"{load.cold_first_ms:.0f} ms on the cold server and {load.warm_first_ms:.0f} ms "
                 "on the warm one (whose cached pages the load retired)."
             )
+        if generation:
+            lines += ["", "## Generating the archive", "", *generation_lines(generation)]
         lines += ["", "## Missed targets and why", ""]
         missed = [row for row in rows if row.misses()]
-        if not missed:
+        if generation and generation_misses(generation):
+            lines.append(f"- **generate_archive**: {generation_misses(generation)}.")
+        elif not missed:
             lines.append("None: every page met its targets.")
         for row in missed:
             lines += [

@@ -250,6 +250,9 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--delete", action="store_true", help="Remove synthetic rows.")
 
+    # What the last run wrote and how long it took (`Generator.run`): None if it wrote nothing.
+    generation = None
+
     def handle(self, *args, results, athletes, small, field_size, seed, delete, **options):
         if connection.vendor not in {"sqlite", "postgresql"}:
             raise CommandError("generate_archive writes to SQLite or PostgreSQL only.")
@@ -277,7 +280,7 @@ class Command(BaseCommand):
             # without statistics; a live database keeps them fresh, so the benchmark does too.
             refresh_statistics()
             return
-        Generator(self, random.Random(seed), field_size).run(results, athletes)
+        self.generation = Generator(self, random.Random(seed), field_size).run(results, athletes)
 
     def synthetic_counts(self):
         return {
@@ -451,33 +454,49 @@ class Generator:
         return not discipline.is_indoor and ONE_SEX_OUTDOORS.get(discipline.code, sex) == sex
 
     def run(self, results, athletes):
+        """
+        Write the archive; returns what was written and the seconds each step took: the
+        rows, the results' indexes after them, the derived tables, the planner's statistics.
+        """
         started = time.perf_counter()
         with load_settings() as tuned:
             self.write_athletes(athletes)
             competitions, events, indexes_seconds = self.write_results(results)
-            loaded = time.perf_counter() - started - indexes_seconds
+            rows_seconds = time.perf_counter() - started - indexes_seconds
             archive_changed()  # raw SQL sends no signals
             began = time.perf_counter()
-            self.status("Rebuilding the best-mark table…")
+            self.status("Rebuilding the derived tables (best marks, listed marks, medals)…")
             bestmarks.rebuild(indexes_after=True)
-            best_marks_seconds = time.perf_counter() - began
+            derived_seconds = time.perf_counter() - began
             began = time.perf_counter()
             refresh_statistics()
-            analyze_seconds = time.perf_counter() - began
-        total = time.perf_counter() - started
+            statistics_seconds = time.perf_counter() - began
+        run = {
+            "athletes": athletes,
+            "competitions": competitions,
+            "events": events,
+            "results": results,
+            "best_marks": BestMark.objects.count(),
+            "rows_seconds": rows_seconds,
+            "indexes_seconds": indexes_seconds,
+            "derived_seconds": derived_seconds,
+            "statistics_seconds": statistics_seconds,
+            "seconds": time.perf_counter() - started,
+        }
         self.stdout.write(
-            f"Wrote {athletes:,} athletes, {competitions:,} competitions, {events:,} events "
-            f"and {results:,} results in {loaded:.1f} s: {results / loaded:,.0f} results a "
-            "second."
+            "Wrote {athletes:,} athletes, {competitions:,} competitions, {events:,} events and "
+            "{results:,} results in {rows_seconds:.1f} s: ".format(**run)
+            + f"{results / rows_seconds:,.0f} results a second."
         )
         self.stdout.write(
-            f"Rebuilt the results' indexes in {indexes_seconds:.1f} s, the best-mark table "
-            f"({BestMark.objects.count():,} rows) in {best_marks_seconds:.1f} s; the planner's "
-            f"statistics took {analyze_seconds:.1f} s. {total:.1f} s in all, "
-            f"{results / total:,.0f} results a second."
+            "Rebuilt the results' indexes in {indexes_seconds:.1f} s, the derived tables "
+            "({best_marks:,} best marks) in {derived_seconds:.1f} s; the planner's statistics "
+            "took {statistics_seconds:.1f} s. {seconds:.1f} s in all, ".format(**run)
+            + f"{results / run['seconds']:,.0f} results a second."
         )
         if not tuned:
             self.stdout.write("Inside a transaction: the database's settings were left alone.")
+        return run
 
     # Athletes ---------------------------------------------------------------------------
 
