@@ -129,6 +129,28 @@ def _sqlite_counts(path):
     return dict(sorted((table, count) for table, count in counts.items() if table in known))
 
 
+def _check_photos(path):
+    """
+    A snapshot's archive of photos is refused unless each member is a plain file or a folder
+    under `media/`: no link, device or path reaching outside it.
+    """
+    try:
+        with tarfile.open(path) as archive:
+            members = archive.getmembers()
+    except (OSError, tarfile.TarError) as error:
+        raise BackupError(f"{path} is not a readable archive of photos ({error}).") from None
+    for member in members:
+        parts = Path(member.name).parts
+        inside = (
+            parts[:1] == ("media",) and ".." not in parts and not Path(member.name).is_absolute()
+        )
+        if not inside or not (member.isfile() or member.isdir()):
+            raise BackupError(
+                f"{path} holds {member.name!r}, which is not a photo or folder under media/: "
+                "nothing was restored."
+            )
+
+
 def restore_snapshot(snapshot):
     """Bring the database (and the media, if saved) back as the snapshot holds them."""
     snapshot = Path(snapshot)
@@ -141,6 +163,9 @@ def restore_snapshot(snapshot):
             f"The snapshot is of a {manifest['vendor']} database; this archive runs on "
             f"{connection.vendor}."
         )
+    # Checked before anything is restored: a refused archive of photos leaves all as it was.
+    if manifest.get("media"):
+        _check_photos(snapshot / MEDIA_FILE)
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         with sqlite3.connect(snapshot / SQLITE_FILE) as source:
@@ -166,7 +191,22 @@ def restore_snapshot(snapshot):
             shutil.rmtree(media)
         media.parent.mkdir(parents=True, exist_ok=True)
         with tarfile.open(snapshot / MEDIA_FILE) as archive:
-            archive.extractall(media.parent, filter="data")
+            if hasattr(tarfile, "data_filter"):
+                archive.extractall(media.parent, filter="data")
+            else:
+                # Python before 3.11.4 (Debian 12's 3.11.2) has no extraction filters: the
+                # members were checked above; they are written as the "data" filter would
+                # write them, owned by this process, without set-id or others' write bits.
+                members = archive.getmembers()
+                for member in members:
+                    member.mode &= 0o755
+                    member.uid, member.gid, member.uname, member.gname = (
+                        os.getuid(),
+                        os.getgid(),
+                        "",
+                        "",
+                    )
+                archive.extractall(media.parent, members=members)
         extracted = media.parent / "media"
         if extracted != media:
             extracted.rename(media)

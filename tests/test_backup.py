@@ -1,13 +1,15 @@
 """`manage.py backup` takes a consistent snapshot while the archive is in use; `restore` brings
 it back row for row, photos included."""
 
+import io
 import json
+import tarfile
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from archive.backups import MANIFEST_FILE, row_counts
+from archive.backups import MANIFEST_FILE, MEDIA_FILE, row_counts
 from athletes.models import Source
 
 from .factories import ResultFactory
@@ -55,3 +57,39 @@ def test_a_snapshot_restores_the_archive_and_the_photos_as_they_were(
 def test_restore_refuses_a_folder_that_is_not_a_snapshot(reference_data, tmp_path):
     with pytest.raises(CommandError, match="is not a snapshot"):
         call_command("restore", str(tmp_path), interactive=False)
+
+
+def test_photos_restore_where_python_has_no_extraction_filter(
+    reference_data, media, tmp_path, monkeypatch
+):
+    # Python before 3.11.4 (Debian 12's 3.11.2) has no tarfile.data_filter.
+    folder = snapshot(tmp_path)
+    (media / "athletes" / "walker.jpg").unlink()
+    monkeypatch.delattr(tarfile, "data_filter")
+
+    call_command("restore", str(folder), interactive=False, verbosity=0)
+
+    assert (media / "athletes" / "walker.jpg").read_bytes() == b"a photo"
+
+
+@pytest.mark.parametrize("hostile", ["link", "outside"])
+def test_a_snapshot_whose_photos_reach_outside_is_refused_and_nothing_restored(
+    reference_data, media, tmp_path, hostile
+):
+    folder = snapshot(tmp_path)
+    with tarfile.open(folder / MEDIA_FILE, "w:gz") as archive:
+        member = tarfile.TarInfo("media/athletes/walker.jpg")
+        if hostile == "link":
+            member.type, member.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        else:
+            member.name = "media/../../escaped.jpg"
+        archive.addfile(member, io.BytesIO(b""))
+    Source.objects.create(slug="written-after", title="Written after the snapshot")
+    before = row_counts()
+
+    with pytest.raises(CommandError, match="not a photo or folder under media/"):
+        call_command("restore", str(folder), interactive=False, verbosity=0)
+
+    assert row_counts() == before
+    assert (media / "athletes" / "walker.jpg").read_bytes() == b"a photo"
+    assert not (tmp_path.parent / "escaped.jpg").exists()
