@@ -466,7 +466,7 @@ class Generator:
             archive_changed()  # raw SQL sends no signals
             began = time.perf_counter()
             self.status("Rebuilding the derived tables (best marks, listed marks, medals)…")
-            bestmarks.rebuild(indexes_after=True)
+            bestmarks.rebuild(bulk=True)
             derived_seconds = time.perf_counter() - began
             began = time.perf_counter()
             refresh_statistics()
