@@ -20,7 +20,7 @@ year then the earlier row winning a tie, as `standings.lists.performers` ranks.
 """
 
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 
 from django.db import connection, transaction
@@ -358,7 +358,7 @@ def rebuild(bulk=False):
     its table against readers on PostgreSQL until the transaction ends, so a live archive's
     rebuild keeps them.
     """
-    filled = loaded_in_bulk if bulk else _as_it_is
+    filled = loaded_in_bulk if bulk else nullcontext
     for model in (BestMark, ListedMark, Medal):
         model.objects.all().delete()
     with filled(ListedMark), filled(Medal):
@@ -383,11 +383,6 @@ def rebuild(bulk=False):
             )
             _insert(BestMark, columns, best)
     recount()
-
-
-@contextmanager
-def _as_it_is(model):
-    yield
 
 
 # Signal receivers (connected in ResultsConfig.ready) ----------------------------------------

@@ -52,7 +52,7 @@ from results.benchmarking import (
     time_generation,
     wrk_version,
 )
-from results.management.commands.generate_archive import PREFIX
+from results.management.commands.generate_archive import synthetic_counts
 from results.models import Competition, Event, Result
 
 TRIVIAL_URL = "/robots.txt"
@@ -694,8 +694,8 @@ class Command(BaseCommand):
         generate_archive on an empty database of its own, at the size of the synthetic
         archive measured (`benchmarking.time_generation`); its failure is reported, not raised.
         """
-        results = Result.objects.filter(athlete__slug__startswith=PREFIX).count()
-        athletes = Athlete.objects.filter(slug__startswith=PREFIX).count()
+        synthetic = synthetic_counts()
+        results, athletes = synthetic["results"], synthetic["athletes"]
         if not results:
             return "The archive holds no synthetic results, whose generation would be timed."
         self.stdout.write(f"Timing generate_archive: {results:,} results on an empty database…")

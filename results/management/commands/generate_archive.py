@@ -209,6 +209,15 @@ def reserve_ids(cursor, model, count):
     return range(start, start + count)
 
 
+def synthetic_counts():
+    """The synthetic results, athletes and competitions the archive holds."""
+    return {
+        "results": Result.objects.filter(athlete__slug__startswith=PREFIX).count(),
+        "athletes": Athlete.objects.filter(slug__startswith=PREFIX).count(),
+        "competitions": Competition.objects.filter(slug__startswith=PREFIX).count(),
+    }
+
+
 class Progress:
     """A tqdm bar on a terminal; in a log, a plain line at each quarter and none between."""
 
@@ -267,7 +276,7 @@ class Command(BaseCommand):
             raise CommandError("--results and --field-size must be positive.")
         if athletes // 2 < field_size:
             raise CommandError(f"A field of {field_size} needs {2 * field_size} athletes at least.")
-        existing = self.synthetic_counts()
+        existing = synthetic_counts()
         if any(existing.values()):
             self.stdout.write(
                 "The archive already holds {results:,} synthetic results ({athletes:,} athletes,"
@@ -282,19 +291,12 @@ class Command(BaseCommand):
             return
         self.generation = Generator(self, random.Random(seed), field_size).run(results, athletes)
 
-    def synthetic_counts(self):
-        return {
-            "results": Result.objects.filter(athlete__slug__startswith=PREFIX).count(),
-            "athletes": Athlete.objects.filter(slug__startswith=PREFIX).count(),
-            "competitions": Competition.objects.filter(slug__startswith=PREFIX).count(),
-        }
-
     def delete(self):
         """
         Remove the synthetic rows with raw deletes, as the load wrote them: deleting millions
         of results one signal at a time would take hours and write a history row for each.
         """
-        counts = self.synthetic_counts()
+        counts = synthetic_counts()
         started = time.perf_counter()
         results = Result.objects.filter(
             Q(athlete__slug__startswith=PREFIX) | Q(event__competition__slug__startswith=PREFIX)
