@@ -21,6 +21,7 @@ from results.standings.head_to_head import head_to_head as compare_athletes
 from results.standings.home import featured_athletes, latest_changes, latest_records, on_this_day
 from results.standings.medals import medal_results, medals_by_nation, nation_medals
 from results.views import FilteredListView, paginate
+from revisions.statements import prepared
 
 from .filters import AthleteFilter
 from .search import KINDS, SEARCH_LIMIT, clean_query, search_archive
@@ -76,12 +77,15 @@ class AthleteList(FilteredListView):
 
 
 def athlete_detail(request, slug):
-    athlete = get_object_or_404(
-        Athlete.objects.select_related("country").prefetch_related(
-            "highlights", "aliases", "sources"
-        ),
-        slug=slug,
-    )
+    # The athlete by their key, with their stories, names and sources by theirs: planned
+    # once per connection on PostgreSQL (revisions/statements.py).
+    with prepared():
+        athlete = get_object_or_404(
+            Athlete.objects.select_related("country").prefetch_related(
+                "highlights", "aliases", "sources"
+            ),
+            slug=slug,
+        )
     counted = CountedMarksForm(request.GET)
     profile = athlete_profile(athlete, order=request.GET.get("order"), include=counted.included())
     # Each table of the profile downloads as a file (`?format=csv&table=bests`).

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 
 from athletes.models import Sex, Source
+from revisions.statements import prepared
 
 from . import downloads
 from .filters import AllTimeFilter, CompetitionFilter, MedalFilter
@@ -91,26 +92,28 @@ def competition_detail(request, slug):
 
 
 def event_detail(request, slug, code, sex, round):
-    event = get_object_or_404(
-        Event.objects.select_related(
-            "competition__country", "competition__championship", "discipline"
-        ),
-        competition__slug=slug,
-        discipline__code=code,
-        sex=sex.upper(),
-        round=round,
-    )
-    rows = event_results(event)
+    # An event by its keys, its results and their sources: each read by an index whatever
+    # the values, so planned once per connection (PostgreSQL planned the event's five
+    # tables in 1 ms, eight times as long as it took to read them).
+    with prepared():
+        event = get_object_or_404(
+            Event.objects.select_related(
+                "competition__country", "competition__championship", "discipline"
+            ),
+            competition__slug=slug,
+            discipline__code=code,
+            sex=sex.upper(),
+            round=round,
+        )
+        rows = event_results(event)
     if download := downloads.requested(request):
         return downloads.event_file(request, download, event, rows)
+    with prepared():
+        sources = list(Source.objects.filter(results__event=event).distinct().order_by("title"))
     return render(
         request,
         "results/event_detail.html",
-        {
-            "event": event,
-            "rows": rows,
-            "sources": Source.objects.filter(results__event=event).distinct().order_by("title"),
-        },
+        {"event": event, "rows": rows, "sources": sources},
     )
 
 

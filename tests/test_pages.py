@@ -338,14 +338,24 @@ def test_event_page_lists_finishers_then_dnf_and_shows_ties(client, perez):
     event = Event.objects.get(competition__slug="world-championships-2007")
     late = AthleteFactory(family_name="Laggard")
     ResultFactory(
-        event=event, athlete=late, place=None, mark=None, status=Result.Status.DID_NOT_FINISH
+        event=event,
+        athlete=late,
+        place=None,
+        mark=None,
+        status=Result.Status.DID_NOT_FINISH,
+        note="cramp at <35 km>",
     )
-    text = page_text(client.get(event.get_absolute_url()))
+    response = client.get(event.get_absolute_url())
+    text = page_text(response)
     assert "1 Jefferson Pérez ECU 1:22:20" in text
     assert "2 Francisco Javier Fernández ESP 1:22:40 =" in text
     assert "3 Hatem Ghoula TUN 1:22:40 =" in text
     assert text.index("Ghoula") < text.index("Laggard")
-    assert "DNF" in text
+    # The unfinished race: its status spelt out, its row greyed, the note as typed.
+    assert '<tr class="unfinished"><td class="num"><abbr title="Did not finish">DNF</abbr>' in (
+        page_html(response)
+    )
+    assert "cramp at &lt;35 km&gt;" in response.content.decode()
 
 
 @pytest.mark.parametrize(

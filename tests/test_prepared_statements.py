@@ -1,14 +1,14 @@
 """
 Prepared statements on PostgreSQL (revisions/statements.py, archive/postgresql): the queries of
-the all-time lists and of a profile's results are planned once per connection, and the pages
-read the same with them as without. On SQLite, `prepared()` changes nothing.
+the all-time lists, of a profile and of an event are planned once per connection, and the
+pages read the same with them as without. On SQLite, `prepared()` changes nothing.
 """
 
 import pytest
 from django.db import connection
 from django.urls import reverse
 
-from results.models import BestMark, Discipline
+from results.models import BestMark, Discipline, Event
 from results.standings.lists import best_mark_progression, marks_kept_apart, performers
 
 pytestmark = pytest.mark.django_db
@@ -57,8 +57,13 @@ def test_an_all_time_list_and_a_profile_are_read_by_prepared_statements(
 PREPARED_READS = {
     'FROM "results_bestmark"',  # the whole archive's performers
     'FROM "results_listedmark"',  # performances, and the window of a narrowed list
-    'FROM "results_result"',  # results by key, or one athlete's
+    'FROM "results_result"',  # results by key, one athlete's, or in the events of one
     "WITH RECURSIVE seasons",  # the best mark of each season
+    'FROM "athletes_athlete"',  # an athlete by their key
+    'FROM "athletes_highlight"',  # and their stories, names and sources
+    'FROM "athletes_alias"',
+    'FROM "athletes_source"',
+    'FROM "results_event"',  # an event by its keys
 }
 
 
@@ -79,6 +84,7 @@ def test_each_prepared_statement_is_planned_once_for_any_values(client, perez, n
         walk + "?country=ECU",
         perez.get_absolute_url(),
         reverse("home"),
+        Event.objects.get(competition__slug="olympic-games-1996").get_absolute_url(),
     ]:
         assert client.get(page).status_code == 200
     with connection.cursor() as cursor:
@@ -115,6 +121,7 @@ def test_a_page_reads_the_same_with_prepared_statements_and_without(
         reverse("results:discipline", args=["20KW"]),
         reverse("results:discipline", args=["20KW"]) + "?year_from=1996&year_to=1996",
         perez.get_absolute_url(),
+        Event.objects.get(competition__slug="olympic-games-1996").get_absolute_url(),
     ]
     # Seven times each: PostgreSQL plans a prepared statement for its first five runs'
     # parameters and may then keep one plan for any.

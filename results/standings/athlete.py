@@ -54,15 +54,18 @@ def podiums(results):
     The finals in which the athlete was in the top three, newest first, each with its
     whole podium (one query for the other athletes on those podiums).
     """
-    event_ids = [result.event_id for result in results if result.is_podium]
-    if not event_ids:
+    own = {result.event_id: result for result in results if result.is_podium}
+    if not own:
         return []
-    by_event = top_three_by_event(Result.objects.filter(event_id__in=event_ids))
-    own = {result.event_id: result for result in results if result.event_id in by_event}
-    for event_id, podium in by_event.items():
+    # Those finals as a subquery, not a list of keys: one statement for any athlete, which
+    # PostgreSQL plans once per connection (revisions/statements.py).
+    finals = Result.objects.podiums().filter(athlete_id=results[0].athlete_id).values("event_id")
+    with prepared():
+        by_event = top_three_by_event(Result.objects.filter(event_id__in=finals))
+    for event_id, result in own.items():
         # The athlete's own result already holds the event: spare each row a query.
-        for podium_result in podium:
-            podium_result.event = own[event_id].event
+        for podium_result in by_event[event_id]:
+            podium_result.event = result.event
     ordered = sorted(own.values(), key=chronological, reverse=True)
     return [(result, by_event[result.event_id]) for result in ordered]
 
@@ -121,12 +124,18 @@ def rivals(athlete, limit=10, results=None):
         results = Result.objects.filter(athlete=athlete).only("event_id", "place", "status")
     own = {result.event_id: (result.place, result.is_finished) for result in results}
     counts = defaultdict(lambda: [0, 0, 0])  # meetings, ahead, behind
+    # The athlete's events as a subquery, not a list of keys: one statement for anyone,
+    # planned once per connection on PostgreSQL (revisions/statements.py).
     others = (
-        Result.objects.filter(event_id__in=list(own))
+        Result.objects.filter(
+            event_id__in=Result.objects.filter(athlete=athlete).values("event_id")
+        )
         .exclude(athlete=athlete)
         .values_list("athlete_id", "event_id", "place", "status")
         .order_by()  # counted in any order: no join for the results' own ordering
     )
+    with prepared():
+        others = list(others)
     ahead_of, finished = Result.ahead, Result.Status.FINISHED  # read once for a thousand rows
     for other_id, event_id, place, status in others:
         tally = counts[other_id]

@@ -4,6 +4,7 @@ table, a podium, the rows of an all-time list and of a profile's tables, a progr
 chart. `{% load results %}`, then `{% mark result %}`, `{% wind result %}`,
 `{% medal_table table subject=_("Nation") caption=… %}`, `{% podium results highlight=… %}`,
 `{% list_rows rows ranked discipline %}`, `{% result_rows rows discipline %}`,
+`{% event_rows rows discipline %}`,
 `{% season_rows line %}`, `{% chart_figure chart title=… %}`,
 `{% rival_rows athlete rivals %}`; a medal table's rows are `medal_rows`, inside
 `medal_table`.
@@ -139,6 +140,47 @@ def result_rows(rows, discipline):
             + f'<td class="num">{"" if speed is None else localize(speed)}</td>'
             f'<td class="num">{escape(row.age)}</td>'
             f"<td>{note}</td></tr>"
+        )
+    return mark_safe("".join(html))
+
+
+@register.simple_tag
+def event_rows(rows, discipline):
+    """
+    The rows of an event's full results (`results/event_detail.html`,
+    `standings.events.EventRow`): place (else the status of an unfinished race), athlete,
+    nation, mark with its tie, wind where measured, average speed for a distance, notes.
+    Written in one tag, as `list_rows` is: through the template engine twenty rows took
+    about as long as all the rest of the page.
+    """
+    wind_measured, has_distance = discipline.wind_measured, bool(discipline.distance_m)
+    html = []
+    for row in rows:
+        result = row.result
+        athlete = result.athlete
+        finished = result.is_finished
+        if result.place:
+            place = localize(result.place)
+        elif not finished:
+            status = escape(result.get_status_display())
+            place = f'<abbr title="{status}">{escape(result.status)}</abbr>'
+        else:
+            place = ""
+        speed = result.speed_kmh if has_distance else None
+        html.append(
+            ("\n    <tr>" if finished else '\n    <tr class="unfinished">')
+            + f'<td class="num">{place}</td>'
+            f'<th scope="row"><a href="{escape(athlete.get_absolute_url())}">'
+            f"{escape(athlete.name)}</a></th>"
+            f"<td>{nation(result.country)}</td>"
+            f'<td class="num mark">{mark(result, tied=row.tied)}</td>'
+            + (f'<td class="num">{wind(result)}</td>' if wind_measured else "")
+            + (
+                f'<td class="num">{"" if speed is None else localize(speed)}</td>'
+                if has_distance
+                else ""
+            )
+            + f"<td>{escape(result.note)}</td></tr>"
         )
     return mark_safe("".join(html))
 
