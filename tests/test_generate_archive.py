@@ -23,7 +23,7 @@ from django.db.models import Count
 from athletes.models import Athlete, Sex, fold
 from results.benchmarking import production_environment, time_generation
 from results.bestmarks import rebuild
-from results.management.commands.benchmark import generation_lines
+from results.management.commands.benchmark import FixtureLoad, generation_lines
 from results.management.commands.generate_archive import PREFIX, mark_maker
 from results.marks import check_mark_value
 from results.models import (
@@ -305,3 +305,29 @@ def test_the_benchmark_times_a_generation_on_a_database_of_its_own(reference_dat
         with connection.cursor() as cursor:
             cursor.execute("SELECT datname FROM pg_database WHERE datname LIKE '%_generation'")
             assert cursor.fetchall() == []
+
+
+def test_the_benchmark_says_which_target_loading_one_athlete_missed():
+    """
+    `make bench` loads one athlete's file into the big archive: under 2 s, and the first
+    request for his profile after it under a profile's 20 ms, on each server.
+    """
+
+    def load(seconds, cold_ms, warm_ms):
+        return FixtureLoad(
+            path="tests/data/rival-fernandez.json",
+            slug="francisco-javier-fernandez",
+            profile_url="/athletes/francisco-javier-fernandez/",
+            seconds=seconds,
+            wall_seconds=seconds + 0.5,
+            output="Loaded 8 object(s) from 1 file(s).",
+            cold_first_ms=cold_ms,
+            warm_first_ms=warm_ms,
+        )
+
+    assert load(0.07, 13.0, 19.9).misses() == []
+    assert load(2.4, 13.0, 14.0).misses() == ["the load took 2.40 s (target < 2 s)"]
+    assert load(0.07, 21.5, 14.0).misses() == [
+        "the first request for his profile took 21.5 ms on the cold server "
+        "(target < 20 ms, a profile's cold p50)"
+    ]
