@@ -150,8 +150,8 @@ def event_rows(rows, discipline):
     The rows of an event's full results (`results/event_detail.html`,
     `standings.events.EventRow`): place (else the status of an unfinished race), athlete,
     nation, mark with its tie, wind where measured, average speed for a distance, notes.
-    Written in one tag, as `list_rows` is: through the template engine twenty rows took
-    about as long as all the rest of the page.
+    Written in one tag, as `list_rows` is: the largest event's page (make bench) went from
+    about 5.3 to 4.6 ms of the server's time.
     """
     wind_measured, has_distance = discipline.wind_measured, bool(discipline.distance_m)
     html = []
