@@ -309,8 +309,9 @@ def test_the_benchmark_times_a_generation_on_a_database_of_its_own(reference_dat
 
 def test_the_benchmark_says_which_target_loading_one_athlete_missed():
     """
-    `make bench` loads one athlete's file into the big archive: under 2 s, and the first
-    request for his profile after it under a profile's 20 ms, on each server.
+    `make bench` loads one athlete's file into the big archive five times: each load under
+    2 s, and the first request for his profile after a load under a profile's 20 ms, the
+    median on each server.
     """
 
     def load(seconds, cold_ms, warm_ms):
@@ -325,9 +326,12 @@ def test_the_benchmark_says_which_target_loading_one_athlete_missed():
             warm_first_ms=warm_ms,
         )
 
-    assert load(0.07, 13.0, 19.9).misses() == []
-    assert load(2.4, 13.0, 14.0).misses() == ["the load took 2.40 s (target < 2 s)"]
-    assert load(0.07, 21.5, 14.0).misses() == [
-        "the first request for his profile took 21.5 ms on the cold server "
-        "(target < 20 ms, a profile's cold p50)"
+    # One slow first request among five is the machine, not the page.
+    assert load(0.07, [13.0, 14.0, 31.0, 12.5, 13.2], [19.9] * 5).misses() == []
+    assert load(2.4, [13.0] * 5, [14.0] * 5).misses() == [
+        "the slowest load took 2.40 s (target < 2 s)"
+    ]
+    assert load(0.07, [21.5, 22.0, 19.0, 23.0, 21.0], [14.0] * 5).misses() == [
+        "the first request for his profile took 21.5 ms on the cold server, the median after "
+        "5 loads (target < 20 ms, a profile's cold p50)"
     ]

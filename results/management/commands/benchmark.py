@@ -27,6 +27,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlencode
 
 import django
 from django.conf import settings
@@ -67,8 +68,10 @@ CONDITIONAL_SHARE = 0.90
 # generate_archive, all in: the rows, their indexes, the derived tables and the statistics.
 GENERATION_TARGET = 30_000  # results a second, on SQLite
 # One athlete's file loaded into the archive (timed inside its process), in seconds; the
-# first request for his profile after it must then meet a profile's cold p50.
+# first request for his profile after it must then meet a profile's cold p50: its median
+# over `LOADS` loads, as one request alone is at the mercy of whatever else the machine does.
 LOAD_TARGET_SECONDS = 2
+LOADS = 5
 
 
 @dataclass(frozen=True)
@@ -240,9 +243,9 @@ def page_urls():
         "medal table": "/medals/",
         "medal table, filtered": "/medals/?championship=olympic-games&sex=M&year_from=1980",
         "search": "/search/?q=perez",
-        "search, two words in any order": (
-            f"/search/?q={athlete.family_name}+{athlete.given_name}".lower()
-        ),
+        # Quoted: a name may be written in any alphabet ("Pérez"), a URL only in ASCII.
+        "search, two words in any order": "/search/?"
+        + urlencode({"q": f"{athlete.family_name} {athlete.given_name}".lower()}),
     } | (
         {"head to head": reverse("athletes:head-to-head", args=[athlete.slug, rival.athlete.slug])}
         if rival
@@ -302,20 +305,27 @@ class FixtureLoad:
     seconds: float
     wall_seconds: float
     output: str
-    cold_first_ms: float
-    warm_first_ms: float
+    cold_first_ms: list  # the first request after each load, on each server
+    warm_first_ms: list
+
+    def first_ms(self, server):
+        """The median first request after a load on `server` ("cold" or "warm")."""
+        return statistics.median(getattr(self, f"{server}_first_ms"))
 
     def misses(self):
         """Each target the load missed, with its figure (as `PageFigures.misses`)."""
         misses = []
         if self.seconds >= LOAD_TARGET_SECONDS:
-            misses.append(f"the load took {self.seconds:.2f} s (target < {LOAD_TARGET_SECONDS} s)")
+            misses.append(
+                f"the slowest load took {self.seconds:.2f} s (target < {LOAD_TARGET_SECONDS} s)"
+            )
         first = ONE_THING.p50_ms
-        for server, elapsed_ms in (("cold", self.cold_first_ms), ("warm", self.warm_first_ms)):
-            if elapsed_ms >= first:
+        for server in ("cold", "warm"):
+            if self.first_ms(server) >= first:
                 misses.append(
-                    f"the first request for his profile took {elapsed_ms:.1f} ms on the {server} "
-                    f"server (target < {first:g} ms, a profile's cold p50)"
+                    f"the first request for his profile took {self.first_ms(server):.1f} ms on "
+                    f"the {server} server, the median after {len(self.cold_first_ms)} loads "
+                    f"(target < {first:g} ms, a profile's cold p50)"
                 )
         return misses
 
@@ -666,15 +676,10 @@ class Command(BaseCommand):
     def load_fixture(self, path, slugs, environment):
         """
         One athlete's file loaded into the big archive, then the first request for his
-        profile. If the archive holds him already (an earlier run, or the shipped files), he
-        and his results are deleted first, so that the load writes his rows again rather
-        than finding them all there.
+        profile on each server, `LOADS` times over. If the archive holds him already (an
+        earlier run, the shipped files, the load before), he and his results are deleted
+        first, so that each load writes his rows again rather than finding them all there.
         """
-        with transaction.atomic():
-            for athlete in Athlete.objects.filter(slug__in=slugs):
-                Result.objects.filter(athlete=athlete).delete()
-                athlete.delete()
-        self.stdout.write(f"Loading {path}…")
         # `manage.py loaddata`, timed inside its process too: Django's start-up (a second
         # or so) would otherwise hide what the load itself costs.
         timed_load = (
@@ -682,30 +687,38 @@ class Command(BaseCommand):
             f"started = time.perf_counter(); call_command('loaddata', {path!r}); "
             "print(f'load took {time.perf_counter() - started:.6f} s')"
         )
-        started = time.perf_counter()
-        output = manage("shell", "-v0", "--command", timed_load, environment=environment)
-        wall_seconds = time.perf_counter() - started
-        timing = re.search(r"^load took ([\d.]+) s$", output, re.MULTILINE)
-        if not timing:
-            raise BenchmarkError(f"Cannot read the load's time from:\n{output}")
-        output = output[: timing.start()].strip()
-        profile_url = Athlete.objects.get(slug=slugs[0]).get_absolute_url()
-        cold = self.cold.get(profile_url)
-        warm = self.warm.get(profile_url)
-        for server, answer in (("cold", cold), ("warm", warm)):
-            if answer.status != 200:
-                raise BenchmarkError(
-                    f"{profile_url} answered {answer.status} on the {server} server."
-                )
+        self.stdout.write(f"Loading {path}, {LOADS} times…")
+        loads = []
+        for _ in range(LOADS):
+            with transaction.atomic():
+                for athlete in Athlete.objects.filter(slug__in=slugs):
+                    Result.objects.filter(athlete=athlete).delete()
+                    athlete.delete()
+            started = time.perf_counter()
+            output = manage("shell", "-v0", "--command", timed_load, environment=environment)
+            wall_seconds = time.perf_counter() - started
+            timing = re.search(r"^load took ([\d.]+) s$", output, re.MULTILINE)
+            if not timing:
+                raise BenchmarkError(f"Cannot read the load's time from:\n{output}")
+            profile_url = Athlete.objects.get(slug=slugs[0]).get_absolute_url()
+            first = {}
+            for server in (self.cold, self.warm):
+                answer = server.get(profile_url)
+                if answer.status != 200:
+                    raise BenchmarkError(
+                        f"{profile_url} answered {answer.status} on the {server.name} server."
+                    )
+                first[server.name] = answer.elapsed_ms
+            loads.append((float(timing.group(1)), wall_seconds, first))
         return FixtureLoad(
             path=path,
             slug=slugs[0],
             profile_url=profile_url,
-            seconds=float(timing.group(1)),
-            wall_seconds=wall_seconds,
-            output=output,
-            cold_first_ms=cold.elapsed_ms,
-            warm_first_ms=warm.elapsed_ms,
+            seconds=max(seconds for seconds, _, _ in loads),
+            wall_seconds=max(wall for _, wall, _ in loads),
+            output=output[: timing.start()].strip(),
+            cold_first_ms=[first["cold"] for _, _, first in loads],
+            warm_first_ms=[first["warm"] for _, _, first in loads],
         )
 
     def time_generation(self):
@@ -860,17 +873,19 @@ class Command(BaseCommand):
                 failure = [failure[0], "…", *failure[-15:]]
             lines += ["**The load failed:**", "", "```", *failure, "```"]
         else:
+            cold = ", ".join(f"{ms:.1f}" for ms in load.cold_first_ms)
+            warm = ", ".join(f"{ms:.1f}" for ms in load.warm_first_ms)
             lines.append(
-                f"`manage.py loaddata {load.path}` ({load.output.rstrip('.')}) took "
-                f"{load.seconds * 1000:.0f} ms, timed inside its process "
-                f"({load.wall_seconds:.2f} s with Django's start-up); he and his results were "
-                "deleted through the ORM first when the archive held him already. The first "
-                f"request for his profile (`{load.profile_url}`) then took "
-                f"{load.cold_first_ms:.1f} ms on the cold server and {load.warm_first_ms:.1f} ms "
-                "on the warm one (whose cached pages the load retired), one request each. "
-                "Targets: the load under "
-                f"{LOAD_TARGET_SECONDS} s, each first request under {ONE_THING.p50_ms:g} ms (a "
-                f"profile's cold p50): {'**missed**' if load.misses() else 'met'}."
+                f"`manage.py loaddata {load.path}` ({load.output.rstrip('.')}), {LOADS} times, "
+                "he and his results deleted through the ORM before each: the slowest load took "
+                f"{load.seconds * 1000:.0f} ms, timed inside its process ({load.wall_seconds:.2f} "
+                "s with Django's start-up). The first request for his profile "
+                f"(`{load.profile_url}`) after each load took {cold} ms on the cold server "
+                f"(median {load.first_ms('cold'):.1f}) and {warm} ms on the warm one, whose "
+                f"cached pages the load retired (median {load.first_ms('warm'):.1f}). Targets: "
+                f"each load under {LOAD_TARGET_SECONDS} s, the first request's median under "
+                f"{ONE_THING.p50_ms:g} ms (a profile's cold p50): "
+                f"{'**missed**' if load.misses() else 'met'}."
             )
         if generation:
             lines += ["", "## Generating the archive", "", *generation_lines(generation)]
