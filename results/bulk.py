@@ -1,8 +1,8 @@
 """
 Writing millions of rows at once: a table's secondary indexes dropped for the load and built
 once after it (and on PostgreSQL its foreign keys checked once after it), and the database's
-settings for a bulk load. `generate_archive` fills an
-archive this way, and `bestmarks.rebuild(bulk=True)` the tables derived from it.
+settings for a bulk load. `generate_archive` fills an archive this way, and
+`bestmarks.rebuild(bulk=True)` the tables derived from it.
 """
 
 import time
