@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import DatabaseError, transaction
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -102,7 +103,7 @@ def server_state():
     """
     What the live server was doing, for the message of a page that did not load: the stack of
     each other thread of this process that is in the project's code or Django's, and on
-    PostgreSQL the other sessions that are not idle, with what they wait for.
+    PostgreSQL what the database says of it (`postgresql_state`).
     """
     from django.db import connection
 
@@ -117,14 +118,64 @@ def server_state():
         ):
             lines.append(f"thread {names.get(ident, ident)}:\n" + "".join(stack[-12:]))
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pid, state, wait_event_type, wait_event, left(query, 200)"
-                " FROM pg_stat_activity WHERE datname = current_database()"
-                " AND pid <> pg_backend_pid() AND state <> 'idle'"
-            )
-            lines += [f"PostgreSQL session {row}" for row in cursor.fetchall()]
+        lines += postgresql_state(connection, running_queries(names))
     return "\n".join(lines) or "no thread in the project's code or Django's, no busy session"
+
+
+def running_queries(names):
+    """The SQL and parameters each other thread is waiting on the database for, by thread."""
+    queries = {}
+    for ident, frame in sys._current_frames().items():
+        while frame is not None and ident != threading.get_ident():
+            code = frame.f_code
+            if code.co_name == "_execute" and code.co_filename.endswith("db/backends/utils.py"):
+                queries[names.get(ident, ident)] = (frame.f_locals["sql"], frame.f_locals["params"])
+                break
+            frame = frame.f_back
+    return queries
+
+
+def postgresql_state(connection, queries):
+    """
+    PostgreSQL's side of a stall: its version; the sessions that are not idle (for how long,
+    waiting on what); the plan it chooses now for each query a thread waits on (planning
+    alone, within 5 s: a plan that takes longer to make is itself the stall); and the
+    planner's idea of those queries' tables beside what the tables hold.
+    """
+    lines = []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        lines.append(cursor.fetchone()[0])
+        cursor.execute(
+            "SELECT pid, state, wait_event_type, wait_event, now() - query_start,"
+            " left(query, 200) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND state <> 'idle'"
+        )
+        lines += [f"PostgreSQL session {row}" for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT s.relname, n_live_tup, n_dead_tup, c.reltuples, c.relpages,"
+            " pg_relation_size(relid) / 8192, last_autovacuum, last_autoanalyze"
+            " FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = relid"
+            " WHERE s.relname LIKE 'results_%' OR s.relname LIKE 'athletes_%' ORDER BY 1"
+        )
+        lines.append(
+            "tables (live, dead, planner's rows, planner's pages, pages, autovacuum, autoanalyze):"
+        )
+        lines += [
+            f"  {row}"
+            for row in cursor.fetchall()
+            if any(f'"{row[0]}"' in sql for sql, _ in queries.values())
+        ]
+    for thread, (sql, params) in queries.items():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = '5s'")
+                cursor.execute("EXPLAIN " + sql, params)
+                plan = [row[0] for row in cursor.fetchall()]
+        except DatabaseError as error:
+            plan = [f"no plan: {error}"]
+        lines.append(f"plan of {thread}'s query, now:\n  " + "\n  ".join(plan))
+    return lines
 
 
 @pytest.fixture
