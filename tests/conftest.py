@@ -29,10 +29,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
     The reference data, loaded once into the test database: every test starts from it and
     rolls its own changes back, which spares each test seconds of validated loading.
     """
-    from .helpers import load
+    from .helpers import load, on_the_test_database
 
     with django_db_blocker.unblock():
-        load(*settings.REFERENCE_FIXTURES)
+        # With no selected test asking for a database, there is none but the developer's.
+        if on_the_test_database():
+            load(*settings.REFERENCE_FIXTURES)
 
 
 @pytest.fixture(autouse=True)

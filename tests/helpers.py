@@ -11,6 +11,7 @@ from django.apps import apps
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import connection
+from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -59,6 +60,17 @@ def archive_models():
 def row_counts():
     """Rows per archive table, by lower-case label ("results.result")."""
     return {model._meta.label_lower: model.objects.count() for model in archive_models()}
+
+
+def on_the_test_database():
+    """
+    Whether the connection is to a database the test run made (in memory, or `test_…`).
+    pytest-django makes one only when a selected test asks for it; fixtures that write
+    outside a test's own database check first.
+    """
+    if connection.vendor == "sqlite":
+        return connection.is_in_memory_db()
+    return connection.settings_dict["NAME"].startswith(TEST_DATABASE_PREFIX)
 
 
 def load(*fixtures, **options):

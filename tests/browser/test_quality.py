@@ -19,13 +19,14 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.test.utils import modify_settings
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from results.bulk import refresh_statistics
 
 from ..conftest import PEREZ_FIXTURE
-from ..helpers import load, public_pages
+from ..helpers import load, on_the_test_database, public_pages
 from .conftest import (
     DESKTOP,
     NAVIGATION_TIMEOUT_MS,
@@ -76,6 +77,9 @@ def crawl(browser, live_server, django_db_setup, django_db_blocker, tmp_path_fac
     For each page it keeps the status, the raw HTML the server sent (for the validator: what
     the browser's DOM serialises back is not what was sent), axe's results and the headings.
     """
+    # It empties the database when done: never one that is not the test database.
+    if not on_the_test_database():
+        pytest.fail(f"the crawl would empty {connection.settings_dict['NAME']}: no test database")
     html_dir = tmp_path_factory.mktemp("html")
     host = urlsplit(live_server.url).hostname
     visits = {}
@@ -137,8 +141,15 @@ def open_page(context, url):
 
 
 @pytest.fixture(scope="session")
-def html_errors(request):
-    """The Nu HTML Checker's errors, by page name, from one run over every page's HTML."""
+def html_errors(request, live_server):
+    """
+    The Nu HTML Checker's errors, by page name, from one run over every page's HTML.
+
+    It asks for `live_server` itself, not only through `crawl`: pytest-django makes the test
+    database only when a selected test asks for one (`live_server` among its fixtures, say),
+    and `crawl`, asked for below, does not count. Run alone (`-k valid_html`), these checks
+    once crawled the developer's own database, and would have emptied it after.
+    """
     java = shutil.which("java")
     if java is None:
         skip_or_fail("no `java` on PATH to run the Nu HTML Checker; install a JRE (17+)")
