@@ -138,9 +138,10 @@ def running_queries(names):
 def postgresql_state(connection, queries):
     """
     PostgreSQL's side of a stall: its version; the sessions that are not idle (for how long,
-    waiting on what); the plan it chooses now for each query a thread waits on (planning
-    alone, within 5 s: a plan that takes longer to make is itself the stall); and the
-    planner's idea of those queries' tables beside what the tables hold.
+    waiting on what) and the transactions open for long in any database; the plan it
+    chooses now for each query a thread waits on (planning alone, within 5 s: a plan that
+    takes longer to make is itself the stall); and the planner's idea of those queries'
+    tables beside what the tables hold.
     """
     lines = []
     with connection.cursor() as cursor:
@@ -152,6 +153,14 @@ def postgresql_state(connection, queries):
             " AND pid <> pg_backend_pid() AND state <> 'idle'"
         )
         lines += [f"PostgreSQL session {row}" for row in cursor.fetchall()]
+        # Transactions open for over ten seconds, in any database: they keep the rows they
+        # might still see from being cleaned up, and the planner reads past such rows.
+        cursor.execute(
+            "SELECT pid, datname, backend_type, state, now() - xact_start, backend_xmin,"
+            " left(query, 100) FROM pg_stat_activity WHERE pid <> pg_backend_pid()"
+            " AND xact_start < now() - interval '10 seconds'"
+        )
+        lines += [f"long transaction {row}" for row in cursor.fetchall()]
         cursor.execute(
             "SELECT s.relname, n_live_tup, n_dead_tup, c.reltuples, c.relpages,"
             " pg_relation_size(relid) / 8192, last_autovacuum, last_autoanalyze"
