@@ -358,6 +358,68 @@ def test_event_page_lists_finishers_then_dnf_and_shows_ties(client, perez):
     assert "cramp at &lt;35 km&gt;" in response.content.decode()
 
 
+@pytest.fixture
+def mass_race(reference_data, monkeypatch):
+    """A race of seven results shown three a page: places 3 and 4 tied, then one DNF."""
+    monkeypatch.setattr("results.views.EVENT_RESULTS_PER_PAGE", 3)
+    event = EventFactory()
+    marks = [4_800_000, 4_810_000, 4_820_000, 4_820_000, 4_830_000, 4_840_000]
+    names = ["Ames", "Bell", "Cole", "Dean", "Eton", "Ford"]
+    for place, (name, mark) in enumerate(zip(names, marks, strict=True), start=1):
+        ResultFactory(event=event, place=place, mark=mark, athlete__family_name=name)
+    ResultFactory(
+        event=event,
+        place=None,
+        mark=None,
+        status=Result.Status.DID_NOT_FINISH,
+        athlete__family_name="Laggard",
+    )
+    return event
+
+
+def test_a_mass_race_is_listed_a_page_at_a_time_with_ties_across_pages(
+    client, mass_race, django_assert_num_queries
+):
+    url = mass_race.get_absolute_url()
+    first = page_text(client.get(url))
+    assert "Full results, 1–3 of 7" in first
+    assert "Page 1 of 3" in first
+    assert "Cole" in first and "Dean" not in first
+    # Third place's tie is with fourth, on the next page: both show it.
+    assert "1:20:20 =" in first
+    with django_assert_num_queries(QUERIES["event"]):
+        second = client.get(url, {"page": 2})
+    second = page_text(second)
+    assert "Full results, 4–6 of 7" in second
+    assert "Dean" in second and "Ford" in second and "Cole" not in second
+    assert "1:20:20 =" in second
+    last = page_text(client.get(url, {"page": 3}))
+    assert "Full results, 7–7 of 7" in last and "DNF" in last
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [("abc", "1–3"), ("0", "1–3"), ("-2", "1–3"), ("99", "7–7"), ("9" * 40, "7–7")],
+)
+def test_a_junk_or_out_of_range_result_page_gives_the_nearest_page(client, mass_race, page, shown):
+    response = client.get(mass_race.get_absolute_url(), {"page": page})
+    assert response.status_code == 200
+    assert f"Full results, {shown} of 7" in page_text(response)
+
+
+def test_a_mass_races_download_holds_every_page(client, mass_race):
+    response = client.get(mass_race.get_absolute_url(), {"page": 2, "format": "csv"})
+    lines = response.content.decode().strip().splitlines()
+    assert len(lines) == 1 + 7
+    assert "Ames" in lines[1] and "Laggard" in lines[-1]
+
+
+def test_a_field_that_fits_one_page_shows_no_page_links(client, mass_race, monkeypatch):
+    monkeypatch.setattr("results.views.EVENT_RESULTS_PER_PAGE", 7)
+    text = page_text(client.get(mass_race.get_absolute_url()))
+    assert "Full results " in text and "of 7" not in text and "Page 1" not in text
+
+
 @pytest.mark.parametrize(
     ("url", "error"),
     [
