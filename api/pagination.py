@@ -4,6 +4,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 # The pages' own list lengths are 50 (directories) and 100 (all-time lists).
 PAGE_SIZE = 50
@@ -18,6 +19,34 @@ def positive_whole_number(text):
     return number if number >= 1 else None
 
 
+PAGE_QUERY_PARAM = "page"
+LAST_PAGE_STRINGS = ("last",)
+
+
+def requested_page(request, last_page):
+    """
+    The page number that `?page=` asks for (1 when it is absent): a whole number from 1, or
+    "last", whose number `last_page()` gives. Anything else is the client's mistake, a 400.
+    """
+    text = request.query_params.get(PAGE_QUERY_PARAM) or "1"
+    if text in LAST_PAGE_STRINGS:
+        return last_page()
+    number = positive_whole_number(text)
+    if number is None:
+        raise ValidationError({PAGE_QUERY_PARAM: [_("Enter a whole number from 1, or “last”.")]})
+    return number
+
+
+def page_link(request, page, number):
+    """The address of page `number` beside `page` (a Django `Page`), or None past either end."""
+    if not 1 <= number <= page.paginator.num_pages:
+        return None
+    url = request.build_absolute_uri()
+    if number == 1:
+        return remove_query_param(url, PAGE_QUERY_PARAM)
+    return replace_query_param(url, PAGE_QUERY_PARAM, number)
+
+
 class PageNumbers(PageNumberPagination):
     """
     `?page=2&page_size=100`. A page number that is not a whole number from 1 (or `last`) is
@@ -26,6 +55,8 @@ class PageNumbers(PageNumberPagination):
     """
 
     page_size = PAGE_SIZE
+    page_query_param = PAGE_QUERY_PARAM
+    last_page_strings = LAST_PAGE_STRINGS
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
     page_query_description = _("A page number from 1 (or “last”).")
@@ -43,12 +74,4 @@ class PageNumbers(PageNumberPagination):
         return min(size, self.max_page_size)
 
     def get_page_number(self, request, paginator):
-        text = request.query_params.get(self.page_query_param) or "1"
-        if text in self.last_page_strings:
-            return paginator.num_pages
-        number = positive_whole_number(text)
-        if number is None:
-            raise ValidationError(
-                {self.page_query_param: [_("Enter a whole number from 1, or “last”.")]}
-            )
-        return number
+        return requested_page(request, lambda: paginator.num_pages)

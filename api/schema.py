@@ -44,13 +44,15 @@ def filter_parameters(filterset_class):
     return form_parameters(filterset_class().form.__class__)
 
 
+PAGE_PARAMETER = OpenApiParameter(
+    PageNumbers.page_query_param,
+    OpenApiTypes.INT,
+    OpenApiParameter.QUERY,
+    description=PageNumbers.page_query_description,
+)
+
 PAGE_PARAMETERS = [
-    OpenApiParameter(
-        PageNumbers.page_query_param,
-        OpenApiTypes.INT,
-        OpenApiParameter.QUERY,
-        description=PageNumbers.page_query_description,
-    ),
+    PAGE_PARAMETER,
     OpenApiParameter(
         PageNumbers.page_size_query_param,
         OpenApiTypes.INT,

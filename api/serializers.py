@@ -226,7 +226,7 @@ class EventResultSerializer(ResultSerializer):
     tied = serializers.BooleanField(help_text=_("A shared place or an equal mark."))
 
     def to_representation(self, row):
-        # A row of `event_results` is its result and whether it is tied.
+        # A row of an event's sheet (`standings.events.EventRow`): its result, and whether tied.
         row.result.tied = row.tied
         return super().to_representation(row.result)
 
@@ -360,8 +360,13 @@ class EventDetailSerializer(EventSerializer):
     complete = serializers.BooleanField(
         help_text=_("Whether the archive holds every finisher's place.")
     )
+    count = serializers.IntegerField(help_text=_("The results of the event, on every page."))
+    next = serializers.URLField(allow_null=True, help_text=_("The next page of its results."))
+    previous = serializers.URLField(
+        allow_null=True, help_text=_("The previous page of its results.")
+    )
     results = EventResultSerializer(
-        source="sheet", many=True, help_text=_("In the order of a result sheet.")
+        source="sheet", many=True, help_text=_("This page's, in the order of a result sheet.")
     )
     sources = SourceSerializer(
         source="sheet_sources", many=True, help_text=_("Every source its results cite.")

@@ -18,14 +18,16 @@ from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema, extend_schema_view, inline_serializer
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from athletes.models import Athlete, Source
 from results.filters import AllTimeFilter, CompetitionFilter, CountedMarksForm, MedalFilter
 from results.models import Championship, Competition, Discipline, Event, ListedMark, Result
+from results.standings import events
 from results.standings.athlete import athlete_results
 from results.standings.bests import personal_bests
-from results.standings.events import competition_podiums, event_results
+from results.standings.events import competition_podiums
 from results.standings.medals import (
     athlete_medals_by_championship,
     medal_results,
@@ -38,7 +40,8 @@ from . import serializers as api
 from .conditional import VersionedAnswers
 from .filters import AthleteFilter, ResultFilter
 from .links import api_reverse
-from .schema import PAGE_PARAMETERS, filter_parameters, form_parameters
+from .pagination import PageNumbers, page_link, requested_page
+from .schema import PAGE_PARAMETER, PAGE_PARAMETERS, filter_parameters, form_parameters
 
 
 def validated(form):
@@ -165,7 +168,16 @@ class CompetitionDetail(ArchiveView, generics.RetrieveAPIView):
 
 @extend_schema_view(
     get=extend_schema(
-        summary=_("An event, with its full result list in the order of the sheet"),
+        summary=_("An event, with its result list in the order of the sheet"),
+        description=format_lazy(
+            _(
+                "The results come {size} a page, which holds every result of any "
+                "championship's field: only a mass race's runs to a second page, whose "
+                "address is `next`. The sources are those of every result of the event."
+            ),
+            size=events.RESULTS_PER_PAGE,
+        ),
+        parameters=[PAGE_PARAMETER],
         operation_id="events_retrieve",
     )
 )
@@ -186,7 +198,16 @@ class EventDetail(ArchiveView, generics.RetrieveAPIView):
 
     def retrieve(self, request, *args, **kwargs):
         event = self.get_object()
-        event.sheet = event_results(event)
+        size = events.RESULTS_PER_PAGE
+        page = events.sheet_page(
+            event, requested_page(request, lambda: events.last_page_number(event, size)), size
+        )
+        if page is None:
+            raise NotFound(PageNumbers.invalid_page_message)
+        event.sheet = page.object_list
+        event.count = page.paginator.count
+        event.next = page_link(request, page, page.number + 1)
+        event.previous = page_link(request, page, page.number - 1)
         prefetch_related_objects([row.result for row in event.sheet], "sources")
         event.sheet_sources = (
             Source.objects.filter(results__event=event).distinct().order_by("title")

@@ -11,6 +11,7 @@ from revisions.statements import prepared
 from . import downloads
 from .filters import AllTimeFilter, CompetitionFilter, MedalFilter
 from .models import Championship, Competition, Discipline, Event, ListedMark
+from .standings import events
 from .standings.events import (
     championship_winners,
     competition_podiums,
@@ -21,8 +22,6 @@ from .standings.lists import best_mark_progression, marks_kept_apart
 from .standings.medals import medal_results, medals_by_athlete, medals_by_nation
 
 COMPETITIONS_PER_PAGE = 50
-# More than any championship's field: only a mass race's sheet runs to a second page.
-EVENT_RESULTS_PER_PAGE = 500
 LIST_LENGTH = 100
 # A list's download holds the rows of its first hundred pages: 10,000 marks.
 LIST_DOWNLOAD_LENGTH = LIST_LENGTH * 100
@@ -117,7 +116,7 @@ def event_detail(request, slug, code, sex, round):
             rows = event_results(event)
         return downloads.event_file(request, download, event, rows)
     with prepared():
-        page = event_results_page(event, request.GET.get("page"), EVENT_RESULTS_PER_PAGE)
+        page = event_results_page(event, request.GET.get("page"), events.RESULTS_PER_PAGE)
         sources = list(Source.objects.filter(results__event=event).distinct().order_by("title"))
     return render(
         request,

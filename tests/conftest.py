@@ -107,3 +107,29 @@ def final_2001(reference_data):
 
     competition = CompetitionFactory(year=2001, country=Country.objects.get(code="CAN"))
     return EventFactory(competition=competition, date=datetime.date(2001, 8, 5))
+
+
+@pytest.fixture
+def mass_race(reference_data, monkeypatch):
+    """
+    A race of seven results shown three a page (on its page and in the API): places 3 and 4
+    tied, then one DNF.
+    """
+    from results.models import Result
+
+    from .factories import EventFactory, ResultFactory
+
+    monkeypatch.setattr("results.standings.events.RESULTS_PER_PAGE", 3)
+    event = EventFactory()
+    marks = [4_800_000, 4_810_000, 4_820_000, 4_820_000, 4_830_000, 4_840_000]
+    names = ["Ames", "Bell", "Cole", "Dean", "Eton", "Ford"]
+    for place, (name, mark) in enumerate(zip(names, marks, strict=True), start=1):
+        ResultFactory(event=event, place=place, mark=mark, athlete__family_name=name)
+    ResultFactory(
+        event=event,
+        place=None,
+        mark=None,
+        status=Result.Status.DID_NOT_FINISH,
+        athlete__family_name="Laggard",
+    )
+    return event

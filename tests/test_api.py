@@ -322,6 +322,49 @@ def test_the_event_lists_every_result_in_sheet_order_with_ties_and_sources(clien
     )
 
 
+def event_api_url(event):
+    return reverse(
+        "api:v1:event",
+        kwargs={
+            "slug": event.competition.slug,
+            "code": event.discipline.code,
+            "sex": event.sex.lower(),
+            "round": event.round,
+        },
+    )
+
+
+def test_a_mass_races_results_come_a_page_at_a_time_with_their_ties(
+    client, mass_race, django_assert_num_queries
+):
+    url = event_api_url(mass_race)
+    first = get_json(client, url)
+    assert first["count"] == 7 and first["previous"] is None
+    assert path_of(first["next"]) == url + "?page=2"
+    assert [(row["place"], row["athlete"]["name"]) for row in first["results"]] == [
+        (1, mass_race.results.get(place=1).athlete.name),
+        (2, mass_race.results.get(place=2).athlete.name),
+        (3, mass_race.results.get(place=3).athlete.name),
+    ]
+    # Third place's tie is with fourth, on the next page: both rows say so.
+    assert first["results"][2]["tied"] is True
+    with django_assert_num_queries(ENDPOINTS["event"][1]):
+        second = get_json(client, url + "?page=2")
+    assert [row["place"] for row in second["results"]] == [4, 5, 6]
+    assert second["results"][0]["tied"] is True
+    assert path_of(second["previous"]) == url and path_of(second["next"]) == url + "?page=3"
+    last = get_json(client, url + "?page=last")
+    assert [row["status"] for row in last["results"]] == ["DNF"] and last["next"] is None
+    # The sources are the whole event's on every page.
+    assert second["sources"] == first["sources"]
+
+
+@pytest.mark.parametrize(("page", "status"), [("4", 404), ("9" * 40, 404), ("0", 400), ("x", 400)])
+def test_an_event_page_past_the_end_is_404_and_a_junk_one_400(client, mass_race, page, status):
+    answer = get_json(client, event_api_url(mass_race) + f"?page={page}", status=status)
+    assert answer.get("detail") or answer["page"]
+
+
 def test_disciplines_list_and_detail(client, reference_data):
     listing = get_json(client, API + "disciplines/?page_size=200")
     assert listing["count"] == Discipline.objects.count()

@@ -358,25 +358,6 @@ def test_event_page_lists_finishers_then_dnf_and_shows_ties(client, perez):
     assert "cramp at &lt;35 km&gt;" in response.content.decode()
 
 
-@pytest.fixture
-def mass_race(reference_data, monkeypatch):
-    """A race of seven results shown three a page: places 3 and 4 tied, then one DNF."""
-    monkeypatch.setattr("results.views.EVENT_RESULTS_PER_PAGE", 3)
-    event = EventFactory()
-    marks = [4_800_000, 4_810_000, 4_820_000, 4_820_000, 4_830_000, 4_840_000]
-    names = ["Ames", "Bell", "Cole", "Dean", "Eton", "Ford"]
-    for place, (name, mark) in enumerate(zip(names, marks, strict=True), start=1):
-        ResultFactory(event=event, place=place, mark=mark, athlete__family_name=name)
-    ResultFactory(
-        event=event,
-        place=None,
-        mark=None,
-        status=Result.Status.DID_NOT_FINISH,
-        athlete__family_name="Laggard",
-    )
-    return event
-
-
 def test_a_mass_race_is_listed_a_page_at_a_time_with_ties_across_pages(
     client, mass_race, django_assert_num_queries
 ):
@@ -415,7 +396,7 @@ def test_a_mass_races_download_holds_every_page(client, mass_race):
 
 
 def test_a_field_that_fits_one_page_shows_no_page_links(client, mass_race, monkeypatch):
-    monkeypatch.setattr("results.views.EVENT_RESULTS_PER_PAGE", 7)
+    monkeypatch.setattr("results.standings.events.RESULTS_PER_PAGE", 7)
     text = page_text(client.get(mass_race.get_absolute_url()))
     assert "Full results " in text and "of 7" not in text and "Page 1" not in text
 

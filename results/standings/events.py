@@ -86,27 +86,46 @@ class CountedPaginator(Paginator):
         return self._count
 
 
+# An event's results a page at a time, on its page and in the API: more than any
+# championship's field, so that only a mass race's sheet runs to a second page.
+RESULTS_PER_PAGE = 500
+
 # Far past any sheet, and small enough for any database's OFFSET.
 LAST_PAGE_ASKED = 1_000_000
 
 
-def event_results_page(event, number, per_page):
+def sheet_page(event, number, per_page):
     """
-    One page of an event's result list (a `Page` of `EventRow`s), in one query: a mass
-    race's tens of thousands of finishers are not one page. A junk or out-of-range page
-    number gives the nearest page (a page past the end costs a count and a second read).
+    Page `number` (from 1) of an event's result list, a `Page` of `EventRow`s, in one query;
+    None past the last page. Page 1 of an event with no results is an empty page.
     """
-    try:
-        number = min(max(int(number), 1), LAST_PAGE_ASKED)
-    except (TypeError, ValueError):
-        number = 1
-    sheet = _sheet(event)
-    results = list(sheet[(number - 1) * per_page : number * per_page])
+    number = min(number, LAST_PAGE_ASKED)
+    results = list(_sheet(event)[(number - 1) * per_page : number * per_page])
     if not results and number > 1:
-        number = max(1, math.ceil(event.results.count() / per_page))
-        results = list(sheet[(number - 1) * per_page : number * per_page])
+        return None
     paginator = CountedPaginator(results[0].sheet_size if results else 0, per_page)
     return Page([_row(result) for result in results], number, paginator)
+
+
+def last_page_number(event, per_page):
+    """The number of the last page of an event's result list (a count)."""
+    return max(1, math.ceil(event.results.count() / per_page))
+
+
+def event_results_page(event, number, per_page):
+    """
+    The page of an event's result list that a visitor's `?page=` asks for: a junk or
+    out-of-range page number gives the nearest page (a page past the end costs a count and
+    a second read).
+    """
+    try:
+        number = max(int(number), 1)
+    except (TypeError, ValueError):
+        number = 1
+    page = sheet_page(event, number, per_page)
+    if page is None:
+        page = sheet_page(event, last_page_number(event, per_page), per_page)
+    return page
 
 
 def top_three_by_event(results):
