@@ -36,8 +36,17 @@ ALL_TIME_TITLES = {
 
 
 def paginate(request, queryset, per_page):
-    """One page of `queryset`; a junk or out-of-range page number gives the nearest page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    """
+    One page of `queryset`; a junk or out-of-range page number gives the nearest page: the
+    first for junk, zero or a negative number (where Django's `get_page` gives the last for
+    the two), the last for one past the end.
+    """
+    number = request.GET.get("page")
+    try:
+        number = max(int(number), 1)
+    except (TypeError, ValueError):
+        number = 1
+    return Paginator(queryset, per_page).get_page(number)
 
 
 class FilteredListView(FilterView):

@@ -420,6 +420,20 @@ def test_a_bad_filter_value_shows_the_form_error_and_never_a_500(client, perez, 
 
 
 @pytest.mark.parametrize(
+    ("page", "shown"), [("0", 1), ("-1", 1), ("abc", 1), ("2", 2), ("99", 3), ("9" * 40, 3)]
+)
+def test_a_list_page_out_of_range_or_junk_shows_the_nearest_page(
+    client, reference_data, monkeypatch, page, shown
+):
+    monkeypatch.setattr("results.views.CompetitionList.paginate_by", 2)
+    for year in range(2001, 2006):
+        CompetitionFactory(year=year)
+    response = client.get("/competitions/", {"page": page})
+    assert response.status_code == 200
+    assert f"Page {shown} of 3" in page_text(response)
+
+
+@pytest.mark.parametrize(
     "url",
     [
         "/athletes/?page=abc",
