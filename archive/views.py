@@ -76,6 +76,7 @@ class AthleteList(FilteredListView):
     extra_context = {"title": gettext_lazy("Athletes")}
 
 
+@downloads.builds_files
 def athlete_detail(request, slug):
     # The athlete by their key, with their stories, names and sources by theirs: planned
     # once per connection on PostgreSQL (revisions/statements.py).
@@ -109,6 +110,7 @@ def country_list(request):
     )
 
 
+@downloads.builds_files
 def country_detail(request, code):
     country = get_object_or_404(Country, code=code.upper())
     athletes = country.athletes.order_by("family_name", "given_name")

@@ -17,9 +17,12 @@ table, plus one for the rows' sources.
 """
 
 import csv
+import functools
+import gc
 import io
 import json
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -86,6 +89,42 @@ class Column:
 
     def of(self, row):
         return self.value(row)
+
+
+# Building a file ------------------------------------------------------------------------
+
+
+@contextmanager
+def collector_paused():
+    """
+    Python's cyclic garbage collector paused for the block. A file of 10,000 rows builds
+    some 80,000 model instances and as many dicts, which all live until it is written: the
+    collector, run by the count of objects made, walked them again and again, 1.4 s of the
+    2.3 s an all-time list's file took (make bench's archive). Nothing a file builds needs
+    it: what is no longer used is freed by its reference count, and cycles made meanwhile
+    (in another thread too) wait for the next collection. Nested, or in several threads at
+    once, the block that found the collector on turns it back on as it ends.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def builds_files(view):
+    """A view whose files (`?format=csv` or `json`) are built with the collector paused."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.GET.get("format") not in CONTENT_TYPES:
+            return view(request, *args, **kwargs)
+        with collector_paused():
+            return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 # Writing a file --------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 
@@ -75,6 +76,7 @@ class CompetitionList(FilteredListView):
     extra_context = {"title": _("Competitions")}
 
 
+@downloads.builds_files
 def competition_detail(request, slug):
     competition = get_object_or_404(
         Competition.objects.select_related("country", "championship").prefetch_related("sources"),
@@ -106,6 +108,7 @@ def competition_detail(request, slug):
     )
 
 
+@downloads.builds_files
 def event_detail(request, slug, code, sex, round):
     # An event by its keys, its results and their sources: each read by an index whatever
     # the values, so planned once per connection (PostgreSQL planned the event's five
@@ -143,6 +146,7 @@ def championship_list(request):
     )
 
 
+@downloads.builds_files
 def championship_detail(request, slug):
     championship = get_object_or_404(Championship, slug=slug)
     medals = medal_results().filter(championship=championship)
@@ -178,6 +182,7 @@ def discipline_list(request):
     )
 
 
+@downloads.builds_files
 def discipline_detail(request, code):
     """A discipline's all-time list (a season's, filtered to one year) of legal marks."""
     discipline = get_object_or_404(Discipline, code=code)
@@ -243,6 +248,7 @@ class MedalTableView(FilterView):
     def get_queryset(self):
         return medal_results()
 
+    @method_decorator(downloads.builds_files)
     def get(self, request, *args, **kwargs):
         download = downloads.requested(request, tables=downloads.MEDAL_TABLES)
         if download is None:
