@@ -6,6 +6,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from results.pagination import TableCountPaginator
+
 # The pages' own list lengths are 50 (directories) and 100 (all-time lists).
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -54,6 +56,7 @@ class PageNumbers(PageNumberPagination):
     a whole number from 1 is 400, and one over MAX_PAGE_SIZE gives MAX_PAGE_SIZE rows.
     """
 
+    django_paginator_class = TableCountPaginator
     page_size = PAGE_SIZE
     page_query_param = PAGE_QUERY_PARAM
     last_page_strings = LAST_PAGE_STRINGS

@@ -22,6 +22,7 @@ class ResultsConfig(AppConfig):
         # in INSTALLED_APPS), so every permission exists when the group is built.
         post_migrate.connect(create_roles, sender=self, dispatch_uid="results.create_roles")
 
+        from athletes.models import Athlete
         from revisions.models import ArchiveModel
         from revisions.writers import one_writer
 
@@ -54,6 +55,8 @@ class ResultsConfig(AppConfig):
         post_save.connect(
             bestmarks.championship_saved, sender=Championship, dispatch_uid="best.championship"
         )
+        post_save.connect(bestmarks.athlete_saved, sender=Athlete, dispatch_uid="rows.athlete")
+        post_delete.connect(bestmarks.athlete_deleted, sender=Athlete, dispatch_uid="rows.athlete.")
 
         for model in archive_models:
             uid = f"archive_changed.{model._meta.label}"

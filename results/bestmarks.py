@@ -6,7 +6,8 @@ marks (`ListedMark`, every finished mark with what the lists read of it), the me
 `CountryMedalTally`, counted again for the athletes and nations whose medals changed) and
 the number of listed marks per discipline, sex and kind (`ListedMarkCount`, moved by the
 listed marks written and deleted) and of best marks per discipline and sex
-(`BestMarkCount`, moved by the best marks written and deleted).
+(`BestMarkCount`, moved by the best marks written and deleted), and the number of athletes
+(`RowCount`, moved by the athletes added and deleted).
 
 A result's save or delete refreshes its athlete's best mark in its discipline (and the old
 pair's, when a result moved to another athlete or event); an event whose discipline or sex
@@ -27,6 +28,8 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, F, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 
+from athletes.models import Athlete
+
 from .bulk import loaded_in_bulk
 from .caching import one_change
 from .models import (
@@ -40,6 +43,7 @@ from .models import (
     ListedMarkCount,
     Medal,
     Result,
+    RowCount,
 )
 
 # What a listed mark holds, in its table's column order, read from a result.
@@ -181,6 +185,7 @@ def deferred():
             "subjects": set(),
             "counts": Counter(),
             "performers": Counter(),
+            "rows": Counter(),
         }
     )
     with one_change():
@@ -196,6 +201,7 @@ def deferred():
         refresh_listed(pending["results"])
         refresh_tallies(pending["subjects"])
         count_listed(pending["counts"])
+        count_rows(pending["rows"])
 
 
 def pairs_of(results):
@@ -268,6 +274,11 @@ def count_performers(changes):
     _move_counts("performers", BestMarkCount, PERFORMERS_BY, "athletes", changes)
 
 
+def count_rows(changes):
+    """Move the counts of rows by `changes` {(table,): rows added}."""
+    _move_counts("rows", RowCount, ["table"], "rows", changes)
+
+
 def _move_counts(pending_name, model, keys, column, changes):
     """
     A row of `model` made for a new key, then each count added to in SQL, in the keys'
@@ -331,12 +342,17 @@ def _insert(model, columns, rows):
 def recount():
     """
     The counts anew from the listed marks, the best marks and the medals as they are: the
-    number of listed marks (`ListedMarkCount`) and of best marks (`BestMarkCount`), and the
-    medal tallies. After rows of those tables were deleted without signals
-    (`generate_archive --delete`), as `rebuild()` does after writing them.
+    number of listed marks (`ListedMarkCount`) and of best marks (`BestMarkCount`), the
+    medal tallies, and the rows of the counted tables (`RowCount`). After rows of those
+    tables were deleted without signals (`generate_archive --delete`), as `rebuild()` does
+    after writing them.
     """
-    for model in (ListedMarkCount, BestMarkCount, *TALLIES.values()):
+    for model in (ListedMarkCount, BestMarkCount, RowCount, *TALLIES.values()):
         model.objects.all().delete()
+    RowCount.objects.bulk_create(
+        RowCount(table=model._meta.db_table, rows=model.objects.count())
+        for model in RowCount.COUNTED
+    )
     counts = ListedMark.objects.values_list(*COUNTED_BY).annotate(Count("pk")).order_by()
     _insert(ListedMarkCount, [*COUNTED_BY, "marks"], counts)
     performers = BestMark.objects.values_list(*PERFORMERS_BY).annotate(Count("pk")).order_by()
@@ -473,3 +489,13 @@ def competition_saved(sender, instance, created=False, **kwargs):
         refresh(pairs_of(results))
         refresh_listed(results.values_list("pk", flat=True))
     instance.loaded_values = _current(instance)
+
+
+def athlete_saved(sender, instance, created=False, **kwargs):
+    """An athlete added (by an editor, a fixture or a merge's import): one more counted."""
+    if created:
+        count_rows({(Athlete._meta.db_table,): 1})
+
+
+def athlete_deleted(sender, instance, **kwargs):
+    count_rows({(Athlete._meta.db_table,): -1})

@@ -1,5 +1,4 @@
 from django.core.exceptions import BadRequest
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 from django.utils.decorators import method_decorator
@@ -12,6 +11,7 @@ from revisions.statements import prepared
 from . import downloads
 from .filters import AllTimeFilter, CompetitionFilter, MedalFilter
 from .models import Championship, Competition, Discipline, Event, ListedMark
+from .pagination import TableCountPaginator
 from .standings import events
 from .standings.events import (
     championship_winners,
@@ -47,7 +47,7 @@ def paginate(request, queryset, per_page):
         number = max(int(number), 1)
     except (TypeError, ValueError):
         number = 1
-    return Paginator(queryset, per_page).get_page(number)
+    return TableCountPaginator(queryset, per_page).get_page(number)
 
 
 class FilteredListView(FilterView):

@@ -153,6 +153,18 @@ def test_the_athlete_list_filters_as_the_directory_does(client, perez):
     assert row["sex"] == "M"
 
 
+def test_the_athlete_lists_length_follows_every_athlete_added_and_deleted(client, perez):
+    def count(query=""):
+        return get_json(client, API + "athletes/" + query)["count"]
+
+    total = Athlete.objects.count()
+    assert count() == total
+    newcomer = AthleteFactory(family_name="Newcomer")
+    assert count() == total + 1 and count("?q=newcomer") == 1
+    newcomer.delete()
+    assert count() == total and count("?q=newcomer") == 0
+
+
 def test_the_athlete_has_every_result_with_its_sources_personal_bests_and_medals(client, perez):
     athlete = get_json(client, API + "athletes/jefferson-perez/")
     assert athlete["name"] == "Jefferson Pérez"

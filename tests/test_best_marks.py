@@ -1,8 +1,9 @@
 """
 The derived tables (each athlete's best legal mark per discipline and their number, every
 listed mark and their number per discipline, every medal, each athlete's and nation's medal
-tally) always equal what a recomputation from the results gives, whatever wrote them: a
-save, an edit, a delete, a merge, an event or competition changed, a fixture load.
+tally, the number of athletes) always equal what a recomputation from the results gives,
+whatever wrote them: a save, an edit, a delete, a merge, an event or competition changed, a
+fixture load.
 """
 
 from decimal import Decimal
@@ -21,6 +22,7 @@ from results.models import (
     ListedMark,
     ListedMarkCount,
     Medal,
+    RowCount,
 )
 from results.standings.lists import performances, performers
 
@@ -41,6 +43,7 @@ TABLES = {
     Medal: MEDAL_COLUMNS,
     AthleteMedalTally: ["athlete_id", "gold", "silver", "bronze"],
     CountryMedalTally: ["country_id", "gold", "silver", "bronze"],
+    RowCount: ["table", "rows"],
 }
 
 
@@ -96,6 +99,8 @@ def test_adds_edits_and_deletes_keep_the_table_up_to_date(perez, sprint):
     assert BestMark.objects.get(athlete=runner, discipline=sprint).result == first
     first.delete()
     assert not BestMark.objects.filter(athlete=runner, discipline=sprint).exists()
+    assert_up_to_date()
+    AthleteFactory().delete()  # the number of athletes, up and down again
     assert_up_to_date()
 
 

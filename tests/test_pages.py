@@ -6,8 +6,11 @@ number of SQL queries whatever the archive holds, and never answers junk input w
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from athletes.models import Athlete
 from results.models import Championship, Claim, Event, Result
 
 from .factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
@@ -431,6 +434,25 @@ def test_a_list_page_out_of_range_or_junk_shows_the_nearest_page(
     response = client.get("/competitions/", {"page": page})
     assert response.status_code == 200
     assert f"Page {shown} of 3" in page_text(response)
+
+
+def test_the_directorys_length_is_kept_not_counted_and_follows_every_change(client, perez):
+    def caption(url):
+        with CaptureQueriesContext(connection) as queries:
+            text = page_text(client.get(url))
+        counted = any("COUNT(" in q["sql"] and "athletes_athlete" in q["sql"] for q in queries)
+        return re.search(r"[\d,]+ athletes?\b", text).group(), counted
+
+    total = Athlete.objects.count()
+    # The whole directory reads its length from the kept count, not from every athlete.
+    assert caption("/athletes/") == (f"{total} athletes", False)
+    newcomer = AthleteFactory(country=perez.country)
+    assert caption("/athletes/") == (f"{total + 1} athletes", False)
+    # A filtered directory is counted over the athletes the filter keeps.
+    ecuadorians = Athlete.objects.filter(country=perez.country).count()
+    assert caption("/athletes/?country=ECU") == (f"{ecuadorians} athletes", True)
+    newcomer.delete()
+    assert caption("/athletes/") == (f"{total} athletes", False)
 
 
 @pytest.mark.parametrize(
