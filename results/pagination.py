@@ -1,4 +1,4 @@
-"""Paginators that know a list's length without counting its rows."""
+"""Paginators that know a list's length without counting its rows, and a page asked for."""
 
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
@@ -17,3 +17,26 @@ class TableCountPaginator(Paginator):
     def count(self):
         known = RowCount.objects.of(self.object_list)
         return super().count if known is None else known
+
+
+class CountedPaginator(Paginator):
+    """A paginator given its count, read with the page's rows: it runs no COUNT query."""
+
+    def __init__(self, count, per_page):
+        super().__init__((), per_page)
+        self._count = count
+
+    @cached_property
+    def count(self):
+        return self._count
+
+
+def page_asked(text):
+    """
+    The page number a visitor's `?page=` asks for: a number from 1; junk, zero or a negative
+    number give the first (where Django's `get_page` gives the last for the two).
+    """
+    try:
+        return max(int(text), 1)
+    except (TypeError, ValueError):
+        return 1

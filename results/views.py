@@ -11,7 +11,7 @@ from revisions.statements import prepared
 from . import downloads
 from .filters import AllTimeFilter, CompetitionFilter, MedalFilter
 from .models import Championship, Competition, Discipline, Event, ListedMark
-from .pagination import TableCountPaginator
+from .pagination import TableCountPaginator, page_asked
 from .standings import events
 from .standings.events import (
     championship_winners,
@@ -39,15 +39,9 @@ ALL_TIME_TITLES = {
 def paginate(request, queryset, per_page):
     """
     One page of `queryset`; a junk or out-of-range page number gives the nearest page: the
-    first for junk, zero or a negative number (where Django's `get_page` gives the last for
-    the two), the last for one past the end.
+    first for junk, zero or a negative number (`page_asked`), the last for one past the end.
     """
-    number = request.GET.get("page")
-    try:
-        number = max(int(number), 1)
-    except (TypeError, ValueError):
-        number = 1
-    return TableCountPaginator(queryset, per_page).get_page(number)
+    return TableCountPaginator(queryset, per_page).get_page(page_asked(request.GET.get("page")))
 
 
 class FilteredListView(FilterView):

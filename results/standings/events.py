@@ -4,12 +4,12 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import BooleanField, IntegerField
 from django.db.models.expressions import RawSQL
-from django.utils.functional import cached_property
 
 from ..models import Result
+from ..pagination import CountedPaginator, page_asked
 
 
 @dataclass
@@ -74,18 +74,6 @@ def event_results(event):
     return [_row(result) for result in _sheet(event)]
 
 
-class CountedPaginator(Paginator):
-    """A paginator given its count, read with the page's rows: it runs no COUNT query."""
-
-    def __init__(self, count, per_page):
-        super().__init__((), per_page)
-        self._count = count
-
-    @cached_property
-    def count(self):
-        return self._count
-
-
 # An event's results a page at a time, on its page and in the API: more than any
 # championship's field, so that only a mass race's sheet runs to a second page.
 RESULTS_PER_PAGE = 500
@@ -118,11 +106,7 @@ def event_results_page(event, number, per_page):
     out-of-range page number gives the nearest page (a page past the end costs a count and
     a second read).
     """
-    try:
-        number = max(int(number), 1)
-    except (TypeError, ValueError):
-        number = 1
-    page = sheet_page(event, number, per_page)
+    page = sheet_page(event, page_asked(number), per_page)
     if page is None:
         page = sheet_page(event, last_page_number(event, per_page), per_page)
     return page
