@@ -41,8 +41,8 @@ def post_worker_init(worker):
     some hundreds of thousands of objects) is set aside from the garbage collector
     (`gc.freeze`): its full collections, every few hundred requests, walked all of them, a
     pause of several milliseconds that one request in a few dozen took. An all-time list
-    served about a tenth more requests a second (README, "Building rows, and the garbage
-    collector").
+    served about a tenth more requests a second (docs/performance.md, "Building rows, and the
+    garbage collector").
     """
     import gc
 

@@ -8,10 +8,10 @@ keeps for the connection: the next pages of every discipline skip the planning.
 
 Only the queries that ask for it are prepared. A plan for any values reads some queries badly,
 so it is chosen query by query, for queries whose best plan does not depend on their values:
-not a name filter's prefix range of words (README), nor a query that a partial index serves,
-since an index's condition is matched against the query's values (the front door's latest
-records took 90 ms instead of 2 read so). Elsewhere, and on SQLite (which plans in
-microseconds), this changes nothing.
+not a name filter's prefix range of words (docs/performance.md), nor a query that a partial
+index serves, since an index's condition is matched against the query's values (the front
+door's latest records took 90 ms instead of 2 read so). Elsewhere, and on SQLite (which plans
+in microseconds), this changes nothing.
 """
 
 from contextlib import contextmanager

@@ -167,7 +167,7 @@ LIST_ON_POSTGRESQL = (
     "on PostgreSQL each query is a round trip, and those not prepared (the count, the "
     "nations, the keys of the marks kept apart) are planned on each run; the rows', the "
     "progression's and the kept-apart results' queries are prepared statements, planned once "
-    "per connection (README)"
+    "per connection (docs/performance.md)"
 )
 WHY_ON_POSTGRESQL = {
     "all-time performers": LIST_ON_POSTGRESQL,
@@ -183,7 +183,7 @@ WHY_ON_POSTGRESQL = {
 
 
 def prepared_statements():
-    """How the settings send the queries that ask to be prepared (README), on PostgreSQL."""
+    """How the settings send the queries asking to be prepared, on PostgreSQL."""
     if connection.vendor != "postgresql":
         return ""
     if settings.PG_PREPARED_STATEMENTS:
