@@ -21,7 +21,7 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from athletes.models import Athlete, Source
+from athletes.models import Athlete
 from results.filters import AllTimeFilter, CompetitionFilter, CountedMarksForm, MedalFilter
 from results.models import Championship, Competition, Discipline, Event, ListedMark, Result
 from results.standings import events
@@ -209,9 +209,7 @@ class EventDetail(ArchiveView, generics.RetrieveAPIView):
         event.next = page_link(request, page, page.number + 1)
         event.previous = page_link(request, page, page.number - 1)
         prefetch_related_objects([row.result for row in event.sheet], "sources")
-        event.sheet_sources = (
-            Source.objects.filter(results__event=event).distinct().order_by("title")
-        )
+        event.sheet_sources = events.event_sources(event)
         return Response(self.get_serializer(event).data)
 
 

@@ -5,7 +5,7 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 
-from athletes.models import Sex, Source
+from athletes.models import Sex
 from revisions.statements import prepared
 
 from . import downloads
@@ -123,7 +123,7 @@ def event_detail(request, slug, code, sex, round):
         return downloads.event_file(request, download, event, rows)
     with prepared():
         page = event_results_page(event, request.GET.get("page"), events.RESULTS_PER_PAGE)
-        sources = list(Source.objects.filter(results__event=event).distinct().order_by("title"))
+        sources = list(events.event_sources(event))
     return render(
         request,
         "results/event_detail.html",

@@ -8,6 +8,8 @@ from django.core.paginator import Page
 from django.db.models import BooleanField, IntegerField
 from django.db.models.expressions import RawSQL
 
+from athletes.models import Source
+
 from ..models import Result
 from ..pagination import CountedPaginator, page_asked
 
@@ -156,3 +158,8 @@ def championship_winners(championship, editions):
         .with_related()
         .order_by("-event__competition__year", "event__discipline__position", "event__sex")
     )
+
+
+def event_sources(event):
+    """The sources of an event's results, by title: what its page and the API's cite."""
+    return Source.objects.filter(results__event=event).distinct().order_by("title")
