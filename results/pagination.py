@@ -1,4 +1,4 @@
-"""Paginators that know a list's length without counting its rows, and a page asked for."""
+"""Paginators that know a list's length without counting its rows."""
 
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
@@ -29,14 +29,3 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self):
         return self._count
-
-
-def page_asked(text):
-    """
-    The page number a visitor's `?page=` asks for: a number from 1; junk, zero or a negative
-    number give the first (where Django's `get_page` gives the last for the two).
-    """
-    try:
-        return max(int(text), 1)
-    except (TypeError, ValueError):
-        return 1

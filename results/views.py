@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 
 from athletes.models import Sex
+from revisions.paging import page_asked
 from revisions.statements import prepared
 
 from . import downloads
 from .filters import AllTimeFilter, CompetitionFilter, MedalFilter
 from .models import Championship, Competition, Discipline, Event, ListedMark
-from .pagination import TableCountPaginator, page_asked
+from .pagination import TableCountPaginator
 from .standings import events
 from .standings.events import (
     championship_winners,

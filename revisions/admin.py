@@ -28,6 +28,7 @@ from .context import describe
 from .forms import VersionedForm
 from .history import records_of_object
 from .models import Revision
+from .paging import page_asked
 from .views import revision_detail
 
 # The most rows one form may post: a championship's longest result list (a city marathon is
@@ -293,7 +294,8 @@ class ArchiveAdmin(SafeAutocompleteFields, admin.ModelAdmin):
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
         groups = records_of_object(obj, self.history_children)
-        page = Paginator(groups, REVISIONS_PER_PAGE).get_page(request.GET.get("page"))
+        # `?page=0` or junk is the newest page, as on the public lists; past the end, the oldest.
+        page = Paginator(groups, REVISIONS_PER_PAGE).get_page(page_asked(request.GET.get("page")))
         context = {
             **self.admin_site.each_context(request),
             "title": _("History: %(object)s") % {"object": obj},

@@ -141,6 +141,26 @@ def test_the_history_shows_who_changed_which_field_from_what_to_what(ana, walker
     assert "biography: “Old story.” → “New story.”" in text
 
 
+def test_a_history_of_many_pages_opens_a_page_asked_for_out_of_range_at_its_end(ana, walker):
+    # Twenty-one saves: the newest twenty on the first page, the first save alone on the last.
+    for number in range(1, 22):
+        save_change(ana, walker, birthplace=f"Town {number}")
+    url = reverse("admin:athletes_athlete_history", args=[walker.pk])
+
+    for asked, shown, not_shown in [
+        ("", "Town 21", "Town 1"),
+        ("0", "Town 21", "Town 1"),
+        ("-3", "Town 21", "Town 1"),
+        ("junk", "Town 21", "Town 1"),
+        ("99", "Town 1", "Town 21"),
+    ]:
+        response = ana.get(url, {"page": asked})
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert f"→ “{shown}”" in text, asked
+        assert f"→ “{not_shown}”" not in text, asked
+
+
 def test_the_recent_changes_page_lists_every_editors_revisions(ana, ben, walker):
     save_change(ana, walker, birthplace="Quito")
     response = ben.get(reverse("admin:revisions_revision_changelist"))

@@ -9,9 +9,10 @@ from django.db.models import BooleanField, IntegerField
 from django.db.models.expressions import RawSQL
 
 from athletes.models import Source
+from revisions.paging import page_asked
 
 from ..models import Result
-from ..pagination import CountedPaginator, page_asked
+from ..pagination import CountedPaginator
 
 
 @dataclass
