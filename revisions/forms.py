@@ -83,7 +83,12 @@ class VersionedForm(forms.ModelForm):
         stored = model._default_manager.get(pk=self.instance.pk)
         changes = changes_since(stored, read)
         changed = {item.name for change in changes for item in change.fields}
-        if not changed or any(change.record.history_type != "~" for change in changes):
+        edits_only = all(change.record.history_type == "~" for change in changes)
+        if changes and edits_only and not changed:
+            # Others saved the row as they found it: nothing of theirs for this save to
+            # overwrite, and nothing typed here is thrown away.
+            return
+        if not changed or not edits_only:
             # The history does not say which fields: show every field as it now is.
             changed = set(self.fields)
         self.show_current_values(stored, changed, current)

@@ -5,7 +5,7 @@ transaction and as a revision of its own, so that an undo can be undone too.
 """
 
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError
+from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
 from .context import revision
@@ -35,6 +35,11 @@ def _restore(snapshot, citations_from):
     model = snapshot.instance_type
     obj = snapshot.instance
     stored = model._default_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
+    if stored is None:
+        # A deleted row comes back: after the last version it ever had, so that a form
+        # opened before the delete is still refused as stale.
+        history = type(snapshot).objects.filter(**{model._meta.pk.attname: obj.pk})
+        stored = history.aggregate(last=Max("version"))["last"]
     # The version moves on from what is stored, never back to the snapshot's.
     obj.version = stored or 0
     obj.save()

@@ -82,6 +82,17 @@ def test_a_save_over_a_newer_version_is_refused_and_the_first_change_kept(
         assert (walker.biography, walker.birthplace) == ("Story by Ana.", "By Ben")
 
 
+def test_a_save_that_changed_nothing_does_not_refuse_what_another_editor_typed(ana, ben, walker):
+    ana_form, ben_form = opened(ana, walker), opened(ben, walker)
+
+    # Ana saves the page as she found it; Ben, who opened it before, then saves his story.
+    assert save(ana, walker, ana_form).status_code == 302
+    assert save(ben, walker, {**ben_form, "biography": "By Ben."}).status_code == 302
+
+    walker.refresh_from_db()
+    assert walker.biography == "By Ben."
+
+
 @pytest.fixture
 def final(reference_data):
     event = EventFactory()
@@ -247,6 +258,23 @@ def test_undoing_a_delete_brings_back_every_row_it_took_with_its_citations(ana, 
     restored = Result.objects.filter(event__competition__slug="olympic-games-1996")
     assert sorted(restored.values_list("pk", "mark", "place")) == sorted(results)
     assert restored.filter(sources__isnull=False).count() == cited
+
+
+def test_a_page_opened_before_a_delete_is_refused_after_the_undo_of_the_delete(
+    ana, ben, walker
+):
+    ana_form = opened(ana, walker)
+    save_change(ben, walker, birthplace="Quito")
+    delete_url = reverse("admin:athletes_athlete_delete", args=[walker.pk])
+    assert ben.post(delete_url, {"post": "yes"}).status_code == 302
+    assert undo_latest(ben, Revision.Kind.DELETE).status_code == 302
+
+    # Ana's page still holds the athlete as he was before Ben's change: refused, not saved.
+    response = save(ana, walker, {**ana_form, "biography": "By Ana."})
+
+    assert "Since you opened this page, others changed" in errors_of(response)
+    walker.refresh_from_db()
+    assert (walker.birthplace, walker.biography) == ("Quito", "Old story.")
 
 
 def test_an_undo_is_refused_when_a_row_changed_since(ana, ben, walker):
