@@ -260,9 +260,7 @@ def test_undoing_a_delete_brings_back_every_row_it_took_with_its_citations(ana, 
     assert restored.filter(sources__isnull=False).count() == cited
 
 
-def test_a_page_opened_before_a_delete_is_refused_after_the_undo_of_the_delete(
-    ana, ben, walker
-):
+def test_a_page_opened_before_a_delete_is_refused_after_the_undo_of_the_delete(ana, ben, walker):
     ana_form = opened(ana, walker)
     save_change(ben, walker, birthplace="Quito")
     delete_url = reverse("admin:athletes_athlete_delete", args=[walker.pk])
