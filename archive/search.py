@@ -1,12 +1,15 @@
 """
 The search page's finding: athletes by the words of their names and aliases (in any order;
 accents, capitals and scripts ignored; from the words' index), competitions by the words of
-their name and city, disciplines and nations by name or code, and a "did you mean" built
+their name and city, disciplines and nations by code or by the words of their name as stored
+or as the reader's language prints it ("españa", "20 km marcha"), and a "did you mean" built
 from the athletes' words when a typed word finds nobody.
 
 Every search runs the same queries whatever the archive holds: one per kind, and one more
 for a suggestion.
 """
+
+from functools import lru_cache
 
 from django.db.models import Q
 from rapidfuzz import fuzz, process
@@ -16,6 +19,7 @@ from athletes.models import (
     Athlete,
     Country,
     SearchWord,
+    fold,
     name_words,
     starting_with,
 )
@@ -45,19 +49,40 @@ def competitions_matching(query):
     return Competition.objects.filter(condition).select_related("country").order_by("-year")
 
 
+@lru_cache(maxsize=4096)
+def folded_names(name, label):
+    """A row's name as stored and as the reader's language prints it, folded (kept: the same
+    few hundred for every search)."""
+    return fold(f"{name} {label}")
+
+
+def named_matching(model, query, key=None):
+    """
+    The rows of a short table of reference (the nations, the disciplines) whose code is
+    `query`, or whose name holds each typed word, in any order, accents and capitals ignored,
+    as stored or as the reader's language prints it: a Spanish reader finds Spain as
+    "españa". The table is read whole (some two hundred rows at most) and matched here,
+    where the translated names are.
+    """
+    words = fold(query).split()[:MAX_QUERY_WORDS]
+    code = query.strip().upper()
+    rows = [
+        row
+        for row in model.objects.all()
+        if row.code.upper() == code
+        or (words and all(word in folded_names(row.name, row.label) for word in words))
+    ]
+    return sorted(rows, key=key)[:SEARCH_LIMIT] if key else rows[:SEARCH_LIMIT]
+
+
 def search_archive(query):
     """What the search page lists for `query`, grouped by kind, each at most SEARCH_LIMIT."""
     found = {
         "athletes": list(Athlete.objects.search(query).select_related("country")[:SEARCH_LIMIT]),
         "competitions": list(competitions_matching(query)[:SEARCH_LIMIT]),
-        "disciplines": list(
-            Discipline.objects.filter(Q(name__icontains=query) | Q(code__iexact=query))[
-                :SEARCH_LIMIT
-            ]
-        ),
-        "countries": list(
-            Country.objects.filter(Q(name__icontains=query) | Q(code__iexact=query))[:SEARCH_LIMIT]
-        ),
+        "disciplines": named_matching(Discipline, query),
+        # In the reader's language's order, as on the nations' page.
+        "countries": named_matching(Country, query, key=lambda country: fold(country.label)),
     }
     found["suggestion"] = None if found["athletes"] else suggestion(query)
     return found

@@ -123,7 +123,7 @@ def country_detail(request, code):
             download.table,
             table,
             medal_results().filter(country=country),
-            title=_("%(country)s: medals") % {"country": country.name},
+            title=_("%(country)s: medals") % {"country": country.label},
             name=f"{country.code}-medals-{download.table}",
         )
     return render(
@@ -133,7 +133,7 @@ def country_detail(request, code):
             "country": country,
             "page": paginate(request, athletes, ATHLETES_PER_PAGE),
             "medals": nation_medals(country),
-            "title": _("Athletes of %(country)s") % {"country": country.name},
+            "title": _("Athletes of %(country)s") % {"country": country.label},
         },
     )
 

@@ -147,7 +147,7 @@ def championship_detail(request, slug):
     medals = medal_results().filter(championship=championship)
     if download := downloads.requested(request, tables=downloads.MEDAL_TABLES):
         return medal_table_file(
-            request, download, medals, championship.name, f"{championship.slug}-medals", {}
+            request, download, medals, championship.label, f"{championship.slug}-medals", {}
         )
     editions = paginate(
         request,
@@ -195,7 +195,7 @@ def discipline_detail(request, code):
                 drawn.ranked,
                 limit=LIST_DOWNLOAD_LENGTH,
                 title=ALL_TIME_TITLES[kind]
-                % {"discipline": discipline.name, "sex": Sex(sex).label},
+                % {"discipline": discipline.label, "sex": Sex(sex).label},
                 name=f"{discipline.code}-{sex}-{kind}",
                 filters={**downloads.described(cleaned), "sex": sex, "list": kind},
             )
@@ -261,6 +261,9 @@ class MedalTableView(FilterView):
         # No query string is the whole archive; an invalid one shows the form's errors.
         if not self.filterset.is_bound or self.filterset.is_valid():
             medals = self.filterset.qs
+            context["filtered"] = self.filterset.is_bound and any(
+                self.filterset.form.cleaned_data.values()
+            )
             context["nation_table"] = medals_by_nation(medals, limit=MEDAL_TABLE_LENGTH)
             context["athlete_table"] = medals_by_athlete(medals, limit=MEDAL_TABLE_LENGTH)
         return context

@@ -12,6 +12,7 @@ import functools
 from django import forms
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 
 def flat_attrs(attrs):
@@ -171,8 +172,20 @@ class FilterForm(forms.Form):
     """
     A public filter's form: its labels written in Python as Django's label.html and
     attrs.html write them (`label_tag` itself is Django's), since each label otherwise goes
-    through two templates, about a third of a filter form's rendering.
+    through two templates, about a third of a filter form's rendering. A range of years
+    that ends before it starts is an error of the form, not an empty list.
     """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        first, last = cleaned_data.get("year_from"), cleaned_data.get("year_to")
+        if first is not None and last is not None and last < first:
+            self.add_error(
+                "year_to",
+                _("The years end (%(last)s) before they start (%(first)s).")
+                % {"last": last, "first": first},
+            )
+        return cleaned_data
 
     def render(self, template_name=None, context=None, renderer=None):
         if template_name == self.template_name_label and context is not None:

@@ -87,6 +87,13 @@ def test_the_latest_records_are_listed_latest_first(client, perez):
     assert client.get("/").context["records"][:2] == [result_2024, result_2020]
 
 
+def test_a_record_is_labelled_once_as_it_stands_now(client, perez):
+    text = home_text(client)
+    records = text[text.index("Latest records") :]
+    # Pérez's 1:17:21 of 2000 was a world record, beaten since: "ex-WR", and no "WR" beside.
+    assert "1:17:21 ex-WR 20 km race walk: Jefferson Pérez" in records
+
+
 @pytest.mark.parametrize("photo", [False])
 def test_a_profile_without_a_photo_shows_initials(client, perez, photo):
     assert not perez.photo

@@ -420,6 +420,37 @@ def test_dates_and_names_of_disciplines_and_championships_read_in_spanish(client
     assert "1 July 1974" in english and ">20 km race walk</a>" in english
 
 
+def test_a_nations_page_and_its_files_are_titled_with_its_name_in_the_readers_language(
+    client, perez
+):
+    page = html.unescape(client.get("/countries/USA/", headers=SPANISH).content.decode())
+    assert "<h2>Atletas de Estados Unidos</h2>" in page
+    for table in ("athletes", "championships"):
+        url = f"/countries/USA/?format=json&table={table}"
+        assert client.get(url, headers=SPANISH).json()["title"] == "Estados Unidos: medallas"
+    list_file = client.get("/disciplines/20KW/?format=json", headers=SPANISH).json()
+    assert list_file["title"].startswith("20 km marcha")
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("españa", "/countries/ESP/"),
+        ("ESPANA", "/countries/ESP/"),
+        ("unidos estados", "/countries/USA/"),
+        ("spain", "/countries/ESP/"),  # the name as stored finds it too
+        ("ESP", "/countries/ESP/"),
+        ("20 km marcha", "/disciplines/20KW/"),
+        ("marcha 20", "/disciplines/20KW/"),
+    ],
+)
+def test_search_finds_nations_and_disciplines_by_the_names_the_reader_sees(
+    client, perez, query, found
+):
+    page = client.get("/search/", {"q": query}, headers=SPANISH).content.decode()
+    assert f'href="{found}"' in page
+
+
 def test_the_nation_filter_lists_nations_by_their_name_in_the_readers_language(client, perez):
     def nations(headers):
         page = client.get("/disciplines/20KW/", headers=headers).content.decode()

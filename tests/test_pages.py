@@ -414,12 +414,31 @@ def test_a_field_that_fits_one_page_shows_no_page_links(client, mass_race, monke
         ("/athletes/?country=XXX&sex=Q", "Select a valid choice."),
         ("/disciplines/20KW/?sex=X", "Select a valid choice."),
         ("/disciplines/20KW/?year_from=99999", "less than or equal to 2200"),
+        ("/disciplines/20KW/?year_from=2010&year_to=1990", "end (1990) before they start (2010)"),
+        ("/medals/?year_from=2010&year_to=1990", "end (1990) before they start (2010)"),
+        ("/competitions/?year_from=2010&year_to=1990", "end (1990) before they start (2010)"),
     ],
 )
 def test_a_bad_filter_value_shows_the_form_error_and_never_a_500(client, perez, url, error):
     response = client.get(url)
     assert response.status_code == 200
     assert error in page_html(response)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/disciplines/20KW/?country=USA", "No marks in this discipline match the filter."),
+        ("/disciplines/20KW/?year_from=2009", "No marks in this discipline match the filter."),
+        ("/medals/?year_from=2010", "No medals match the filter."),
+    ],
+)
+def test_a_filter_that_keeps_nothing_says_so_not_that_nothing_is_recorded(
+    client, perez, url, message
+):
+    text = page_text(client.get(url))
+    assert message in text
+    assert "recorded yet" not in text
 
 
 @pytest.mark.parametrize(
@@ -516,7 +535,7 @@ def test_a_cached_medal_table_shows_an_editors_change_on_the_next_request(client
     olympics.awards_medals = False
     olympics.save()
     text = page_text(client.get("/medals/?championship=olympic-games"))
-    assert "No medals recorded yet." in text
+    assert "No medals match the filter." in text
     ecuador = re.search(r"Ecuador (\d+) (\d+) (\d+) (\d+)", page_text(client.get("/medals/")))
     assert ecuador.groups() == ("11", "2", "3", "16")
 

@@ -48,7 +48,7 @@ PAGES = {
 NOT_FOUND = {"not-found"}
 # The front door and the pages a Spanish-speaking reader opens first, asked for in Spanish
 # (the browser's language): checked as the English ones are.
-SPANISH = ("home", "athlete", "event", "head-to-head", "search", "correction")
+SPANISH = ("home", "athlete-list", "athlete", "event", "head-to-head", "search", "correction")
 PAGES |= {f"{name}-es": PAGES[name] for name in SPANISH}
 
 VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
