@@ -17,6 +17,24 @@ from .models import MAX_PLACE, Result
 from .rules import result_list_problems
 
 
+class WindField(forms.DecimalField):
+    """
+    A wind reading as sources print it: "+1.8", "-0.3", "2,1" with a decimal comma, "−0.4"
+    with a typographic minus. Typed as text: a number input drops a comma unseen, and "2,1"
+    reached the server as 21.
+    """
+
+    widget = forms.TextInput
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removesuffix("m/s").strip().replace(",", ".").replace("−", "-")
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        return {**super().widget_attrs(widget), "inputmode": "decimal"}
+
+
 class ResultForm(VersionedForm):
     """
     A result whose mark is typed as text in any notation `results.marks` reads
@@ -47,6 +65,7 @@ class ResultForm(VersionedForm):
             "note",
             "sources",
         ]
+        field_classes = {"wind": WindField}
 
     def __init__(self, *args, event=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -39,6 +39,10 @@ WIND_LIMITS = {
     **dict.fromkeys(["PEN", "HEP", "DEC"], Decimal("4.0")),
 }
 
+# The strongest wind a gauge's reading in a result list shows, either way (m/s): beyond it a
+# reading is a typing slip ("21" for "2,1"), not weather.
+MAX_WIND = Decimal("9.9")
+
 # A venue this high helps sprints and jumps and slows distance races: its marks carry an "A".
 ALTITUDE_M = 1000
 
@@ -571,6 +575,7 @@ class Result(RemembersLoaded, ArchiveModel):
         decimal_places=1,
         null=True,
         blank=True,
+        validators=[MinValueValidator(-MAX_WIND), MaxValueValidator(MAX_WIND)],
         help_text=_("Leave empty when not measured: 0.0 is a measured calm."),
     )
     records = models.CharField(
@@ -609,6 +614,10 @@ class Result(RemembersLoaded, ArchiveModel):
             ),
             models.CheckConstraint(
                 condition=Q(mark__isnull=True) | Q(mark__gt=0), name="result_mark_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(wind__isnull=True) | Q(wind__gte=-MAX_WIND, wind__lte=MAX_WIND),
+                name="result_wind_plausible",
             ),
             models.CheckConstraint(
                 condition=~Q(status="OK") | Q(place__isnull=False) | Q(mark__isnull=False),

@@ -85,6 +85,61 @@ def test_wind_and_hand_timing_only_where_the_discipline_has_them(
     assert ("wind" in columns, "hand_timed" in columns) == (wind, hand_timed)
 
 
+def save_wind(editor, event, result, typed):
+    """Type `typed` in the wind of `result`'s row on its event's page and save."""
+    data = form_data(editor.get(change_url(event)), form_id="event_form")
+    row = next(
+        key.split("-")[1]
+        for key, value in data.items()
+        if key.startswith("results-") and key.endswith("-id") and value == str(result.pk)
+    )
+    data[f"results-{row}-wind"] = typed
+    return editor.post(change_url(event), {**data, "_continue": "Save"})
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("2,1", "2.1"), ("+1.8", "1.8"), ("−0.4", "-0.4"), (" -0,3 m/s", "-0.3"), ("0", "0.0")],
+)
+def test_a_wind_is_read_as_sources_print_it(editor, sprint, typed, stored):
+    result = ResultFactory(
+        event=sprint, athlete=AthleteFactory(sex=Sex.WOMEN), place=1, mark=11_000
+    )
+    html = editor.get(change_url(sprint)).content.decode()
+    # Text, not a number input, which drops a decimal comma unseen ("2,1" sent as 21).
+    wind_input = re.search(r'<input[^>]*name="results-0-wind"[^>]*>', html).group(0)
+    assert 'type="text"' in wind_input and 'inputmode="decimal"' in wind_input
+
+    response = save_wind(editor, sprint, result, typed)
+
+    assert response.status_code == 302, response.context["errors"]
+    result.refresh_from_db()
+    assert str(result.wind) == stored
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("21", "less than or equal to 9.9"),
+        ("-12", "greater than or equal to -9.9"),
+        ("2.13", "no more than 1 decimal place"),
+        ("calm", "Enter a number"),
+    ],
+)
+def test_a_wind_out_of_range_or_unreadable_is_refused_and_nothing_saved(
+    editor, sprint, typed, error
+):
+    woman = AthleteFactory(sex=Sex.WOMEN)
+    result = ResultFactory(event=sprint, athlete=woman, place=1, mark=11_000, wind=None)
+
+    response = save_wind(editor, sprint, result, typed)
+
+    assert response.status_code == 200
+    assert error in " ".join(str(e) for e in response.context["errors"])
+    result.refresh_from_db()
+    assert result.wind is None
+
+
 def test_finishers_come_first_by_place_then_mark_and_the_others_after(editor, walk):
     dnf = ResultFactory(event=walk, place=None, mark=None, status=Result.Status.DID_NOT_FINISH)
     dq = ResultFactory(event=walk, place=None, mark=None, status=Result.Status.DISQUALIFIED)

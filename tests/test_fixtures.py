@@ -272,6 +272,7 @@ def change_result(**fields):
         (change_result(mark=4_680_005), "mark"),
         (change_result(mark=1_041_000), "too fast"),
         (change_result(place=99_999_999), "place"),
+        (change_result(wind="21.0"), "wind: Ensure this value is less than or equal to 9.9"),
         (change_result(status="FINISHED"), "write one of OK (Finished), DNF (Did not finish)"),
         (change_result(status="DNF"), "Only a finished result has a place"),
         (
