@@ -90,7 +90,11 @@ class Discipline(ArchiveModel):
     venue = models.CharField(_("venue"), max_length=10, choices=Venue.choices)
     measure = models.CharField(_("measured in"), max_length=10, choices=Measure.choices)
     distance_m = models.PositiveIntegerField(
-        _("distance (m)"), null=True, blank=True, help_text=_("For races only.")
+        _("distance (m)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("For races only."),
     )
     is_walk = models.BooleanField(_("race walk"), default=False)
     position = models.PositiveSmallIntegerField(
@@ -206,15 +210,32 @@ class Discipline(ArchiveModel):
             code = marks.normalize_code(self.code)
         except ValueError:
             raise ValidationError(
-                {"code": _("“%(code)s” is not an athletics event code athlib knows.")},
-                params={"code": self.code},
+                {
+                    "code": _("“%(code)s” is not an athletics event code athlib knows.")
+                    % {"code": self.code}
+                }
             ) from None
         if code != self.code:
             raise ValidationError(
                 {"code": _("Write the code as athlib does: %(code)s.") % {"code": code}}
             )
+        if self.pk is not None and self.has_results():
+            stored = Discipline.objects.filter(pk=self.pk).values_list("measure", flat=True)
+            if stored.first() not in (None, self.measure):
+                raise ValidationError(
+                    {
+                        "measure": _(
+                            "This discipline has results, whose marks are stored in its "
+                            "unit: changing what it is measured in would read every one of "
+                            "them wrongly. Add a discipline of its own instead."
+                        )
+                    }
+                )
         if self.measure == marks.TIME and self.distance_m is None:
             self.distance_m = marks.distance_of(self.code)
+
+    def has_results(self):
+        return Result.objects.filter(event__discipline=self).exists()
 
 
 class Championship(RemembersLoaded, ArchiveModel):

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from athletes.models import Alias, Athlete, Country
-from results.models import Championship, Competition, Event, Result
+from results.models import Championship, Competition, Discipline, Event, Result
 from results.roles import EDITORS
 
 from .factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
@@ -459,3 +459,37 @@ def test_saving_a_biography_unchanged_records_no_change(editor_client, reference
     assert response.status_code == 302, page_html(response)
     entry = LogEntry.objects.get(object_id=str(athlete.pk))
     assert entry.get_change_message() == "No fields changed."
+
+
+def test_a_discipline_with_results_keeps_what_it_is_measured_in(editor_client, perez):
+    walk = Discipline.objects.get(code="20KW")
+
+    response = save_change(editor_client, walk, measure="distance")
+
+    assert response.status_code == 200
+    assert "This discipline has results" in page_html(response)
+    walk.refresh_from_db()
+    assert walk.measure == "time"
+    # Without results, a discipline typed wrongly is put right.
+    relay = Discipline.objects.create(
+        code="4x400", name="4 × 400 m", venue="track", measure="points"
+    )
+    assert save_change(editor_client, relay, measure="time").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"distance_m": "0"}, "greater than or equal to 1"),
+        ({"code": "ZZZ"}, "“ZZZ” is not an athletics event code athlib knows."),
+    ],
+)
+def test_a_discipline_refuses_a_distance_of_nothing_and_an_unknown_code(
+    editor_client, reference_data, changes, message
+):
+    hundred = Discipline.objects.get(code="100")
+    response = save_change(editor_client, hundred, **changes)
+    assert response.status_code == 200
+    assert message in page_html(response)
+    hundred.refresh_from_db()
+    assert (hundred.code, hundred.distance_m) == ("100", 100)
