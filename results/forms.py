@@ -131,8 +131,10 @@ class ResultForm(VersionedForm):
         return cleaned_data
 
     def _post_clean(self):
-        # A mark that did not parse has no integer to put on the instance.
-        if "mark" in self._errors:
+        # A mark not read (it did not parse, or a conflict with another editor's save
+        # stopped `clean` before it) has no integer to put on the instance: the model would
+        # report the text typed as a wrong mark.
+        if "mark" in self._errors or isinstance(self.cleaned_data.get("mark"), str):
             self.cleaned_data.pop("mark", None)
         if self.event is not None:
             # Validate against the event as typed on this page, saved or not.

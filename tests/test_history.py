@@ -82,6 +82,20 @@ def test_a_save_over_a_newer_version_is_refused_and_the_first_change_kept(
         assert (walker.biography, walker.birthplace) == ("Story by Ana.", "By Ben")
 
 
+def test_a_conflict_on_a_result_says_so_and_finds_no_fault_in_its_mark(ana, ben, final):
+    first = final.results.get(place=1)
+    ana_form, ben_form = opened(ana, first), opened(ben, first)
+    assert save(ana, first, {**ana_form, "note": "photo finish"}).status_code == 302
+
+    response = save(ben, first, {**ben_form, "records": "CR"})
+
+    message = errors_of(response)
+    assert "Since you opened this page, others changed" in message
+    assert "not a valid mark" not in message and "must be an integer" not in message
+    first.refresh_from_db()
+    assert (first.note, first.records) == ("photo finish", "")
+
+
 def test_a_save_that_changed_nothing_does_not_refuse_what_another_editor_typed(ana, ben, walker):
     ana_form, ben_form = opened(ana, walker), opened(ben, walker)
 
