@@ -14,7 +14,7 @@ from revisions.admin import SafeAutocompleteSelect
 from revisions.forms import VersionedForm
 
 from .models import MAX_PLACE, Result
-from .rules import result_list_problems
+from .rules import problems_with_saved, result_list_problems
 
 
 class WindField(forms.DecimalField):
@@ -140,6 +140,13 @@ class ResultForm(VersionedForm):
             # Validate against the event as typed on this page, saved or not.
             self.instance.event = self.event
         super()._post_clean()
+        if self.event is None and not self.errors and self.instance.event_id is not None:
+            # A result on a page of its own meets the rules of its event's list too, as a
+            # row of the event's results table does.
+            for field, message in problems_with_saved(
+                self.instance.event, self.instance, gettext("this result")
+            ):
+                self.add_error(field, message)
 
 
 class EventForm(VersionedForm):

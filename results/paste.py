@@ -40,7 +40,7 @@ from revisions.tokens import check_scope_token, scope_token
 
 from .bestmarks import deferred
 from .models import MAX_PLACE, Event, Result
-from .rules import result_list_problems
+from .rules import result_list_problems, saved_row_problem
 
 _STATUSES = {"DNF": "DNF", "DNS": "DNS", "DQ": "DQ", "DSQ": "DQ", "NM": "NM"}
 # Any number of digits: a place out of range is refused by the form, not read as a name.
@@ -549,14 +549,7 @@ class BasePastedRowFormSet(forms.BaseFormSet):
             if label in forms_by_label:
                 forms_by_label[label].add_error(field_name, message)
             else:
-                summary.append(
-                    _("%(athlete)s (already saved), %(field)s: %(message)s")
-                    % {
-                        "athlete": label,
-                        "field": Result._meta.get_field(field_name).verbose_name,
-                        "message": message,
-                    }
-                )
+                summary.append(saved_row_problem(label, field_name, message))
         for number, form in enumerate(self.forms, start=1):
             for field_name, errors in form.errors.items():
                 summary.extend(_row_error(number, form, field_name, message) for message in errors)

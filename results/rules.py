@@ -82,6 +82,37 @@ def result_list_problems(rows, discipline):
     return problems
 
 
+def saved_row_problem(label, field_name, message):
+    """A problem `result_list_problems` found on a result already saved, named by `label`."""
+    return _("%(athlete)s (already saved), %(field)s: %(message)s") % {
+        "athlete": label,
+        "field": Result._meta.get_field(field_name).verbose_name,
+        "message": message,
+    }
+
+
+def problems_with_saved(event, result, label):
+    """
+    What `result` (new or changed, named by `label`) breaks in `event`'s list with the
+    results already saved: the problems the list has with it and had not without it, each
+    as (field, message) on `result`'s own field, or (None, a message naming the saved
+    result it concerns). A problem the saved list had already is not laid at its door.
+    """
+    saved = list(event.results.exclude(pk=result.pk).select_related("athlete"))
+    rows = [(other.athlete.name, other) for other in saved]
+    before = set(result_list_problems(rows, event.discipline))
+    found = []
+    for problem in result_list_problems([*rows, (label, result)], event.discipline):
+        if problem in before:
+            continue
+        row, field_name, message = problem
+        if row == label:
+            found.append((field_name, message))
+        else:
+            found.append((None, saved_row_problem(row, field_name, message)))
+    return found
+
+
 def _athlete_key(result):
     """The athlete's primary key, or the unsaved athlete itself (a new athlete of a paste)."""
     if result.athlete_id is not None:
