@@ -10,8 +10,8 @@ from revisions.admin import ArchiveAdmin, ArchiveInline
 from revisions.tokens import run_if_unchanged, scope_token
 
 from .forms import AthleteAdminForm, HighlightForm
-from .merge import athlete_relations, merge_athletes, merge_plan
-from .models import Alias, Athlete, Country, Highlight, Source, fold
+from .merge import merge_athletes, merge_plan
+from .models import Alias, Athlete, Country, Highlight, Source, athlete_relations, fold
 from .photos import make_thumbnails
 
 # Editors paste addresses without a scheme; they are web pages (Django 6 assumes https too).

@@ -6,7 +6,7 @@ from django.utils.text import normalize_newlines
 
 from revisions.forms import VersionedForm
 
-from .models import Athlete, Highlight
+from .models import Athlete, Highlight, problems_of_rows
 from .photos import ACCEPTED_CONTENT_TYPES, prepare_photo, validate_photo
 
 
@@ -37,7 +37,10 @@ class TextareaField(forms.CharField):
 
 
 class AthleteAdminForm(VersionedForm):
-    """The athlete form of the admin, which checks and cleans an uploaded photo."""
+    """
+    The athlete form of the admin, which checks and cleans an uploaded photo, and refuses an
+    edit that the athlete's results contradict (`problems_of_rows`).
+    """
 
     class Meta:
         model = Athlete
@@ -68,6 +71,14 @@ class AthleteAdminForm(VersionedForm):
             validate_photo(photo)
             return prepare_photo(photo)
         return photo
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.instance.pk is not None and not self.errors:
+            # His rows must still hold for him as edited: each result's event of his sex,
+            # after his birth and before his retirement.
+            for problem in problems_of_rows(self.instance, self.instance):
+                self.add_error(None, problem)
 
 
 class HighlightForm(VersionedForm):

@@ -14,6 +14,7 @@ from each model's unique constraints:
   is refused.
 """
 
+import copy
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -24,15 +25,10 @@ from django.utils.translation import gettext as _
 from revisions.context import describe
 from revisions.models import Revision
 
-from .models import Alias, Athlete
+from .models import Alias, athlete_relations, problems_of_rows
 
 # What the kept record takes from the duplicate where it has none of its own.
 FILLED_FIELDS = ("date_of_birth", "birthplace", "biography", "retired_on", "photo")
-
-
-def athlete_relations():
-    """The one-to-many relations that point at an athlete: results, highlights, aliases…"""
-    return [relation for relation in Athlete._meta.related_objects if relation.one_to_many]
 
 
 def shared_key(relation):
@@ -66,10 +62,22 @@ class MergePlan:
     sources: list = field(default_factory=list)
     # Rows of the two records that share what only one person's rows can share (an event).
     clashes: list = field(default_factory=list)
+    # What the duplicate's rows would break as the kept record's (a result in an event of
+    # the other sex, or before the kept record's birth).
+    problems: list = field(default_factory=list)
 
     @property
     def possible(self):
-        return not self.clashes
+        return not self.clashes and not self.problems
+
+
+def merged(keep, duplicate):
+    """The kept record as the merge leaves it: with what it lacked taken from the other."""
+    result = copy.copy(keep)
+    for name in FILLED_FIELDS:
+        if not getattr(keep, name) and getattr(duplicate, name):
+            setattr(result, name, getattr(duplicate, name))
+    return result
 
 
 def _rows(relation, athlete):
@@ -97,6 +105,7 @@ def merge_plan(keep, duplicate):
             if values in kept:
                 shared = getattr(row, key[0])
                 plan.clashes.append(shared)
+    plan.problems = problems_of_rows(merged(keep, duplicate), duplicate)
     return plan
 
 
@@ -114,11 +123,19 @@ def merge_athletes(keep, duplicate):
     if keep.pk == duplicate.pk:
         raise ValidationError(_("Choose two different athletes to merge."))
     plan = merge_plan(keep, duplicate)
-    if not plan.possible:
+    if plan.clashes:
         shared = ", ".join(str(item) for item in plan.clashes)
         raise ValidationError(
             _("%(keep)s and %(other)s both have a result in %(events)s: they are two people.")
             % {"keep": keep, "other": duplicate, "events": shared}
+        )
+    if plan.problems:
+        raise ValidationError(
+            [
+                _("%(other)s's rows do not fit %(keep)s, so the merge is refused:")
+                % {"keep": keep, "other": duplicate},
+                *plan.problems,
+            ]
         )
     kept_names = {alias.name for alias in keep.aliases.all()} | {keep.name}
     for move in plan.moves:
@@ -145,9 +162,9 @@ def merge_athletes(keep, duplicate):
     if duplicate.name not in kept_names:
         Alias.objects.create(athlete=keep, name=duplicate.name)
     keep.sources.add(*plan.sources)
+    filled = merged(keep, duplicate)
     for name in FILLED_FIELDS:
-        if not getattr(keep, name) and getattr(duplicate, name):
-            setattr(keep, name, getattr(duplicate, name))
+        setattr(keep, name, getattr(filled, name))
     keep.save()
     duplicate.delete()
     return plan

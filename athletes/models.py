@@ -335,6 +335,44 @@ class Athlete(ArchiveModel):
         return thumbnail_url(self, THUMBNAIL_WIDTHS[1])
 
 
+def athlete_relations():
+    """The one-to-many relations that point at an athlete: results, highlights, aliases…"""
+    return [relation for relation in Athlete._meta.related_objects if relation.one_to_many]
+
+
+# The rows named in a refusal, at the most; the others are counted.
+PROBLEM_ROWS_SHOWN = 3
+
+
+def problems_of_rows(athlete, rows_of):
+    """
+    What the rows that point at `rows_of` (the athlete himself, or a record merged into
+    him) would break if they were `athlete`'s as he now stands, edited and not yet saved:
+    each row is checked again by its own `clean()` (a result checks its athlete's sex
+    against its event's, and the event's date against his birth and retirement), and only
+    what it says of its athlete counts. The rows are found through the models' relations,
+    so this app needs to know nothing of the apps that point at it.
+    """
+    found = []
+    for relation in athlete_relations():
+        if relation.related_model.clean is models.Model.clean:
+            continue  # rows with no rules of their own (derived tables, search words)
+        name = relation.field.name
+        manager = relation.related_model._default_manager
+        # Every foreign key joined, to any depth: what a row's check and its name read.
+        for row in manager.filter(**{name: rows_of}).select_related().order_by("pk"):
+            setattr(row, name, athlete)
+            try:
+                row.clean()
+            except ValidationError as error:
+                messages = getattr(error, "message_dict", {}).get(name, [])
+                found.extend(f"{row}: {message}" for message in messages)
+    if len(found) > PROBLEM_ROWS_SHOWN:
+        more = len(found) - PROBLEM_ROWS_SHOWN
+        found = found[:PROBLEM_ROWS_SHOWN] + [gettext("…and %(count)s more.") % {"count": more}]
+    return found
+
+
 class Alias(ArchiveModel):
     """Another spelling of an athlete's name that search must still find."""
 

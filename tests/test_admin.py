@@ -291,7 +291,8 @@ def test_merging_two_records_of_one_person(editor_client, perez):
         country=perez.country,
         date_of_birth=datetime.date(1974, 1, 7),
     )
-    ResultFactory(athlete=twin, country=perez.country, place=1, mark=4_700_000)
+    race = EventFactory(competition=CompetitionFactory(year=2001))
+    ResultFactory(athlete=twin, event=race, country=perez.country, place=1, mark=4_700_000)
     preview = merge_post(editor_client, perez, twin, confirm=False)
     assert preview.status_code == 200
     assert "1 result moves" in preview.content.decode()
@@ -527,3 +528,42 @@ def test_a_fault_of_the_saved_list_does_not_block_another_results_edit(editor_cl
     assert response.status_code == 302, page_html(response)
     third.refresh_from_db()
     assert third.note == "lane 9"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"sex": "W"}, "This athlete does not compete in this event's sex."),
+        ({"date_of_birth": "2005-12-01"}, "The event took place before the athlete's birth."),
+        ({"retired_on": "2000-01-01"}, "The event took place after the athlete's retirement."),
+    ],
+)
+def test_an_athlete_edit_that_his_results_contradict_is_refused(
+    editor_client, perez, changes, message
+):
+    stored = (perez.sex, perez.date_of_birth, perez.retired_on)
+
+    response = save_change(editor_client, perez, **changes)
+
+    assert response.status_code == 200
+    text = page_html(response)
+    assert message in text
+    assert "Jefferson Pérez – " in text  # the results are named, the first few
+    assert "more." in text
+    perez.refresh_from_db()
+    assert (perez.sex, perez.date_of_birth, perez.retired_on) == stored
+
+
+def test_a_merge_that_would_put_a_womans_results_on_a_man_is_refused(editor_client, perez):
+    namesake = AthleteFactory(given_name="Jéfferson", family_name="Pérez", sex="W")
+    women = EventFactory(sex="W", competition=CompetitionFactory(year=2001))
+    ResultFactory(athlete=namesake, event=women, place=1, mark=5_400_000)
+
+    preview = page_html(merge_post(editor_client, perez, namesake, confirm=False))
+    assert "Men" in preview and "Women" in preview  # each record's sex, to tell them apart
+    assert "This athlete does not compete in this event's sex." in preview
+    response = merge_post(editor_client, perez, namesake, follow=True)
+
+    assert "the merge is refused" in page_html(response)
+    assert Athlete.objects.filter(pk=namesake.pk).exists()
+    assert perez.results.count() == 23

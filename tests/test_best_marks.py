@@ -26,7 +26,7 @@ from results.models import (
 )
 from results.standings.lists import performances, performers
 
-from .factories import AthleteFactory, EventFactory, ResultFactory
+from .factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
 from .helpers import load, paste_preview, paste_save
 
 RIVAL_FIXTURE = Path(__file__).parent / "data" / "rival-fernandez.json"
@@ -130,7 +130,8 @@ def test_deleting_a_whole_competition_keeps_it_up_to_date(perez):
 def test_a_merge_keeps_it_up_to_date(perez):
     twin = AthleteFactory(given_name="Jeferson", family_name="Perez", country=perez.country)
     walk = Discipline.objects.get(code="20KW")
-    ResultFactory(event=EventFactory(discipline=walk), athlete=twin, mark=4_600_000)
+    race = EventFactory(discipline=walk, competition=CompetitionFactory(year=2001))
+    ResultFactory(event=race, athlete=twin, mark=4_600_000)
     merge_athletes(perez, twin)
     assert BestMark.objects.get(athlete=perez, discipline=walk).mark == 4_600_000
     assert_up_to_date()
