@@ -92,7 +92,11 @@ class RequestBodyLimitMiddleware:
             body = loader.render_to_string("413.html", {"limit": settings.MAX_REQUEST_BYTES})
             response = HttpResponse(body, status=413)
             # The body was not read: the connection cannot be reused for another request.
-            response["Connection"] = "close"
+            # gunicorn closes it when asked; Django's development server (wsgiref) reads
+            # the rest itself, and refuses a hop-by-hop header from the application, as
+            # PEP 3333 has it (a 500 instead of this page).
+            if not request.META.get("SERVER_SOFTWARE", "").startswith("WSGIServer/"):
+                response["Connection"] = "close"
             return response
         return self.get_response(request)
 

@@ -69,7 +69,7 @@ def correction_submit(*, target, what_is_wrong, source, email="", address_digest
 
 
 def _decided_already(correction):
-    return _("%(correction)s was %(status)s by %(who)s on %(when)s.") % {
+    return _("%(correction)s was %(status)s by %(who)s (%(when)s).") % {
         "correction": correction,
         "status": correction.get_status_display().lower(),
         "who": correction.decided_by or _("someone"),

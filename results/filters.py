@@ -18,7 +18,16 @@ from django_filters import (
 
 from athletes.models import Country, Sex, data_name, fold
 
-from .models import Championship, Competition, Discipline, ListedMark, Medal, Result
+from .models import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Championship,
+    Competition,
+    Discipline,
+    ListedMark,
+    Medal,
+    Result,
+)
 from .standings.lists import performances, performers
 from .widgets import FastCheckboxes, FastNumberInput, FastSelect, FastTextInput, FilterForm
 
@@ -27,8 +36,8 @@ class YearFilter(NumberFilter):
     field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1800)
-        kwargs.setdefault("max_value", 2200)
+        kwargs.setdefault("min_value", FIRST_YEAR)
+        kwargs.setdefault("max_value", LAST_YEAR)
         kwargs.setdefault("widget", FastNumberInput(attrs={"class": "year-input"}))
         super().__init__(*args, **kwargs)
 

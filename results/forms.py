@@ -50,6 +50,10 @@ class ResultForm(VersionedForm):
         widget=forms.TextInput(attrs={"size": 10}),
     )
 
+    # The bounds of the model's place, given to the form field and the browser: a place of
+    # -1 is then refused in the same words as a place of 0.
+    place = forms.IntegerField(label=_("place"), required=False, min_value=1, max_value=MAX_PLACE)
+
     class Meta:
         model = Result
         fields = [
@@ -76,10 +80,6 @@ class ResultForm(VersionedForm):
         self._hand_chosen_rows_to_pickers()
         if self.instance.pk and self.instance.mark is not None:
             self.initial["mark"] = self.instance.mark_display
-        if "place" in self.fields:
-            # The model field's validators refuse a place out of 1..MAX_PLACE; the browser
-            # is told the same bounds.
-            self.fields["place"].widget.attrs.update(min=1, max=MAX_PLACE)
         if "country" in self.fields:
             self.fields["country"].required = False
             self.fields["country"].help_text = _("Leave blank for the athlete's nation.")

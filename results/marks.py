@@ -139,6 +139,18 @@ def _invalid(text, discipline, reason=None):
     return ValidationError(message, code="invalid_mark", params={"text": text})
 
 
+# athlib's complaints about the shape of what was typed, and Python's own when a part is not
+# a number ("could not convert string to float: '25.00.00'"): the expected notation, which
+# the message gives, says it better. What athlib finds of the mark itself (too fast, too
+# slow, beyond the record) is kept.
+_SHAPE_COMPLAINTS = ("Illegal numeric pattern", "could not convert", "invalid literal")
+
+
+def _athlib_reason(error):
+    reason = str(error)
+    return None if reason.startswith(_SHAPE_COMPLAINTS) else reason
+
+
 def _refused(text, discipline, reason, code):
     """A mark that reads, but breaks a rule `reason` names (a part out of range, too fine)."""
     message = _("“%(text)s” is not a valid mark for %(discipline)s: %(reason)s.") % {
@@ -169,7 +181,7 @@ def parse_mark(text, discipline):
     try:
         normalised = athlib.check_performance_for_discipline(discipline.code, cleaned)
     except ValueError as error:
-        raise _invalid(typed, discipline, str(error)) from None
+        raise _invalid(typed, discipline, _athlib_reason(error)) from None
     if discipline.measure == TIME:
         # athlib drops a leading zero hour ("0:99:00" -> "99:00"), so its minutes are
         # checked as typed. Otherwise athlib's reading is checked: it may have turned a

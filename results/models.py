@@ -49,6 +49,10 @@ ALTITUDE_M = 1000
 # The largest field in the sport: city marathons finish some 55,000 runners.
 MAX_PLACE = 100_000
 
+# The years a competition may be dated in: modern athletics' records start in the 19th
+# century; a year outside them is a typing slip.
+FIRST_YEAR, LAST_YEAR = 1800, 2200
+
 
 class RemembersLoaded:
     """
@@ -298,7 +302,9 @@ class Competition(RemembersLoaded, ArchiveModel):
         related_name="editions",
     )
     name = models.CharField(_("name"), max_length=200)
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
     city = models.CharField(_("city"), max_length=100)
     country = models.ForeignKey(
         Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="competitions"
@@ -340,7 +346,8 @@ class Competition(RemembersLoaded, ArchiveModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(year__gte=1800) & Q(year__lte=2200), name="competition_year_plausible"
+                condition=Q(year__gte=FIRST_YEAR) & Q(year__lte=LAST_YEAR),
+                name="competition_year_plausible",
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)

@@ -149,6 +149,14 @@ def test_inline_rows_are_saved_with_marks_read_for_the_discipline(editor_client,
             [{"place": 99_999_999, "mark": "1:20:00"}],
             "Row 1, place: Ensure this value is less than or equal to 100000.",
         ),
+        (
+            [{"place": 0, "mark": "1:20:00"}],
+            "Row 1, place: Ensure this value is greater than or equal to 1.",
+        ),
+        (
+            [{"place": -1, "mark": "1:20:00"}],
+            "Row 1, place: Ensure this value is greater than or equal to 1.",
+        ),
     ],
 )
 def test_a_rejected_row_names_row_and_field_and_saves_nothing(editor_client, race, rows, expected):
@@ -567,3 +575,19 @@ def test_a_merge_that_would_put_a_womans_results_on_a_man_is_refused(editor_clie
     assert "the merge is refused" in page_html(response)
     assert Athlete.objects.filter(pk=namesake.pk).exists()
     assert perez.results.count() == 23
+
+
+@pytest.mark.parametrize(
+    ("year", "bound"),
+    [("1799", "greater than or equal to 1800"), ("2201", "less than or equal to 2200")],
+)
+def test_a_competition_year_out_of_range_is_refused_on_its_field(editor_client, perez, year, bound):
+    atlanta = Competition.objects.get(slug="olympic-games-1996")
+
+    response = save_change(editor_client, atlanta, year=year)
+
+    assert response.status_code == 200
+    text = page_html(response)
+    assert f"Ensure this value is {bound}." in text and "Constraint" not in text
+    atlanta.refresh_from_db()
+    assert atlanta.year == 1996

@@ -416,7 +416,8 @@ def test_a_decided_correction_is_not_decided_again(ana, correction, ana_revision
     assert correction.revision is None
     assert response.status_code == 302
     said = " ".join(str(message) for message in response.wsgi_request._messages)
-    assert "Only open reports can be decided" in said and "declined by ben" in said
+    assert "Only open reports can be decided" in said and "declined by ben (" in said
+    assert ".." not in said  # a time ending "a.m." ends no sentence of its own
 
 
 def test_the_buttons_on_a_corrections_page_decide_it(ana, correction, ana_revision):

@@ -107,6 +107,21 @@ def test_a_refused_mark_names_what_was_typed_and_why(reference_data, code, typed
 
 
 @pytest.mark.parametrize(
+    ("code", "typed"),
+    [("100", "25:00:00"), ("100", "1:2:3:4"), ("20KW", "1:2:3:4"), ("LJ", "8..9")],
+)
+def test_a_malformed_mark_says_what_is_expected_in_the_editors_words(reference_data, code, typed):
+    message = refusal(parse_mark, typed, code)
+    assert MALFORMED in message
+    # Neither Python's nor athlib's words for a shape: "could not convert string to float".
+    assert "convert" not in message and "Illegal numeric pattern" not in message
+
+
+def test_what_athlib_finds_of_the_mark_itself_is_kept(reference_data):
+    assert "too fast for 100" in refusal(parse_mark, "5.20", "100")
+
+
+@pytest.mark.parametrize(
     ("code", "typed", "part"),
     [
         ("20KW", "1:99:00", "99 minutes is more than 59"),

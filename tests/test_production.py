@@ -4,9 +4,11 @@ answered with a friendly 503 (and the next request served), styled error pages, 
 photo files, robots.txt that does not point at the admin.
 """
 
+import http.client
 import os
 from contextlib import closing
 from unittest import mock
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.base import ContentFile
@@ -30,6 +32,18 @@ def test_a_body_larger_than_the_limit_is_refused_before_it_is_read(client, setti
     assert response.status_code == 413
     assert "too large" in response.content.decode()
     body.read.assert_not_called()
+
+
+def test_an_oversized_upload_to_the_development_server_gets_the_same_page(live_server, settings):
+    # `make run` serves with Django's development server, which refuses a response's
+    # hop-by-hop header: the page must come without one.
+    settings.MAX_REQUEST_BYTES = 1000
+    address = urlsplit(live_server.url)
+    with closing(http.client.HTTPConnection(address.hostname, address.port, timeout=10)) as conn:
+        conn.request("POST", "/admin/login/", body=b"x" * 5000)
+        response = conn.getresponse()
+        assert response.status == 413
+        assert "too large" in response.read().decode()
 
 
 @pytest.mark.parametrize(
