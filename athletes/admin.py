@@ -133,10 +133,13 @@ class AthleteAdmin(ArchiveAdmin):
             duplicate_repr = str(duplicate)
 
             def merge():
-                # Logged while the record still exists; undone with the merge if it fails.
-                self.log_deletions(request, [duplicate])
+                # Django's log entries only (the deletion logged while the record still
+                # exists, undone with the merge if it fails): the revision is the merge's,
+                # named by merge_athletes, not a delete's or a change's.
+                django_admin = super(ArchiveAdmin, self)
+                django_admin.log_deletions(request, [duplicate])
                 merge_athletes(keep, duplicate)
-                self.log_change(
+                django_admin.log_change(
                     request, keep, [{"changed": {"fields": [f"merged {duplicate_repr}"]}}]
                 )
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from athletes.models import Alias, Athlete, Country
 from results.models import Championship, Competition, Discipline, Event, Result
 from results.roles import EDITORS
+from revisions.models import Revision
 
 from .factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
 from .helpers import (
@@ -306,6 +307,12 @@ def test_merging_two_records_of_one_person(editor_client, perez):
     assert "1 result moves" in preview.content.decode()
     response = merge_post(editor_client, perez, twin)
     assert response.status_code == 302
+    # The recent changes say it was a merge, not a delete.
+    revision = Revision.objects.latest("pk")
+    assert (revision.kind, revision.comment) == (
+        Revision.Kind.MERGE,
+        "Merged Jeferson Perez into Jefferson Pérez.",
+    )
     assert not Athlete.objects.filter(pk=twin.pk).exists()
     assert perez.results.count() == 24
     assert Alias.objects.get(athlete=perez).name == "Jeferson Perez"

@@ -314,6 +314,24 @@ def test_an_undo_is_refused_when_a_row_changed_since(ana, ben, walker):
 # Safe deletes ------------------------------------------------------------------------------
 
 
+def test_a_delete_lists_the_rows_editors_know_and_none_of_the_derived_tables(ana, perez):
+    atlanta = Competition.objects.get(slug="olympic-games-1996")
+
+    page = ana.get(reverse("admin:results_competition_delete", args=[atlanta.pk]))
+
+    text = page.content.decode()
+    assert "Jefferson Pérez" in text and "Result: " in text
+    for unseen in (
+        "Best mark",
+        "Listed mark",
+        "Medal: ",
+        "medal tally",
+        "relationship",
+        "Search word",
+    ):
+        assert unseen not in text, unseen
+
+
 def test_an_edition_with_results_is_not_deleted_from_its_championships_page(ana, perez):
     championship = Competition.objects.get(slug="olympic-games-1996").championship
     data = opened(ana, championship)
