@@ -33,6 +33,8 @@ class RecordChange:
 
     record: object
     fields: list = field(default_factory=list)
+    # The row as the snapshot has it, with the rows deleted with it (`name_rows_together`).
+    named: object = None
 
     @property
     def model(self):
@@ -45,7 +47,7 @@ class RecordChange:
     @property
     def object_label(self):
         try:
-            name = str(self.record.history_object)
+            name = str(self.named if self.named is not None else self.record.history_object)
         except ObjectDoesNotExist:
             # A row whose name reads a related row deleted since (a result's athlete).
             name = f"#{self.record.instance.pk}"
@@ -66,6 +68,25 @@ class RecordChange:
         if self.fields:
             text += ": " + "; ".join(f"{c.label} {c.old} → {c.new}" for c in self.fields)
         return text
+
+
+def name_rows_together(changes):
+    """
+    The rows of one revision, each named with the others: a result deleted with its event
+    and competition is "Jefferson Pérez – Olympic Games 1996 – Men's 20 km race walk", read
+    from their snapshots in the revision, where their rows are gone. No query is added.
+    """
+    rows = {}
+    for change in changes:
+        change.named = change.record.instance
+        rows[(change.model, change.named.pk)] = change.named
+    for row in rows.values():
+        for model_field in row._meta.concrete_fields:
+            if model_field.is_relation:
+                related = rows.get((model_field.related_model, getattr(row, model_field.attname)))
+                if related is not None:
+                    setattr(row, model_field.name, related)
+    return changes
 
 
 def archive_models():

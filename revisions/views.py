@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
-from .history import describe, records_of_revision
+from .history import describe, name_rows_together, records_of_revision
 from .services import UndoRefused, revision_undo
 
 
@@ -37,15 +37,16 @@ def revision_detail(model_admin, request, object_id):
             if undoing is not None:
                 return redirect("admin:revisions_revision_change", undoing.pk)
         return redirect("admin:revisions_revision_change", revision.pk)
+    records = records_of_revision(revision)
     context = {
         **model_admin.admin_site.each_context(request),
         "title": str(revision),
         "subtitle": None,
         "opts": model_admin.model._meta,
         "revision": revision,
-        "changes": [
-            change for change in map(describe, records_of_revision(revision)) if not change.is_empty
-        ],
+        "changes": name_rows_together(
+            [change for change in map(describe, records) if not change.is_empty]
+        ),
         "can_undo": can_undo and revision.undone_by_id is None,
     }
     return TemplateResponse(request, "admin/revisions/revision_detail.html", context)

@@ -274,6 +274,13 @@ def test_undoing_a_delete_brings_back_every_row_it_took_with_its_citations(ana, 
     assert ana.post(delete_url, {"post": "yes"}).status_code == 302
     assert not Result.objects.filter(pk__in=[pk for pk, *_rest in results]).exists()
 
+    # The revision names each row it deleted, the results by their athlete and event.
+    revision = Revision.objects.latest("pk")
+    detail = ana.get(reverse("admin:revisions_revision_change", args=[revision.pk]))
+    text = detail.content.decode()
+    assert "result “Jefferson Pérez – Olympic Games Atlanta 1996 – Men&#x27;s 20 km race walk”" in text
+    assert "“#" not in text
+
     assert undo_latest(ana, Revision.Kind.DELETE).status_code == 302
 
     assert row_counts() == before
