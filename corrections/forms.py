@@ -65,6 +65,9 @@ class RevisionChoiceField(forms.ModelChoiceField):
             )
         return super().to_python(value)
 
+    def label_from_instance(self, obj):
+        return obj.autocomplete_label
+
 
 class DecisionForm(forms.Form):
     """What every decision says: the editor's note."""

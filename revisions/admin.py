@@ -363,7 +363,7 @@ class RevisionAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("what"))
     def short_comment(self, revision):
-        return capfirst(revision.comment.splitlines()[0]) if revision.comment else ""
+        return revision.summary
 
     def has_add_permission(self, request):
         return False

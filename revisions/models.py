@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -66,6 +67,16 @@ class Revision(models.Model):
 
     def get_absolute_url(self):
         return reverse("admin:revisions_revision_change", args=[self.pk])
+
+    @property
+    def summary(self):
+        """What it did, in a line: "Changed athlete “Usain Bolt”."."""
+        return capfirst(self.comment.splitlines()[0]) if self.comment else ""
+
+    @property
+    def autocomplete_label(self):
+        """How a picker offers it: its kind, who and when, and what it did."""
+        return f"{self}: {self.summary}" if self.summary else str(self)
 
 
 class RevisionLink(models.Model):

@@ -530,3 +530,11 @@ def test_the_form_is_never_served_from_the_page_cache(settings, perez):
 
     assert report(second).status_code == 302
     assert report(first).status_code == 302
+
+
+def test_the_revision_picker_says_what_each_revision_did(ana, correction, ana_revision):
+    query = {"app_label": "corrections", "model_name": "correction", "field_name": "revision"}
+    response = ana.get(reverse("admin:autocomplete"), {**query, "term": "Pérez"})
+
+    offered = [option["text"] for option in response.json()["results"]]
+    assert f"{ana_revision}: Changed athlete “Jefferson Pérez”." in offered
