@@ -101,10 +101,15 @@ def revision_undo(*, revision_id, user):
             _("A row this revision added is now used by others (%(names)s): undo those first.")
             % {"names": names}
         ) from None
-    except IntegrityError as error:
+    except IntegrityError:
+        # The database's own words name its tables and constraints, not what an editor knows.
         raise UndoRefused(
-            _("The archive has changed so that this revision cannot be undone (%(error)s).")
-            % {"error": error}
+            _(
+                "The archive has changed so that this revision cannot be undone: a row added "
+                "since holds what a row it would bring back must hold alone (the same slug "
+                "or code, or a second result of one athlete in one event). Change or delete "
+                "that row first."
+            )
         ) from None
     if undoing is not None:
         undone.undone_by = undoing

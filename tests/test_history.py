@@ -305,6 +305,20 @@ def test_a_page_opened_before_a_delete_is_refused_after_the_undo_of_the_delete(a
     assert (walker.birthplace, walker.biography) == ("Quito", "Old story.")
 
 
+def test_an_undo_that_would_bring_back_a_slug_taken_since_says_so_in_an_editors_words(ana, walker):
+    delete_url = reverse("admin:athletes_athlete_delete", args=[walker.pk])
+    assert ana.post(delete_url, {"post": "yes"}).status_code == 302
+    revision = Revision.objects.latest("pk")
+    AthleteFactory(slug=walker.slug)
+
+    response = undo(ana, revision)
+
+    said = " ".join(str(m) for m in response.wsgi_request._messages)
+    assert "a row added since holds what a row it would bring back must hold alone" in said
+    assert "constraint" not in said.lower() and "athletes_athlete" not in said
+    assert not Athlete.objects.filter(pk=walker.pk).exists()
+
+
 def test_an_undo_is_refused_when_a_row_changed_since(ana, ben, walker):
     save_change(ana, walker, biography="By Ana.")
     revision = Revision.objects.latest("pk")
