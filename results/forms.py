@@ -136,10 +136,15 @@ class ResultForm(VersionedForm):
         # report the text typed as a wrong mark.
         if "mark" in self._errors or isinstance(self.cleaned_data.get("mark"), str):
             self.cleaned_data.pop("mark", None)
+        said = len(self._errors.get("mark", ()))
         if self.event is not None:
             # Validate against the event as typed on this page, saved or not.
             self.instance.event = self.event
         super()._post_clean()
+        if said:
+            # The model checks the stored mark again for the same discipline (an event moved
+            # to another discipline): what the typed mark's reading said is enough.
+            del self._errors["mark"][said:]
         if self.event is None and not self.errors and self.instance.event_id is not None:
             # A result on a page of its own meets the rules of its event's list too, as a
             # row of the event's results table does.

@@ -300,3 +300,18 @@ def test_a_sheet_of_500_results_saves(editor, marathon):
     assert response.status_code == 302, response.context["errors"]
     assert marathon.results.filter(note="last finisher").count() == 1
     assert marathon.results.count() == 500
+
+
+def test_an_event_moved_to_a_discipline_its_marks_do_not_fit_says_so_once_a_row(editor, sprint):
+    result = ResultFactory(event=sprint, athlete=AthleteFactory(sex=Sex.WOMEN), mark=11_000)
+    data = form_data(editor.get(change_url(sprint)), form_id="event_form")
+    data["discipline"] = Discipline.objects.get(code="50KW").pk
+
+    response = editor.post(change_url(sprint), {**data, "_continue": "Save"})
+
+    assert response.status_code == 200
+    summary = [str(error) for error in response.context["errors"] if isinstance(error, str)]
+    rows = [line for line in summary if line.startswith("Row 1, mark:")]
+    assert len(rows) == 1 and "“11.00” is not a valid mark for 50 km race walk" in rows[0]
+    result.refresh_from_db()
+    assert (result.event.discipline.code, result.mark) == ("100", 11_000)
