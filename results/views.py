@@ -199,7 +199,12 @@ def discipline_detail(request, code):
                 name=f"{discipline.code}-{sex}-{kind}",
                 filters={**downloads.described(cleaned), "sex": sex, "list": kind},
             )
+        years = all_time_filter.form.cleaned_data
         context.update(
+            # A list of one year is that year's season list, and is titled so.
+            season=years["year_from"]
+            if years["year_from"] is not None and years["year_from"] == years["year_to"]
+            else None,
             sex=sex,
             sex_label=Sex(sex).label,
             kind=kind,

@@ -210,3 +210,44 @@ def test_a_record_tag_on_a_mark_that_cannot_be_a_record_is_a_problem(reference_d
     assert bool(found) == problem
     if problem:
         assert found[0].obj == result and "cannot be a record" in found[0].message
+
+
+def section(html_text, element_id):
+    """The visible text of the page's element `element_id` (a section), to its end."""
+    start = html_text.index(f'id="{element_id}"')
+    return text_of(html_text[start : html_text.index("</section>", start)])
+
+
+def test_podiums_winners_and_barriers_print_a_mark_with_its_letters(client, sprinter):
+    profile = client.get(reverse("athletes:detail", args=["sprinter"])).content.decode()
+    podiums = section(profile, "podiums")
+    for written in ("9.95w", "9.90nwi", "9.8h", "10.00A"):
+        assert written in podiums.replace(" ", ""), written
+    assert "(best10.00A)" in section(profile, "barriers").replace(" ", "")
+
+    games = CompetitionFactory(year=2013)
+    mark_in_event = EventFactory(discipline=Discipline.objects.get(code="100"), competition=games)
+    ResultFactory(event=mark_in_event, athlete=sprinter, place=1, mark=9_850, wind=Decimal("2.4"))
+    winners = client.get(reverse("results:championship", args=[games.championship.slug]))
+    assert "9.85w" in text_of(winners.content.decode()).replace(" ", "")
+
+
+def test_a_list_of_kept_apart_marks_only_says_so_and_a_no_mark_has_no_wind(client, sprinter):
+    hundred = Discipline.objects.get(code="100")
+    event = EventFactory(discipline=hundred, competition=CompetitionFactory(year=2013))
+    ResultFactory(event=event, athlete=AthleteFactory(), place=None, mark=None, status="DNF")
+    # The list of 2011 holds the 9.90 without a wind reading only: kept apart, not legal.
+    season = client.get("/disciplines/100/", {"year_from": "2011", "year_to": "2011"})
+    text = text_of(season.content.decode())
+    assert "100 m: 2011 season list" in text
+    assert "No marks in this discipline match the filter." in text
+    whole = text_of(client.get("/disciplines/100/?sex=W").content.decode())
+    assert "No marks recorded yet in this discipline." in whole
+    mark_in("200", AthleteFactory(), 2012, 19_900, wind="1.0", hand=True)
+    hand_only = text_of(client.get("/disciplines/200/").content.decode())
+    assert "No legal mark recorded yet in this discipline: the marks it has are kept apart" in (
+        hand_only
+    )
+    sheet = client.get(event.get_absolute_url()).content.decode()
+    [row] = [row for row in re.findall(r"<tr.*?</tr>", sheet, re.DOTALL) if "DNF" in row]
+    assert "n/m" not in row

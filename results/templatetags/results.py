@@ -47,10 +47,13 @@ def mark(result, tied=False):
 
 @register.simple_tag
 def wind(result):
-    """The wind reading signed to a tenth (+1.2, -0.3), or "n/m" when not measured."""
+    """
+    The wind reading signed to a tenth (+1.2, -0.3), or "n/m" when a mark was made without
+    one; nothing beside no mark (a DNF).
+    """
     if result.wind is not None:
         return f"{result.wind:+.1f}"
-    if result.wind_not_measured:
+    if result.mark is not None and result.wind_not_measured:
         return format_html('<span class="muted" title="{}">{}</span>', _("not measured"), _("n/m"))
     return ""
 
@@ -210,8 +213,9 @@ def medal_rows(table, show_rank):
 def podium(results, highlight=None):
     """
     A race's first three as a list (`standings.events.top_three_by_event`): place, athlete
-    with nation, mark with its record tags; `highlight`'s own place marked. Written in one
-    tag, as `list_rows` is: a busy profile prints a dozen podiums, a competition one per event.
+    with nation, mark with its letters and record tags (`mark`); `highlight`'s own place
+    marked. Written in one tag, as `list_rows` is: a busy profile prints a dozen podiums, a
+    competition one per event.
     """
     if not results:
         empty = escape(_("No podium recorded."))  # outside the f-string, where xgettext finds it
@@ -220,16 +224,13 @@ def podium(results, highlight=None):
     html = ['<ol class="podium">']
     for result in results:
         athlete = result.athlete
-        tags = "".join(
-            f' <span class="record-tag">{escape(tag)}</span>' for tag in result.record_labels
-        )
         html.append(
             f'\n  <li class="podium-place place-{result.place}'
             + (" is-self" if result.athlete_id == own else "")
             + f'">\n    <span class="place">{result.place}</span>'
             f'\n    <span class="who"><a href="{escape(athlete.get_absolute_url())}">'
             f"{escape(athlete.name)}</a> {nation(result.country)}</span>"
-            f'\n    <span class="mark">{escape(result.mark_display)}{tags}</span>\n  </li>'
+            f'\n    <span class="mark">{mark(result)}</span>\n  </li>'
         )
     html.append("\n</ol>")
     return mark_safe("".join(html))
