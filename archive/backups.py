@@ -24,6 +24,9 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
+
+from results.models import ArchiveVersion
 
 SQLITE_FILE = "archive.sqlite3"
 POSTGRES_FILE = "archive.pgdump"
@@ -114,7 +117,8 @@ def take_snapshot(directory=None):
 
 def _sqlite_counts(path):
     """Row counts of the copy itself, read from the file, not from the live database."""
-    with sqlite3.connect(path) as copy:
+    # Read-only: a missing file is an error, never a new empty database.
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as copy:
         tables = [
             row[0]
             for row in copy.execute(
@@ -163,9 +167,15 @@ def restore_snapshot(snapshot):
             f"The snapshot is of a {manifest['vendor']} database; this archive runs on "
             f"{connection.vendor}."
         )
-    # Checked before anything is restored: a refused archive of photos leaves all as it was.
+    # Checked before anything is restored: a refused database file or archive of photos
+    # leaves all as it was.
+    if connection.vendor == "sqlite":
+        _check_sqlite_copy(snapshot / SQLITE_FILE, manifest)
+    elif not (snapshot / POSTGRES_FILE).is_file():
+        raise BackupError(f"{snapshot} has no {POSTGRES_FILE}: nothing was restored.")
     if manifest.get("media"):
         _check_photos(snapshot / MEDIA_FILE)
+    version_before = ArchiveVersion.objects.filter(pk=1).values_list("number", flat=True).first()
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         with sqlite3.connect(snapshot / SQLITE_FILE) as source:
@@ -210,4 +220,40 @@ def restore_snapshot(snapshot):
         extracted = media.parent / "media"
         if extracted != media:
             extracted.rename(media)
+    _move_version_past(version_before)
     return manifest
+
+
+def _check_sqlite_copy(path, manifest):
+    """The snapshot's database is there, reads, and holds the rows its manifest counts."""
+    if not path.is_file():
+        raise BackupError(f"The snapshot has no {path.name}: nothing was restored.")
+    try:
+        counts = _sqlite_counts(path)
+    except sqlite3.DatabaseError as error:
+        raise BackupError(
+            f"{path} is not a readable SQLite database ({error}): nothing was restored."
+        ) from None
+    if counts != manifest["rows"]:
+        differ = sorted(
+            table
+            for table in set(counts) | set(manifest["rows"])
+            if counts.get(table) != manifest["rows"].get(table)
+        )
+        raise BackupError(
+            f"{path} does not hold the rows its manifest counts (tables {', '.join(differ[:5])}"
+            f"{'…' if len(differ) > 5 else ''}): nothing was restored."
+        )
+
+
+def _move_version_past(version_before):
+    """
+    The archive's version moves on past both the restored one and the one before: the
+    caches, keyed by it, never serve a page of the archive as it was before the restore
+    for the archive as restored (results.caching).
+    """
+    restored = ArchiveVersion.objects.filter(pk=1).values_list("number", flat=True).first()
+    number = max(version_before or 0, restored or 0) + 1
+    ArchiveVersion.objects.update_or_create(
+        pk=1, defaults={"number": number, "changed_at": timezone.now()}
+    )

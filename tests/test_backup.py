@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 
 from archive.backups import MANIFEST_FILE, MEDIA_FILE, row_counts
 from athletes.models import Source
+from results.models import ArchiveVersion
 
 from .factories import ResultFactory
 
@@ -93,3 +94,40 @@ def test_a_snapshot_whose_photos_reach_outside_is_refused_and_nothing_restored(
     assert row_counts() == before
     assert (media / "athletes" / "walker.jpg").read_bytes() == b"a photo"
     assert not (tmp_path.parent / "escaped.jpg").exists()
+
+
+def the_database_file(folder):
+    (path,) = [p for p in folder.iterdir() if p.name.startswith("archive.")]
+    return path
+
+
+@pytest.mark.parametrize("damage", ["missing", "not a database"])
+def test_a_snapshot_without_a_sound_database_file_is_refused_and_nothing_restored(
+    reference_data, tmp_path, damage
+):
+    ResultFactory.create_batch(2)
+    folder = snapshot(tmp_path)
+    ResultFactory.create_batch(3)
+    before = row_counts()
+    database = the_database_file(folder)
+    if damage == "missing":
+        database.unlink()
+    else:
+        database.write_bytes(b"random bytes, no database" * 100)
+
+    with pytest.raises(CommandError, match="nothing was restored|failed"):
+        call_command("restore", str(folder), interactive=False, verbosity=0)
+
+    assert row_counts() == before
+
+
+def test_a_restore_moves_the_archives_version_past_every_version_cached_before(
+    reference_data, tmp_path
+):
+    folder = snapshot(tmp_path)
+    ResultFactory.create_batch(3)  # pages cached now are keyed by this version
+    version_before = ArchiveVersion.objects.get(pk=1).number
+
+    call_command("restore", str(folder), interactive=False, verbosity=0)
+
+    assert ArchiveVersion.objects.get(pk=1).number > version_before
