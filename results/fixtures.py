@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
 
+from athletes.models import Athlete, problems_of_rows
 from revisions.context import revision
 from revisions.models import Revision, one_snapshot
 from revisions.writers import wait_for_writers
@@ -395,6 +396,13 @@ class Loader:
                         for name, messages in error.message_dict.items():
                             self.problems.append(f"{where}: {name}: {' '.join(messages)}")
                         continue
+                    if target.stored and isinstance(instance, Athlete):
+                        # His stored results must hold for him as the file has him (his
+                        # sex, birth and retirement), as the admin's form checks.
+                        contradicted = problems_of_rows(instance, instance)
+                        self.problems.extend(f"{where}: {problem}" for problem in contradicted)
+                        if contradicted:
+                            continue
                     try:
                         with transaction.atomic():
                             instance.save()

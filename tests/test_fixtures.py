@@ -394,3 +394,26 @@ def test_an_export_with_marks_as_text_loads_back_to_the_same_integers(perez, tmp
     load(path)  # equal values: a merge that changes nothing
 
     assert export_athlete("jefferson-perez", tmp_path / "after.json") == before
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"sex": "W"}, "This athlete does not compete in this event's sex."),
+        ({"date_of_birth": "2004-01-01"}, "The event took place before the athlete's birth."),
+        ({"retired_on": "2001-01-01"}, "The event took place after the athlete's retirement."),
+    ],
+)
+def test_a_file_that_changes_a_stored_athlete_against_his_results_is_refused(
+    perez, tmp_path, changes, message
+):
+    load(RIVAL_FIXTURE)
+
+    def athlete_only(entries):
+        entries[:] = [e for e in entries if e["model"] == "athletes.athlete"]
+        entries[0]["fields"].update(changes)
+
+    text = refused(edited(tmp_path, RIVAL_FIXTURE, athlete_only), update=True)
+
+    assert "edited.json: athletes.athlete" in text and message in text
+    assert "Francisco Javier Fernández – " in text  # the result it contradicts
