@@ -21,6 +21,7 @@ import functools
 import gc
 import io
 import json
+import re
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -184,8 +185,21 @@ def _csv(columns, table):
     writer = csv.writer(out)
     writer.writerow(column.name for column in columns)
     for row in table:
-        writer.writerow(_csv_value(row[column.name]) for column in columns)
+        writer.writerow(_spreadsheet_safe(_csv_value(row[column.name])) for column in columns)
     return out.getvalue().encode()
+
+
+# A cell a spreadsheet would run as a formula ("=HYPERLINK(…)", "+SUM(…)", "@…"), unless
+# it is a number ("-0.3", "+1.5", a wind or a gap).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d[\d.,:]*")
+
+
+def _spreadsheet_safe(text):
+    """The cell as a spreadsheet shows it and never runs it: a formula is quoted (')."""
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def _csv_value(value):

@@ -22,7 +22,13 @@ from django.test.utils import CaptureQueriesContext
 from results import downloads
 from results.models import Championship, Discipline, Result
 
-from .factories import CompetitionFactory, EventFactory, ResultFactory, SourceFactory
+from .factories import (
+    AthleteFactory,
+    CompetitionFactory,
+    EventFactory,
+    ResultFactory,
+    SourceFactory,
+)
 from .helpers import count_queries, grow_archive
 
 pytestmark = pytest.mark.django_db
@@ -291,6 +297,30 @@ def test_a_sprints_files_carry_its_winds_flags_tie_and_records(client, sprint):
         }
     ]
     assert payload["rows"][0]["flags"] == ["A"] and payload["rows"][0]["records"] == ["WR", "OR"]
+
+
+def test_a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_quoted(client, perez):
+    final = Result.objects.filter(athlete=perez).first().event
+    ResultFactory(
+        event=final,
+        athlete=AthleteFactory(
+            given_name='=HYPERLINK("http://evil.example","x")', family_name="+1"
+        ),
+        place=None,
+        mark=None,
+        status="DNF",
+    )
+
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(final.get_absolute_url(), {"format": "csv"}).content.decode())
+        )
+    )
+
+    names = {row["athlete"] for row in rows}
+    assert '\'=HYPERLINK("http://evil.example","x") +1' in names
+    # Numbers keep their sign: a wind, a gap.
+    assert not any(name.startswith(("=", "+", "@")) for name in names)
 
 
 # All-time and season lists --------------------------------------------------------------
