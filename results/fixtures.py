@@ -121,7 +121,16 @@ def find_fixture(label):
 
 def read_file(path):
     """The objects of one JSON fixture file; FixtureError names line and column of a typo."""
-    text = Path(path).read_text(encoding="utf-8")
+    try:
+        # A byte-order mark, as some editors write one, is no part of the JSON.
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FixtureError(
+            [
+                f"{path}: byte {error.start} is not UTF-8. Save the file as UTF-8 "
+                "(the only encoding JSON allows); nothing was loaded."
+            ]
+        ) from None
     try:
         entries = json.loads(text)
     except json.JSONDecodeError as error:
@@ -201,7 +210,16 @@ class Loader:
                 f"list, {hint}; numeric primary keys are not used in archive fixtures."
             )
             return None
-        key = tuple(value) if isinstance(value, list) else ()
+        if not isinstance(value, list) or not all(
+            isinstance(part, str | int) and not isinstance(part, bool) for part in value
+        ):
+            self.problems.append(
+                f"{obj.describe()}: {field_obj.name} {show_value(value)}: write the key as a "
+                'list of texts and numbers, ["olympic-games-1996"] (`manage.py archive_keys` '
+                "lists the keys the archive holds)."
+            )
+            return None
+        key = tuple(value)
         target = self.targets.get((related._meta.label_lower, key))
         if target is not None:
             return target.instance
@@ -235,6 +253,13 @@ class Loader:
                 )
                 return None
             key.extend(value if isinstance(value, list) else [value])
+        if not all(isinstance(part, str | int) and not isinstance(part, bool) for part in key):
+            self.problems.append(
+                f"{obj.path}: object {obj.number} ({obj.label}): its natural key "
+                f"{show_value(key)} holds something other than texts and numbers: write "
+                'each key as a list of them, ["olympic-games-1996"].'
+            )
+            return None
         return tuple(key)
 
     def convert(self, obj, field_obj, value, event=None):
@@ -261,6 +286,22 @@ class Loader:
         if isinstance(value, list | dict):
             self.problems.append(
                 f"{obj.describe()}: {name} {show_value(value)}: a single value is expected."
+            )
+            return None
+        if isinstance(field_obj, models.DecimalField):
+            if isinstance(value, bool):
+                self.problems.append(
+                    f"{obj.describe()}: {name} {show_value(value)}: a number is expected."
+                )
+                return None
+            if isinstance(value, float):
+                # As written in the file: 1.2, not the binary 1.19999… that a float holds.
+                value = repr(value)
+        if isinstance(field_obj, models.DateField | models.TimeField) and not isinstance(
+            value, str
+        ):
+            self.problems.append(
+                f'{obj.describe()}: {name} {show_value(value)}: write a date as text, "2001-08-05".'
             )
             return None
         if value == "" and field_obj.blank:

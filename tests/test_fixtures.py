@@ -273,6 +273,14 @@ def change_result(**fields):
         (change_result(mark=1_041_000), "too fast"),
         (change_result(place=99_999_999), "place"),
         (change_result(wind="21.0"), "wind: Ensure this value is less than or equal to 9.9"),
+        (change_result(wind=True), "wind true: a number is expected."),
+        (change_result(event=[PARIS]), "holds something other than texts and numbers"),
+        (change_result(event={"slug": "x"}), "holds something other than texts and numbers"),
+        (change_result(country=[["ECU"]]), "write the key as a list of texts and numbers"),
+        (
+            lambda e: entry(e, "athletes.athlete").update(date_of_birth=1977),
+            'date_of_birth 1977: write a date as text, "2001-08-05".',
+        ),
         (change_result(status="FINISHED"), "write one of OK (Finished), DNF (Did not finish)"),
         (change_result(status="DNF"), "Only a finished result has a place"),
         (
@@ -417,3 +425,25 @@ def test_a_file_that_changes_a_stored_athlete_against_his_results_is_refused(
 
     assert "edited.json: athletes.athlete" in text and message in text
     assert "Francisco Javier Fernández – " in text  # the result it contradicts
+
+
+def test_a_wind_written_as_a_json_number_is_read_as_written(perez, tmp_path):
+    path = edited(tmp_path, RIVAL_FIXTURE, change_result(wind=1.2))
+    load(path)
+    paris = Result.objects.get_by_natural_key(*PARIS, "francisco-javier-fernandez")
+    assert str(paris.wind) == "1.2"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "message"), [("latin-1", "is not UTF-8"), ("utf-8-sig", None)]
+)
+def test_a_file_in_another_encoding_is_refused_and_a_byte_order_mark_is_read(
+    perez, tmp_path, encoding, message
+):
+    path = tmp_path / "encoded.json"
+    path.write_text(RIVAL_FIXTURE.read_text(encoding="utf-8"), encoding=encoding)
+    if message:
+        assert message in refused(path)
+    else:
+        load(path)
+        assert Athlete.objects.filter(slug="francisco-javier-fernandez").exists()
