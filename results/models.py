@@ -931,6 +931,11 @@ class Result(RemembersLoaded, ArchiveModel):
                 errors.setdefault(
                     "athlete", _("The event took place after the athlete's retirement.")
                 )
+        if event is not None and self.wind is not None and event.discipline_id:
+            if not event.discipline.wind_measured:
+                errors.setdefault("wind", _("No wind is read in this discipline."))
+            elif event.competition_id and event.competition.indoor:
+                errors.setdefault("wind", _("No wind is read indoors."))
         if event is not None and self.mark is not None and event.discipline_id:
             self._check_mark(event.discipline, errors)
         if errors:

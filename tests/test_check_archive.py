@@ -5,6 +5,7 @@ admin page that fixes it.
 """
 
 import datetime
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -583,3 +584,17 @@ def test_non_staff_users_are_sent_to_the_login_page(reference_data, client, djan
     response = client.get(reverse("check-archive"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+def test_a_wind_where_none_is_read_is_a_problem(reference_data):
+    walk = EventFactory(discipline=Discipline.objects.get(code="20KW"))
+    result = ResultFactory(event=walk, place=1, mark=4_800_000, wind=Decimal("1.5"))
+    indoors = EventFactory(
+        discipline=Discipline.objects.get(code="LJ"), competition=CompetitionFactory(indoor=True)
+    )
+    jump = ResultFactory(event=indoors, place=1, mark=8_000, wind=Decimal("0.5"))
+
+    found = {p.obj: p.message for p in find_problems() if "wind" in p.message}
+
+    assert "No wind is read in this discipline." in found[result]
+    assert "No wind is read indoors." in found[jump]

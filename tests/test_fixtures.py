@@ -428,10 +428,40 @@ def test_a_file_that_changes_a_stored_athlete_against_his_results_is_refused(
 
 
 def test_a_wind_written_as_a_json_number_is_read_as_written(perez, tmp_path):
-    path = edited(tmp_path, RIVAL_FIXTURE, change_result(wind=1.2))
-    load(path)
-    paris = Result.objects.get_by_natural_key(*PARIS, "francisco-javier-fernandez")
-    assert str(paris.wind) == "1.2"
+    sprint = ["world-championships-2003", "100", "M", "final"]
+    path = tmp_path / "sprinter.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "model": "athletes.athlete",
+                    "fields": {
+                        "slug": "a-sprinter",
+                        "given_name": "A.",
+                        "family_name": "Sprinter",
+                        "sex": "M",
+                        "country": ["FRA"],
+                    },
+                },
+                {
+                    "model": "results.event",
+                    "fields": {"competition": sprint[:1], "discipline": ["100"], "sex": "M"},
+                },
+                {
+                    "model": "results.result",
+                    "fields": {"event": sprint, "athlete": ["a-sprinter"], "place": 1}
+                    | {"country": ["FRA"], "mark": "10.02", "wind": 1.2},
+                },
+            ]
+        )
+    )
+    load(RIVAL_FIXTURE, path)
+    assert str(Result.objects.get_by_natural_key(*sprint, "a-sprinter").wind) == "1.2"
+
+
+def test_a_wind_where_none_is_read_is_refused(perez, tmp_path):
+    message = refused(edited(tmp_path, RIVAL_FIXTURE, change_result(wind="1.5")))
+    assert "wind: No wind is read in this discipline." in message
 
 
 @pytest.mark.parametrize(
