@@ -7,10 +7,11 @@ competition shared by a whole field). Django's own `loaddata` overwrites a store
 whatever the last file says, blanks included, and skips validation. `load_fixtures()` merges
 instead, as DESIGN.md ("Fixtures") asks:
 
-* an empty incoming value (blank text, null, an empty list, a false flag) keeps the stored
-  value; an equal value changes nothing; a different value is a conflict, reported with the
-  file, the object's natural key, the field and both values, and nothing is written, unless
-  the load is told to `update`, when the file wins;
+* an empty incoming value (blank text, null, an empty list, a flag at its default) keeps
+  the stored value; an equal value changes nothing; a different value is a conflict,
+  reported with the file, the object's natural key, the field and both values, and nothing
+  is written, unless the load is told to `update`, when the file wins (a flag it writes
+  too, at its default or not; blanks and nulls still blank nothing);
 * citations (many-to-many sources) are added to, never dropped, unless updating;
 * references are resolved across every file of one call and the archive, model by model in
   dependency order, so files load in any order and give the same archive;
@@ -397,7 +398,10 @@ class Loader:
         field_obj = obj.model._meta.get_field(name)
         current = getattr(target.instance, field_obj.attname)
         incoming = value.pk if isinstance(value, models.Model) else value
-        if _empty(field_obj, incoming):
+        # Updating, a flag the file writes wins, its default included (indoor false,
+        # awards medals true): only blanks and nulls never blank what the archive holds.
+        flag_written = self.update and isinstance(field_obj, models.BooleanField)
+        if _empty(field_obj, incoming) and not flag_written:
             return
         if current == incoming:
             target.set_by.setdefault(name, obj.path)

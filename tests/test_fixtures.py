@@ -477,3 +477,24 @@ def test_a_file_in_another_encoding_is_refused_and_a_byte_order_mark_is_read(
     else:
         load(path)
         assert Athlete.objects.filter(slug="francisco-javier-fernandez").exists()
+
+
+def test_updating_a_flag_back_to_its_default_is_written(perez, tmp_path):
+    def indoor(value):
+        def change(entries):
+            entries[:] = [e for e in entries if e["model"] == "results.competition"][:1]
+            entries[0]["fields"]["indoor"] = value
+
+        return change
+
+    load(edited(tmp_path, RIVAL_FIXTURE, indoor(True), name="indoor.json"), update=True)
+    paris = Competition.objects.get(slug="world-championships-2003")
+    assert paris.indoor
+
+    # Merging, "false" is the flag left unsaid and keeps what is stored; updating, it wins.
+    load(edited(tmp_path, RIVAL_FIXTURE, indoor(False), name="outdoor.json"))
+    paris.refresh_from_db()
+    assert paris.indoor
+    load(edited(tmp_path, RIVAL_FIXTURE, indoor(False), name="outdoor.json"), update=True)
+    paris.refresh_from_db()
+    assert not paris.indoor
