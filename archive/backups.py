@@ -86,7 +86,10 @@ def take_snapshot(directory=None):
     root = Path(directory or settings.BACKUP_DIR)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     target = root / stamp
-    target.mkdir(parents=True, exist_ok=False)
+    try:
+        target.mkdir(parents=True, exist_ok=False)
+    except OSError as error:
+        raise BackupError(f"Cannot write a snapshot in {root}: {error.strerror}.") from None
     vendor = connection.vendor
     if vendor == "sqlite":
         connection.ensure_connection()

@@ -131,3 +131,10 @@ def test_a_restore_moves_the_archives_version_past_every_version_cached_before(
     call_command("restore", str(folder), interactive=False, verbosity=0)
 
     assert ArchiveVersion.objects.get(pk=1).number > version_before
+
+
+def test_a_backup_where_none_can_be_written_says_so(reference_data, tmp_path):
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")
+    with pytest.raises(CommandError, match="Cannot write a snapshot in"):
+        call_command("backup", output_dir=str(not_a_folder), verbosity=0)

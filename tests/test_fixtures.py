@@ -498,3 +498,17 @@ def test_updating_a_flag_back_to_its_default_is_written(perez, tmp_path):
     load(edited(tmp_path, RIVAL_FIXTURE, indoor(False), name="outdoor.json"), update=True)
     paris.refresh_from_db()
     assert not paris.indoor
+
+
+def test_the_operators_commands_refuse_what_they_cannot_do_in_words(perez, tmp_path):
+    with pytest.raises(CommandError, match="Cannot write"):
+        call_command(
+            "export_athlete", "jefferson-perez", output=str(tmp_path / "missing" / "x.json")
+        )
+    with pytest.raises(CommandError, match="not a whole number of at least 1"):
+        call_command("archive_keys", "athletes", "--limit", "-1")
+    from io import StringIO
+
+    said = StringIO()
+    call_command("archive_keys", "athletes", search="zzzz", stdout=StringIO(), stderr=said)
+    assert "No athletes match “zzzz”." in said.getvalue()

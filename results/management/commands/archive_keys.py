@@ -3,6 +3,7 @@ The natural keys the archive already holds, as a fixture author writes them: so 
 file names the competition, event, athlete or source that is there instead of a near copy.
 """
 
+import argparse
 import json
 
 from django.core.management.base import BaseCommand
@@ -31,6 +32,17 @@ KINDS = {
 }
 
 
+def positive_number(text):
+    """A count of at least 1, as argparse reads an option."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return number
+
+
 class Command(BaseCommand):
     help = (
         "List the natural keys the archive holds (athletes, competitions, events, sources, "
@@ -41,7 +53,10 @@ class Command(BaseCommand):
         parser.add_argument("kind", choices=sorted(KINDS))
         parser.add_argument("--search", default="", help="Only keys whose name or slug has this.")
         parser.add_argument(
-            "--limit", type=int, default=500, help="At most this many keys (default 500)."
+            "--limit",
+            type=positive_number,
+            default=500,
+            help="At most this many keys (default 500).",
         )
 
     def handle(self, *args, kind, search="", limit=500, **options):
@@ -54,6 +69,10 @@ class Command(BaseCommand):
                 condition |= Q(**{f"{name}__icontains": text})
             rows = rows.filter(condition)
         total = rows.count()
+        if not total:
+            self.stderr.write(
+                f"No {kind} match “{search}”." if search else f"The archive holds no {kind}."
+            )
         for row in rows[:limit]:
             key = json.dumps(list(row.natural_key()), ensure_ascii=False)
             self.stdout.write(f"{key}  {row}")

@@ -162,6 +162,9 @@ class Command(BaseCommand):
     def handle(self, *args, slug, output=None, marks="integer", **options):
         text = export_athlete(slug, marks=marks)
         if output:
-            Path(output).write_text(text, encoding="utf-8", newline="\n")
+            try:
+                Path(output).write_text(text, encoding="utf-8", newline="\n")
+            except OSError as error:
+                raise CommandError(f"Cannot write {output}: {error.strerror}.") from None
         else:
             self.stdout.write(text, ending="")
