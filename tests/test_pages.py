@@ -580,3 +580,19 @@ def test_names_are_escaped_in_a_profiles_podiums_and_rivals(client, reference_da
     assert f'aria-label="head to head with {name}"' in rivals
     assert "Meeting &lt;b&gt;&quot;Zürich&quot;&lt;/b&gt; &amp; Co</a>" in progression
     assert "<i>Ana" not in html and "<b>" not in html
+
+
+def test_a_heat_is_told_from_the_final_on_the_profile_and_in_the_lists(client, perez):
+    final = Result.objects.filter(athlete=perez, event__round="final").first().event
+    heat = EventFactory(
+        competition=final.competition, discipline=final.discipline, sex="M", round="heat"
+    )
+    ResultFactory(event=heat, athlete=perez, place=1, mark=4_600_000)
+
+    profile = page_text(client.get(perez.get_absolute_url()))
+    name = final.competition.name
+    assert f"{name} (heat)" in profile
+    performances = page_text(
+        client.get(f"/disciplines/{final.discipline.code}/", {"list": "performances"})
+    )
+    assert f"{name} (heat)" in performances

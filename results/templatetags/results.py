@@ -71,6 +71,13 @@ def medal_table(table, subject, caption, rank=False, total=False, empty_text="")
     }
 
 
+def round_note(event):
+    """After a competition's name, the round of an event that is not its final: "(heat)"."""
+    if event.round == event.Round.FINAL:
+        return ""
+    return f' <span class="round">({escape(str(event.get_round_display()).lower())})</span>'
+
+
 @register.simple_tag
 def list_rows(rows, ranked, discipline):
     """
@@ -95,7 +102,8 @@ def list_rows(rows, ranked, discipline):
             f"{escape(athlete.name)}</a></th>"
             f"<td>{nation(result.country)}</td>"
             f'<td class="num">{place}</td>'
-            f'<td><a href="{escape(event.get_absolute_url())}">{escape(competition.name)}</a></td>'
+            f'<td><a href="{escape(event.get_absolute_url())}">{escape(competition.name)}</a>'
+            f"{round_note(event)}</td>"
             f'<td class="num">{competition.year}</td></tr>'
         )
     return mark_safe("".join(html))
@@ -135,7 +143,7 @@ def result_rows(rows, discipline):
         html.append(
             f"\n      <tr><td>{when}</td>"
             f'<th scope="row"><a href="{escape(event.get_absolute_url())}">'
-            f"{escape(competition.name)}</a></th>"
+            f"{escape(competition.name)}</a>{round_note(event)}</th>"
             f"<td>{escape(competition.city)} {nation(competition.country)}</td>"
             f'<td class="num">{place}</td>'
             f'<td class="num mark">{mark(result)}</td>'
