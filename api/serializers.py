@@ -318,7 +318,7 @@ class AthleteDetailSerializer(AthleteSerializer):
     def get_aliases(self, athlete):
         return [alias.name for alias in athlete.aliases.all()]
 
-    @extend_schema_field(OpenApiTypes.URI)
+    @extend_schema_field(serializers.URLField(allow_null=True))
     def get_photo(self, athlete):
         if not athlete.photo:
             return None

@@ -40,6 +40,8 @@ urlpatterns = [
     path("", include("results.urls")),
 ]
 
+handler404 = "archive.views.not_found"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

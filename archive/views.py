@@ -4,13 +4,15 @@ profiles, the nations' pages, robots.txt. `athletes` knows nothing of results, s
 showing an athlete's results lives here, in the layer above both.
 """
 
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import defaults
 from django.views.decorators.http import require_GET
+from rest_framework.exceptions import NotFound
 
 from athletes.models import Athlete, Country, fold
 from results import downloads
@@ -172,3 +174,13 @@ def head_to_head(request, slug, other):
             "more_matches": len(matches) > SEARCH_LIMIT,
         },
     )
+
+
+def not_found(request, exception):
+    """
+    The site's 404 page; under /api/, the API's own JSON answer in its words, also for an
+    address no API view matched (`/api/v1/nothing/`).
+    """
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -641,6 +641,9 @@ def test_unknown_objects_are_a_json_404(client, perez):
         "disciplines/NOPE/list/",
         "championships/nothing/",
         "athletes/?page=99999",
+        # Addresses no API view matches answer in JSON too.
+        "nothing/",
+        "competitions/olympic-games-1996/20KW/X/final/",
     ]:
         assert get_json(client, API + url, status=404)["detail"], url
     assert client.get(API + "disciplines/%00/").status_code == 404
@@ -688,6 +691,9 @@ def test_the_schema_is_valid_openapi_and_describes_every_endpoint(client, refere
         p["name"] for p in schema["paths"]["/api/v1/disciplines/{code}/list/"]["get"]["parameters"]
     }
     assert listing >= {"sex", "list", "include", "year_from", "year_to", "country", "page"}
+    # An athlete without a photo has none: the schema says it may be null.
+    photo = schema["components"]["schemas"]["AthleteDetail"]["properties"]["photo"]
+    assert photo.get("nullable") is True and photo["format"] == "uri"
     as_yaml = client.get(API + "schema/?format=yaml")
     assert as_yaml.status_code == 200
     assert yaml.safe_load(as_yaml.content)["paths"].keys() == schema["paths"].keys()
