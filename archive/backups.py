@@ -178,7 +178,7 @@ def restore_snapshot(snapshot):
         raise BackupError(f"{snapshot} has no {POSTGRES_FILE}: nothing was restored.")
     if manifest.get("media"):
         _check_photos(snapshot / MEDIA_FILE)
-    version_before = ArchiveVersion.objects.filter(pk=1).values_list("number", flat=True).first()
+    version_before = _archive_version()
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         with sqlite3.connect(snapshot / SQLITE_FILE) as source:
@@ -249,13 +249,27 @@ def _check_sqlite_copy(path, manifest):
         )
 
 
+def _has_version_table():
+    with connection.cursor() as cursor:
+        return ArchiveVersion._meta.db_table in connection.introspection.table_names(cursor)
+
+
+def _archive_version():
+    """The archive's version; None when it has none yet (a database not migrated)."""
+    if not _has_version_table():
+        return None
+    return ArchiveVersion.objects.filter(pk=1).values_list("number", flat=True).first()
+
+
 def _move_version_past(version_before):
     """
     The archive's version moves on past both the restored one and the one before: the
     caches, keyed by it, never serve a page of the archive as it was before the restore
     for the archive as restored (results.caching).
     """
-    restored = ArchiveVersion.objects.filter(pk=1).values_list("number", flat=True).first()
+    if not _has_version_table():
+        return  # a snapshot of an archive before versions: nothing is cached by one
+    restored = _archive_version()
     number = max(version_before or 0, restored or 0) + 1
     ArchiveVersion.objects.update_or_create(
         pk=1, defaults={"number": number, "changed_at": timezone.now()}

@@ -390,10 +390,13 @@ def backup_during_writes(server, editors=4, duration=8):
     )
     snapshot_tables = database.table_digests(snapshot_file)
     restored_tables = database.table_digests(fresh)
+    # The archive's version is the caches' key, not its data: a restore moves it past
+    # every version cached before (archive.backups), so it differs from the snapshot's.
     differing = sorted(
         table
         for table in set(snapshot_tables) | set(restored_tables)
         if snapshot_tables.get(table) != restored_tables.get(table)
+        and table != "results_archiveversion"
     )
     manifest_mismatch = sorted(
         table
