@@ -32,7 +32,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from athletes.models import Sex
+from athletes.models import Athlete, Sex
 from revisions.models import ArchiveModel
 
 from .caching import cached_value
@@ -62,6 +62,7 @@ RULES = {
     "medal-without-final": gettext_lazy("Medal place in a round with no final"),
     "beats-world-record": gettext_lazy("Personal best better than the world record"),
     "twice-in-final": gettext_lazy("Same person twice in a final"),
+    "same-name-and-birth": gettext_lazy("Two records with one name and date of birth"),
     "record-not-legal": gettext_lazy("Record tag on a mark that cannot be a record"),
 }
 
@@ -129,6 +130,7 @@ def find_problems():
         *medals_without_final(),
         *personal_bests_beating_world_records(),
         *same_person_twice_in_a_final(),
+        *same_name_and_birth(),
         *records_on_marks_that_cannot_be_records(),
     ]
 
@@ -430,6 +432,42 @@ def same_person_twice_in_a_final():
             "slugs": ", ".join(athlete.slug for athlete in found),
         }
         problems.append(problem("twice-in-final", message, event))
+    return problems
+
+
+def same_name_and_birth():
+    """
+    Athlete records that share an accent-folded name and a date of birth: one person entered
+    twice, whose results are split between two pages even when they never met in a final.
+    One GROUP BY over `search_name` and the date, then the records of each group, in batches.
+    """
+    groups = (
+        Athlete.objects.exclude(search_name="")
+        .filter(date_of_birth__isnull=False)
+        .values("search_name", "date_of_birth")
+        .annotate(records=Count("id"))
+        .filter(records__gt=1)
+        .order_by("search_name", "date_of_birth")
+    )
+    groups = [(row["search_name"], row["date_of_birth"]) for row in groups]
+    found = defaultdict(list)
+    for batch in batches(groups):
+        condition = any_of(Q(search_name=name, date_of_birth=born) for name, born in batch)
+        for athlete in Athlete.objects.filter(condition).order_by("slug"):
+            found[(athlete.search_name, athlete.date_of_birth)].append(athlete)
+    problems = []
+    for key in groups:
+        athletes = found[key]
+        message = _(
+            "%(name)s, born %(born)s, has %(count)d records (%(slugs)s): one person entered "
+            "twice is merged into one record."
+        ) % {
+            "name": athletes[0],
+            "born": athletes[0].date_of_birth.isoformat(),
+            "count": len(athletes),
+            "slugs": ", ".join(athlete.slug for athlete in athletes),
+        }
+        problems.append(problem("same-name-and-birth", message, athletes[0]))
     return problems
 
 

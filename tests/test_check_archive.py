@@ -354,6 +354,23 @@ def test_the_same_person_twice_in_a_final_is_reported(reference_data):
     )
 
 
+def test_two_records_with_one_name_and_date_of_birth_are_reported(reference_data):
+    born = datetime.date(1974, 7, 1)
+    first = AthleteFactory(
+        given_name="Jefferson", family_name="Pérez", slug="jefferson-perez", date_of_birth=born
+    )
+    AthleteFactory(
+        given_name="Jefferson", family_name="Perez", slug="jefferson-perez-1974", date_of_birth=born
+    )
+    # Namesakes born on other days, or on unknown ones, are not one person for sure.
+    AthleteFactory(given_name="Jefferson", family_name="Perez", slug="jefferson-perez-1990")
+    assert_reported(
+        "same-name-and-birth",
+        "Jefferson Pérez, born 1974-07-01, has 2 records (jefferson-perez, jefferson-perez-1974)",
+        first,
+    )
+
+
 def test_namesakes_in_a_heat_or_in_different_finals_are_fine(reference_data):
     first = AthleteFactory(given_name="Juan", family_name="Molina", slug="juan-molina")
     second = AthleteFactory(given_name="Juan", family_name="Molina", slug="juan-molina-1990")
