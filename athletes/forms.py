@@ -77,7 +77,8 @@ class AthleteAdminForm(VersionedForm):
         if self.instance.pk is not None and not self.errors:
             # His rows must still hold for him as edited: each result's event of his sex,
             # after his birth and before his retirement.
-            for problem in problems_of_rows(self.instance, self.instance):
+            stored = Athlete.objects.get(pk=self.instance.pk)
+            for problem in problems_of_rows(self.instance, self.instance, before=stored):
                 self.add_error(None, problem)
 
 

@@ -105,7 +105,7 @@ def merge_plan(keep, duplicate):
             if values in kept:
                 shared = getattr(row, key[0])
                 plan.clashes.append(shared)
-    plan.problems = problems_of_rows(merged(keep, duplicate), duplicate)
+    plan.problems = problems_of_rows(merged(keep, duplicate), duplicate, before=duplicate)
     return plan
 
 

@@ -344,14 +344,16 @@ def athlete_relations():
 PROBLEM_ROWS_SHOWN = 3
 
 
-def problems_of_rows(athlete, rows_of):
+def problems_of_rows(athlete, rows_of, before):
     """
     What the rows that point at `rows_of` (the athlete himself, or a record merged into
-    him) would break if they were `athlete`'s as he now stands, edited and not yet saved:
-    each row is checked again by its own `clean()` (a result checks its athlete's sex
-    against its event's, and the event's date against his birth and retirement), and only
-    what it says of its athlete counts. The rows are found through the models' relations,
-    so this app needs to know nothing of the apps that point at it.
+    him) would break if they were `athlete`'s as he now stands, edited and not yet saved,
+    and did not break with `before` (the athlete they belong to as stored): each row is
+    checked again by its own `clean()` (a result checks its athlete's sex against its
+    event's, and the event's date against his birth and retirement), and only what it says
+    of its athlete counts. A fault a row had already does not block an edit that does not
+    make it. The rows are found through the models' relations, so this app needs to know
+    nothing of the apps that point at it.
     """
     found = []
     for relation in athlete_relations():
@@ -361,16 +363,26 @@ def problems_of_rows(athlete, rows_of):
         manager = relation.related_model._default_manager
         # Every foreign key joined, to any depth: what a row's check and its name read.
         for row in manager.filter(**{name: rows_of}).select_related().order_by("pk"):
-            setattr(row, name, athlete)
-            try:
-                row.clean()
-            except ValidationError as error:
-                messages = getattr(error, "message_dict", {}).get(name, [])
-                found.extend(f"{row}: {message}" for message in messages)
+            had = _athlete_errors(row, name, before)
+            found.extend(
+                f"{row}: {message}"
+                for message in _athlete_errors(row, name, athlete)
+                if message not in had
+            )
     if len(found) > PROBLEM_ROWS_SHOWN:
         more = len(found) - PROBLEM_ROWS_SHOWN
         found = found[:PROBLEM_ROWS_SHOWN] + [gettext("…and %(count)s more.") % {"count": more}]
     return found
+
+
+def _athlete_errors(row, name, athlete):
+    """What `row`'s own `clean()` says of its athlete field (`name`) were it `athlete`'s."""
+    setattr(row, name, athlete)
+    try:
+        row.clean()
+    except ValidationError as error:
+        return getattr(error, "message_dict", {}).get(name, [])
+    return []
 
 
 class Alias(ArchiveModel):

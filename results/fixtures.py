@@ -444,7 +444,8 @@ class Loader:
                     if target.stored and isinstance(instance, Athlete):
                         # His stored results must hold for him as the file has him (his
                         # sex, birth and retirement), as the admin's form checks.
-                        contradicted = problems_of_rows(instance, instance)
+                        stored = Athlete.objects.get(pk=instance.pk)
+                        contradicted = problems_of_rows(instance, instance, before=stored)
                         self.problems.extend(f"{where}: {problem}" for problem in contradicted)
                         if contradicted:
                             continue

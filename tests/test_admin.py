@@ -598,3 +598,17 @@ def test_a_competition_year_out_of_range_is_refused_on_its_field(editor_client, 
     assert f"Ensure this value is {bound}." in text and "Constraint" not in text
     atlanta.refresh_from_db()
     assert atlanta.year == 1996
+
+
+def test_a_fault_his_results_had_already_does_not_block_an_athletes_other_edits(
+    editor_client, perez
+):
+    # A women's race in his results, written past the forms (check_archive finds it).
+    women = EventFactory(sex="W", competition=CompetitionFactory(year=2001))
+    ResultFactory(event=women, athlete=perez, place=5, mark=5_400_000)
+
+    response = save_change(editor_client, perez, birthplace="Cuenca, Azuay")
+
+    assert response.status_code == 302, page_html(response)
+    perez.refresh_from_db()
+    assert perez.birthplace == "Cuenca, Azuay"
