@@ -42,7 +42,7 @@ def copy_plan(competition):
     events = [
         Event(competition=target, discipline=event.discipline, sex=event.sex, round=event.round)
         for event in competition.events.select_related("discipline").order_by(
-            "discipline__position", "sex", "round"
+            "discipline__position", "sex", Event.round_as_run()
         )
         if (event.discipline_id, event.sex, event.round) not in existing
     ]

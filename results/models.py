@@ -386,6 +386,17 @@ class Event(RemembersLoaded, ArchiveModel):
         HEAT = "heat", _("Heat")
         QUALIFICATION = "qualification", _("Qualification")
 
+    # The rounds in the order a competition runs them, whatever their codes' alphabet says.
+    ROUNDS_AS_RUN = (Round.QUALIFICATION, Round.HEAT, Round.SEMI_FINAL, Round.FINAL)
+
+    @classmethod
+    def round_as_run(cls, field="round"):
+        """An expression to order by: 0 for a qualification round, up to 3 for a final."""
+        return Case(
+            *(When(**{field: name}, then=Value(n)) for n, name in enumerate(cls.ROUNDS_AS_RUN)),
+            output_field=models.IntegerField(),
+        )
+
     # Neither key has an index of its own: event_unique_round starts with the competition,
     # event_discipline_sex_idx with the discipline (see `Result.event`).
     competition = models.ForeignKey(

@@ -596,3 +596,31 @@ def test_a_heat_is_told_from_the_final_on_the_profile_and_in_the_lists(client, p
         client.get(f"/disciplines/{final.discipline.code}/", {"list": "performances"})
     )
     assert f"{name} (heat)" in performances
+
+
+def test_a_heat_comes_before_its_final_on_the_profile_and_after_it_on_the_competition(client):
+    athlete = AthleteFactory()
+    final = EventFactory(date=None, round="final")
+    rounds = {
+        name: EventFactory(
+            competition=final.competition,
+            discipline=final.discipline,
+            sex=final.sex,
+            date=None,
+            round=name,
+        )
+        for name in ("semi", "heat", "qualification")
+    }
+    rounds["final"] = final
+    for place, name in enumerate(("final", "semi", "heat", "qualification"), start=1):
+        ResultFactory(event=rounds[name], athlete=athlete, place=place)
+
+    profile = client.get(athlete.get_absolute_url()).content.decode()
+    results = profile.split('id="results"', 1)[1].split("</section>", 1)[0]
+    shown = [results.index(f"({label})") for label in ("qualification", "heat", "semi-final")]
+    assert shown == sorted(shown)
+    assert shown[-1] < results.rindex(final.competition.name)
+
+    competition = client.get(final.competition.get_absolute_url()).content.decode()
+    shown = sorted(rounds, key=lambda name: competition.index(rounds[name].get_absolute_url()))
+    assert shown == ["final", "semi", "heat", "qualification"]

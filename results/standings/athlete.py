@@ -9,7 +9,7 @@ from django.db.models import F
 from athletes.models import Athlete
 from revisions.statements import prepared
 
-from ..models import EVENT_RELATED, Result
+from ..models import EVENT_RELATED, Event, Result
 from .bests import barrier_counts, by_discipline, personal_bests, progression
 from .events import top_three_by_event
 from .medals import MedalTable, athlete_medals_by_championship
@@ -23,7 +23,8 @@ RESULT_ORDER = (
     "event__competition__name",
     "event__discipline__position",
     "event__sex",
-    "event__round",
+    # Heats before their final, when the day does not already say so.
+    Event.round_as_run("event__round"),
 )
 
 

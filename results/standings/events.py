@@ -11,7 +11,7 @@ from django.db.models.expressions import RawSQL
 from athletes.models import Source
 from revisions.paging import page_asked
 
-from ..models import Result
+from ..models import Event, Result
 from ..pagination import CountedPaginator
 
 
@@ -135,8 +135,9 @@ def top_three_by_event(results):
 def competition_podiums(competition):
     """Each event of a competition with its podium, in two queries."""
     events = list(
+        # Each race's final first, then the rounds that led to it.
         competition.events.select_related("discipline").order_by(
-            "discipline__venue", "discipline__position", "sex", "round"
+            "discipline__venue", "discipline__position", "sex", Event.round_as_run().desc()
         )
     )
     by_event = top_three_by_event(Result.objects.filter(event__competition=competition))
