@@ -34,14 +34,21 @@ def _restore(snapshot, citations_from):
     """Write a row back as `snapshot` shows it; its citations as `citations_from` has them."""
     model = snapshot.instance_type
     obj = snapshot.instance
-    stored = model._default_manager.filter(pk=obj.pk).values_list("version", flat=True).first()
+    stored = model._default_manager.filter(pk=obj.pk).first()
     if stored is None:
         # A deleted row comes back: after the last version it ever had, so that a form
         # opened before the delete is still refused as stale.
         history = type(snapshot).objects.filter(**{model._meta.pk.attname: obj.pk})
-        stored = history.aggregate(last=Max("version"))["last"]
+        version = history.aggregate(last=Max("version"))["last"]
+    else:
+        version = stored.version
+        # What the row held until now, as a save through a form knows it: the tables derived
+        # from it (results.bestmarks) then refresh what the row leaves as well as what it
+        # comes back to (a result given back to its athlete, a championship's medals).
+        if hasattr(stored, "loaded_values"):
+            obj.loaded_values = stored.loaded_values
     # The version moves on from what is stored, never back to the snapshot's.
-    obj.version = stored or 0
+    obj.version = version or 0
     obj.save()
     for name in model.history_m2m_fields:
         target = model._meta.get_field(name).m2m_reverse_field_name()

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import User
 
 from athletes.merge import merge_athletes
 from results.bestmarks import LISTED_COLUMNS, MEDAL_COLUMNS, rebuild
@@ -25,9 +26,12 @@ from results.models import (
     RowCount,
 )
 from results.standings.lists import performances, performers
+from revisions.context import revision
+from revisions.models import Revision
+from revisions.services import revision_undo
 
 from .factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
-from .helpers import load, paste_preview, paste_save
+from .helpers import create_editor, load, paste_preview, paste_save
 
 RIVAL_FIXTURE = Path(__file__).parent / "data" / "rival-fernandez.json"
 
@@ -211,4 +215,41 @@ def test_a_pasted_sheet_saved_by_an_editor_keeps_them_up_to_date(ana, perez, fin
     assert saved.status_code == 302
     assert final_2001.results.count() == 2
     assert ListedMark.objects.filter(result__event=final_2001).count() == 2
+    assert_up_to_date()
+
+
+def undone(change):
+    """Make `change` in a revision of its own, then undo it as the admin's button does."""
+    editor = User.objects.filter(username="undoer").first() or create_editor("undoer")
+    with revision(kind=Revision.Kind.EDIT, user=editor) as state:
+        change()
+    revision_undo(revision_id=state.revision.pk, user=editor)
+
+
+def test_an_undo_keeps_them_up_to_date(perez, sprint):
+    runner, other = AthleteFactory(), AthleteFactory()
+    result = dash(sprint, runner, 10_100)
+    final = perez.results.filter(place=1).select_related("event__competition").first().event
+    championship = final.competition.championship
+
+    def save(instance, **values):
+        def change():
+            fresh = type(instance).objects.get(pk=instance.pk)
+            for name, value in values.items():
+                setattr(fresh, name, value)
+            fresh.save()
+
+        return change
+
+    undone(save(championship, awards_medals=False))
+    assert Medal.objects.filter(championship=championship).exists()
+    assert_up_to_date()
+    undone(save(result, athlete=other))
+    assert BestMark.objects.get(discipline=sprint, result=result).athlete == runner
+    assert_up_to_date()
+    undone(save(final, round="heat"))
+    assert_up_to_date()
+    undone(save(result.event, discipline=Discipline.objects.get(code="200")))
+    assert_up_to_date()
+    undone(save(result.event.competition, indoor=True))
     assert_up_to_date()
