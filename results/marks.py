@@ -335,10 +335,10 @@ def format_mark(value, discipline, hand_timed=False):
         return ""
     if discipline.measure == TIME:
         # Sprints are timed to the hundredth by photo-finish (9.50 stays 9.50), to the
-        # tenth by hand (10.4); longer races show only the decimals the source gave.
-        return format_time(
-            value, min_decimals=1 if hand_timed else 2 if discipline.is_sprint else 0
-        )
+        # tenth by hand (10.4); longer races show only the decimals the source gave (a
+        # marathon timed by hand is 2:08:30, not 2:08:30.0).
+        sprint = discipline.is_sprint
+        return format_time(value, min_decimals=(1 if hand_timed else 2) if sprint else 0)
     if discipline.measure == POINTS:
         return str(value)
     # Field marks are measured to the centimetre.

@@ -949,8 +949,23 @@ class Result(RemembersLoaded, ArchiveModel):
                 errors.setdefault("wind", _("No wind is read indoors."))
         if event is not None and self.mark is not None and event.discipline_id:
             self._check_mark(event.discipline, errors)
+        if event is not None and self.hand_timed and event.discipline_id:
+            self._check_hand_time(event.discipline, errors)
         if errors:
             raise ValidationError(errors)
+
+    def _check_hand_time(self, discipline, errors):
+        """A stopwatch times a race, to the tenth of a second at best."""
+        if discipline.measure != marks.TIME:
+            errors.setdefault("hand_timed", _("Only a time can be hand-timed."))
+        elif self.mark is not None and self.mark % 100:
+            errors.setdefault(
+                "mark",
+                _(
+                    "A hand time is read to the tenth of a second, not to the hundredth: "
+                    "untick hand-timed for a fully automatic time."
+                ),
+            )
 
     def _related(self, name):
         """The related object, even one not saved yet (an event typed with its results)."""

@@ -615,3 +615,25 @@ def test_a_wind_where_none_is_read_is_a_problem(reference_data):
 
     assert "No wind is read in this discipline." in found[result]
     assert "No wind is read indoors." in found[jump]
+
+
+def test_a_hand_timed_jump_or_a_hand_time_to_the_hundredth_is_a_problem(reference_data):
+    jump = ResultFactory(
+        event=EventFactory(discipline=Discipline.objects.get(code="LJ")),
+        place=1,
+        mark=8_120,
+        wind=Decimal("1.0"),
+        hand_timed=True,
+    )
+    dash = ResultFactory(
+        event=EventFactory(discipline=Discipline.objects.get(code="100")),
+        place=1,
+        mark=10_340,
+        wind=Decimal("1.0"),
+        hand_timed=True,
+    )
+
+    found = {p.obj: p.message for p in find_problems() if p.rule == "invalid"}
+
+    assert "Only a time can be hand-timed." in found[jump]
+    assert "A hand time is read to the tenth of a second" in found[dash]

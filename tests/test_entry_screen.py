@@ -315,3 +315,27 @@ def test_an_event_moved_to_a_discipline_its_marks_do_not_fit_says_so_once_a_row(
     assert len(rows) == 1 and "“11.00” is not a valid mark for 50 km race walk" in rows[0]
     result.refresh_from_db()
     assert (result.event.discipline.code, result.mark) == ("100", 11_000)
+
+
+def test_a_hand_time_with_hundredths_is_refused_and_nothing_saved(editor, sprint):
+    result = ResultFactory(
+        event=sprint, athlete=AthleteFactory(sex=Sex.WOMEN), place=1, mark=11_000, wind=None
+    )
+    data = form_data(editor.get(change_url(sprint)), form_id="event_form")
+    data["results-0-mark"] = "10.34"
+    data["results-0-hand_timed"] = "on"
+
+    response = editor.post(change_url(sprint), {**data, "_continue": "Save"})
+
+    assert response.status_code == 200
+    errors = " ".join(str(e) for e in response.context["errors"])
+    assert "A hand time is read to the tenth of a second, not to the hundredth" in errors
+    result.refresh_from_db()
+    assert (result.mark, result.hand_timed) == (11_000, False)
+
+
+def test_a_hand_timed_marathon_keeps_the_seconds_the_source_gave(reference_data):
+    marathon = EventFactory(discipline=Discipline.objects.get(code="MAR"))
+    result = ResultFactory(event=marathon, place=1, mark=7_710_000, hand_timed=True)
+
+    assert result.mark_display == "2:08:30"
