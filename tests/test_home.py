@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from athletes.models import Athlete
+from athletes.models import Athlete, Country
 
 from .factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
 from .helpers import page_text, save_change
@@ -130,3 +130,30 @@ def test_the_home_page_runs_the_same_queries_on_a_day_with_races_or_without(clie
     ResultFactory(event=EventFactory(competition=competition), place=1)
     assert client.get("/").context["on_this_day"]["winners"]
     assert count_queries(home) == without
+
+
+def test_on_this_day_a_heats_winner_is_no_winner_and_a_winner_shows_the_nation_won_for(
+    client, perez
+):
+    today = timezone.localdate()
+    years_ago = today.replace(year=1988) if (today.month, today.day) != (2, 29) else today
+    competition = CompetitionFactory(year=1988, name="Games 1988")
+    soviet, russia = Country.objects.get(code="URS"), Country.objects.get(code="RUS")
+    champion = AthleteFactory(given_name="Olga", family_name="Final", country=russia)
+    final = EventFactory(competition=competition, date=years_ago)
+    ResultFactory(event=final, athlete=champion, country=soviet, place=1)
+    heat = EventFactory(
+        competition=competition,
+        discipline=final.discipline,
+        sex=final.sex,
+        round="heat",
+        date=years_ago,
+    )
+    ResultFactory(
+        event=heat, athlete=AthleteFactory(given_name="Hana", family_name="Heat"), place=1
+    )
+
+    on_this_day = home_text(client).split("On this day", 1)[1].split("Latest records", 1)[0]
+
+    assert "1988: Olga Final URS" in on_this_day
+    assert "Hana Heat" not in on_this_day

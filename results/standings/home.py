@@ -116,8 +116,10 @@ def on_this_day(today):
     days = same_day_in_past_years(today)
     # An event's own date, or its competition's first day when the event has none: each an
     # IN over an indexed date column, read apart (as one OR, PostgreSQL scans every event).
-    dated = Event.objects.filter(date__in=days).values_list("pk", flat=True)
-    undated = Event.objects.filter(date__isnull=True, competition__start_date__in=days).values_list(
+    # Finals only: a heat's winner did not win the event.
+    finals = Event.objects.filter(round=Event.Round.FINAL)
+    dated = finals.filter(date__in=days).values_list("pk", flat=True)
+    undated = finals.filter(date__isnull=True, competition__start_date__in=days).values_list(
         "pk", flat=True
     )
     # With no event on this day the winners are still asked for, of an id no row has: the
@@ -126,7 +128,9 @@ def on_this_day(today):
     winners = (
         Result.objects.filter(event__in=events, place=1)
         .select_related(
-            "athlete__country",
+            # The nation they won for, not the one they may have changed to since.
+            "country",
+            "athlete",
             "event__competition",
             "event__discipline",
             "event__competition__country",
@@ -149,6 +153,6 @@ def latest_records():
     # serves it only when planned for its values.
     return list(
         Result.objects.filter(pk__in=tagged)
-        .select_related("athlete__country", "event__competition", "event__discipline")
+        .select_related("athlete", "country", "event__competition", "event__discipline")
         .order_by("-event__competition__year", "-event__date", "-pk")[:LATEST_RECORDS]
     )
