@@ -22,7 +22,7 @@ from results.standings.athlete import athlete_profile
 from results.standings.head_to_head import head_to_head as compare_athletes
 from results.standings.home import featured_athletes, latest_changes, latest_records, on_this_day
 from results.standings.medals import medal_results, medals_by_nation, nation_medals
-from results.views import FilteredListView, paginate
+from results.views import MEDAL_DOWNLOAD_LENGTH, FilteredListView, paginate
 from revisions.statements import prepared
 
 from .filters import AthleteFilter
@@ -117,7 +117,8 @@ def country_detail(request, code):
     country = get_object_or_404(Country, code=code.upper())
     athletes = country.athletes.order_by("family_name", "given_name")
     if download := downloads.requested(request, tables=("championships", "athletes")):
-        medals = nation_medals(country)
+        # The whole table, to a row beyond the file's length: whether it goes on.
+        medals = nation_medals(country, limit=MEDAL_DOWNLOAD_LENGTH + 1)
         table = medals.by_athlete if download.table == "athletes" else medals.by_championship
         return downloads.medal_file(
             request,
@@ -127,6 +128,7 @@ def country_detail(request, code):
             medal_results().filter(country=country),
             title=_("%(country)s: medals") % {"country": country.label},
             name=f"{country.code}-medals-{download.table}",
+            limit=MEDAL_DOWNLOAD_LENGTH,
         )
     return render(
         request,

@@ -479,16 +479,28 @@ def medal_sources(medals, group, rows):
     return by_subject
 
 
-def medal_file(request, download, kind, table, medals, *, title, name, filters=None):
+def medal_file(request, download, kind, table, medals, *, title, name, filters=None, limit=None):
     """
     A medal table (`standings.medals.MedalTable`) of `kind` ("nations", "athletes",
-    "championships"), counted from `medals` (a QuerySet of `Medal`).
+    "championships"), counted from `medals` (a QuerySet of `Medal`). Given a `limit`, the
+    table was counted to a row beyond it: the file holds `limit` rows and says whether the
+    table went on (`truncated`), as a list's file does.
     """
-    sources = medal_sources(medals, MEDAL_GROUPS[kind], table.rows)
-    for row in table.rows:
+    rows, extra = table.rows, {}
+    if limit is not None:
+        rows, extra = rows[:limit], {"limit": limit, "truncated": len(rows) > limit}
+    sources = medal_sources(medals, MEDAL_GROUPS[kind], rows)
+    for row in rows:
         row.sources = sources[row.subject.pk]
     return respond(
-        request, download, MEDAL_COLUMNS[kind], table.rows, name=name, title=title, filters=filters
+        request,
+        download,
+        MEDAL_COLUMNS[kind],
+        rows,
+        name=name,
+        title=title,
+        filters=filters,
+        **extra,
     )
 
 

@@ -27,6 +27,9 @@ COMPETITIONS_PER_PAGE = 50
 LIST_LENGTH = 100
 # A list's download holds the rows of its first hundred pages: 10,000 marks.
 LIST_DOWNLOAD_LENGTH = LIST_LENGTH * 100
+# A medal table's download holds the whole table the page shows the top of, as far as a
+# list's file goes.
+MEDAL_DOWNLOAD_LENGTH = LIST_DOWNLOAD_LENGTH
 MEDAL_TABLE_LENGTH = 50
 EDITIONS_PER_PAGE = 10
 
@@ -220,11 +223,12 @@ def discipline_detail(request, code):
 
 def medal_table_file(request, download, medals, subject, name, filters):
     """The file of a page's medal table by nation or by athlete (`table=`), of `medals`."""
+    # One row beyond the file's length: whether the table goes on.
     if download.table == "athletes":
-        table = medals_by_athlete(medals, limit=MEDAL_TABLE_LENGTH)
+        table = medals_by_athlete(medals, limit=MEDAL_DOWNLOAD_LENGTH + 1)
         title = _("%(subject)s: medals by athlete") % {"subject": subject}
     else:
-        table = medals_by_nation(medals, limit=MEDAL_TABLE_LENGTH)
+        table = medals_by_nation(medals, limit=MEDAL_DOWNLOAD_LENGTH + 1)
         title = _("%(subject)s: medals by nation") % {"subject": subject}
     return downloads.medal_file(
         request,
@@ -235,6 +239,7 @@ def medal_table_file(request, download, medals, subject, name, filters):
         title=title,
         name=f"{name}-by-{download.table}",
         filters=filters,
+        limit=MEDAL_DOWNLOAD_LENGTH,
     )
 
 

@@ -19,6 +19,7 @@ from django.db import connection
 from django.template.defaultfilters import date as date_filter
 from django.test.utils import CaptureQueriesContext
 
+from athletes.models import Country
 from results import downloads
 from results.models import Championship, Discipline, Result
 
@@ -725,3 +726,34 @@ def test_the_links_beside_a_table_keep_the_pages_filters(client, perez):
         f"?order=mark&include=wind&format=csv&table={table}"
         for table in ("medals", "bests", "results")
     ]
+
+
+def test_a_medal_tables_file_holds_the_whole_table_and_says_where_it_stops(
+    client, reference_data, monkeypatch
+):
+    games = Championship.objects.create(slug="many-games", name="Many Games", awards_medals=True)
+    for n in range(60):
+        competition = CompetitionFactory(championship=games, year=1950 + n)
+        ResultFactory(event=EventFactory(competition=competition), place=1)
+    whole = csv_rows(client.get("/championships/many-games/?format=csv&table=athletes"))
+    assert len(whole) == 60
+    payload = json_payload(client.get("/championships/many-games/?format=json&table=athletes"))
+    assert (len(payload["rows"]), payload["truncated"]) == (60, False)
+
+    monkeypatch.setattr("results.views.MEDAL_DOWNLOAD_LENGTH", 55)
+    payload = json_payload(client.get("/championships/many-games/?format=json&table=athletes"))
+    assert (len(payload["rows"]), payload["limit"], payload["truncated"]) == (55, 55, True)
+
+
+def test_a_nations_medallists_are_shown_for_the_nation_they_won_for(client, reference_data):
+    soviet, russia = Country.objects.get(code="URS"), Country.objects.get(code="RUS")
+    athlete = AthleteFactory(country=russia)
+    ResultFactory(event=EventFactory(), athlete=athlete, country=soviet, place=1)
+
+    rows = csv_rows(client.get("/countries/URS/?format=csv&table=athletes"))
+
+    assert [(row["athlete"], row["nation"]) for row in rows] == [(athlete.name, "URS")]
+    page = client.get("/countries/URS/").content.decode()
+    medallists = page.split("Medallists", 1)[1].split("</table>", 1)[0]
+    assert ">URS<" in medallists and ">RUS<" not in medallists
+    assert "the medallists above won for it and have another nation now" in page

@@ -185,8 +185,11 @@ def medals_by_nation(results=None, limit=None):
     return _table(rows, "country_id", countries, name=lambda country: country.name)
 
 
-def medals_by_athlete(results=None, limit=None):
-    """Medals per athlete, aggregated in SQL, each athlete with their nation."""
+def medals_by_athlete(results=None, limit=None, nation=None):
+    """
+    Medals per athlete, aggregated in SQL, each athlete with their nation: `nation` when the
+    medals are those won for it (an athlete of the Soviet Union is one of Russia today).
+    """
     results = medal_results() if results is None else results
     rows = medal_counts(results, "athlete_id", limit)
     athletes = Athlete.objects.select_related("country").in_bulk(
@@ -198,7 +201,7 @@ def medals_by_athlete(results=None, limit=None):
         "athlete_id",
         athletes,
         name=lambda athlete: athlete.name,
-        nation=lambda athlete: athlete.country,
+        nation=lambda athlete: nation or athlete.country,
     )
 
 
@@ -224,5 +227,5 @@ def nation_medals(country, limit=50):
     medals = medal_results().filter(country=country)
     return NationMedals(
         by_championship=medals_by_championship(medals),
-        by_athlete=medals_by_athlete(medals, limit=limit),
+        by_athlete=medals_by_athlete(medals, limit=limit, nation=country),
     )
