@@ -3,6 +3,7 @@ Every public page renders for the shipped archive and for an empty one, runs a f
 number of SQL queries whatever the archive holds, and never answers junk input with a 500.
 """
 
+import html
 import re
 
 import pytest
@@ -624,3 +625,23 @@ def test_a_heat_comes_before_its_final_on_the_profile_and_after_it_on_the_compet
     competition = client.get(final.competition.get_absolute_url()).content.decode()
     shown = sorted(rounds, key=lambda name: competition.index(rounds[name].get_absolute_url()))
     assert shown == ["final", "semi", "heat", "qualification"]
+
+
+def test_the_highlights_keep_the_editors_order_each_named_by_its_kind(client, perez):
+    profile = client.get(perez.get_absolute_url()).content.decode()
+    section = profile.split('id="highlights"', 1)[1].split("</section>", 1)[0]
+    kinds = re.findall(r'<p class="highlight-kind">([^<]+)</p>', section)
+    titles = re.findall(r"<h3>([^<]+)</h3>", section)
+
+    highlights = list(perez.highlights.order_by("position"))
+    assert kinds == [str(highlight.get_kind_display()) for highlight in highlights]
+    assert titles == [html.escape(highlight.title) for highlight in highlights]
+    assert "Quote</h3>" not in section  # a kind is a label, not a heading over the rest
+
+
+def test_a_personal_best_names_its_venue_in_either_language(client, perez):
+    for language, header in (("en", "Venue"), ("es", "Lugar")):
+        page = client.get(perez.get_absolute_url(), headers={"Accept-Language": language})
+        bests = page.content.decode().split('id="personal-bests"', 1)[1].split("</thead>", 1)[0]
+        assert f'<th scope="col">{header}</th>' in bests
+        assert '<th scope="col">Place</th>' not in bests and "Puesto" not in bests
