@@ -35,6 +35,7 @@ from revisions.context import revision
 from revisions.models import Revision, one_snapshot
 from revisions.writers import wait_for_writers
 
+from . import marks
 from .bestmarks import deferred
 from .models import Result
 from .rules import result_list_problems
@@ -364,6 +365,11 @@ class Loader:
             values[name] = self.convert(obj, field_obj, raw, event)
             if name == "event":
                 event = values[name]
+        written = obj.fields.get("mark")
+        if obj.model is Result and isinstance(written, str) and values.get("mark") is not None:
+            # A mark written as the source prints it keeps its decimals (3:45.10), unless
+            # the file gives them itself.
+            values.setdefault("decimals", marks.typed_decimals(written, event.discipline))
         target = self.targets.get((obj.label, obj.key))
         if target is None:
             target = self.find_or_create(obj)

@@ -13,6 +13,7 @@ from athletes.models import Source
 from revisions.admin import SafeAutocompleteSelect
 from revisions.forms import VersionedForm
 
+from . import marks
 from .models import MAX_PLACE, Result
 from .rules import problems_with_saved, result_list_problems
 
@@ -114,6 +115,7 @@ class ResultForm(VersionedForm):
         text = (cleaned_data.get("mark") or "").strip()
         event = self._event(cleaned_data)
         discipline = getattr(event, "discipline", None) if event is not None else None
+        self.decimals = None
         if not text:
             cleaned_data["mark"] = None
         elif discipline is None:
@@ -123,6 +125,8 @@ class ResultForm(VersionedForm):
                 cleaned_data["mark"] = discipline.parse_mark(text)
             except forms.ValidationError as error:
                 self.add_error("mark", error)
+            else:
+                self.decimals = marks.typed_decimals(text, discipline)
         athlete = cleaned_data.get("athlete")
         if not cleaned_data.get("country") and athlete is not None:
             cleaned_data["country"] = athlete.country
@@ -136,6 +140,9 @@ class ResultForm(VersionedForm):
         # report the text typed as a wrong mark.
         if "mark" in self._errors or isinstance(self.cleaned_data.get("mark"), str):
             self.cleaned_data.pop("mark", None)
+        elif "mark" in self.cleaned_data:
+            # The decimals typed go with the mark read (3:45.10 is not 3:45.1).
+            self.instance.decimals = getattr(self, "decimals", None)
         said = len(self._errors.get("mark", ()))
         if self.event is not None:
             # Validate against the event as typed on this page, saved or not.

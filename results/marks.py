@@ -63,6 +63,7 @@ STORED_EXAMPLE = {
 # thousandth up: 9.572 is 9.58), distances and heights to the centimetre (a measured
 # 8.955 is 8.95), combined events in whole points.
 DECIMALS = {TIME: 2, DISTANCE: 2, HEIGHT: 2, POINTS: 0}
+MAX_DECIMALS = DECIMALS[TIME]
 STORED_STEP = {TIME: 10, DISTANCE: 10, HEIGHT: 10, POINTS: 1}
 KEPT_TO = {
     TIME: gettext_lazy(
@@ -329,16 +330,35 @@ def format_time(ms, min_decimals=0):
     return f"{seconds}{fraction}"
 
 
-def format_mark(value, discipline, hand_timed=False):
-    """The stored integer as a statistician writes it; "" for no mark."""
+# The decimals at the end of a typed time: "3:45.10", "9,58", 38' 24.3".
+_TYPED_FRACTION = re.compile(r"[.,](\d+)\D*$")
+
+
+def typed_decimals(text, discipline):
+    """
+    How many decimals a time was written with (3:45.10: 2, 1 h 17' 21": 0), for
+    `format_mark` to show them again; None for a mark that is not a time.
+    """
+    if discipline.measure != TIME:
+        return None
+    fraction = _TYPED_FRACTION.search(text.strip())
+    return len(fraction.group(1)) if fraction else 0
+
+
+def format_mark(value, discipline, hand_timed=False, decimals=None):
+    """
+    The stored integer as a statistician writes it; "" for no mark. `decimals`, those its
+    source gave (`typed_decimals`), keeps 3:45.10 from reading 3:45.1.
+    """
     if value is None:
         return ""
     if discipline.measure == TIME:
         # Sprints are timed to the hundredth by photo-finish (9.50 stays 9.50), to the
-        # tenth by hand (10.4); longer races show only the decimals the source gave (a
+        # tenth by hand (10.4); longer races show the decimals the source gave (a
         # marathon timed by hand is 2:08:30, not 2:08:30.0).
         sprint = discipline.is_sprint
-        return format_time(value, min_decimals=(1 if hand_timed else 2) if sprint else 0)
+        least = (1 if hand_timed else 2) if sprint else 0
+        return format_time(value, min_decimals=max(least, decimals or 0))
     if discipline.measure == POINTS:
         return str(value)
     # Field marks are measured to the centimetre.

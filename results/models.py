@@ -203,8 +203,8 @@ class Discipline(ArchiveModel):
     def parse_mark(self, text):
         return marks.parse_mark(text, self)
 
-    def format_mark(self, value, hand_timed=False):
-        return marks.format_mark(value, self, hand_timed=hand_timed)
+    def format_mark(self, value, hand_timed=False, decimals=None):
+        return marks.format_mark(value, self, hand_timed=hand_timed, decimals=decimals)
 
     def world_record(self, sex):
         return self.men_world_record if sex == Sex.MEN else self.women_world_record
@@ -607,6 +607,17 @@ class Result(RemembersLoaded, ArchiveModel):
         blank=True,
         help_text=_("Milliseconds, millimetres or points (see results.marks)."),
     )
+    # The decimals of a time as its source printed it: 3:45.10 is stored as 225,100 ms, which
+    # alone would read 3:45.1. Set from the mark typed (a form, a paste, a fixture's text),
+    # or given beside a mark written as an integer; empty when unknown, and then the digits
+    # of the value are shown. No form offers it apart from the mark.
+    decimals = models.PositiveSmallIntegerField(
+        _("decimals given"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(marks.MAX_DECIMALS)],
+        help_text=_("How many decimals the source gave the time: 2 for 3:45.10."),
+    )
     hand_timed = models.BooleanField(_("hand timed"), default=False)
     wind = models.DecimalField(
         _("wind (m/s)"),
@@ -700,12 +711,19 @@ class Result(RemembersLoaded, ArchiveModel):
 
     @property
     def mark_display(self):
-        return self.event.discipline.format_mark(self.mark, hand_timed=self.hand_timed)
+        return self.event.discipline.format_mark(
+            self.mark, hand_timed=self.hand_timed, decimals=self.decimals
+        )
+
+    # A change of the decimals given is a change of the mark as it reads.
+    history_part_of = {"decimals": "mark"}
 
     def history_value(self, name, value):
         if name == "mark" and value is not None:
             try:
-                return self.event.discipline.format_mark(value, hand_timed=self.hand_timed)
+                return self.event.discipline.format_mark(
+                    value, hand_timed=self.hand_timed, decimals=self.decimals
+                )
             except ObjectDoesNotExist:  # the event has been deleted since
                 return value
         return super().history_value(name, value)
@@ -951,6 +969,23 @@ class Result(RemembersLoaded, ArchiveModel):
             self._check_mark(event.discipline, errors)
         if event is not None and self.hand_timed and event.discipline_id:
             self._check_hand_time(event.discipline, errors)
+        if (
+            event is not None
+            and event.discipline_id
+            and event.discipline.is_sprint
+            and not self.hand_timed
+            and self.decimals is not None
+            and self.decimals < marks.MAX_DECIMALS
+        ):
+            # Photo-finish reads a sprint to the hundredth; a source printing tenths (10.2)
+            # timed it by hand, and 10.20 would invent a digit.
+            errors.setdefault(
+                "mark",
+                _(
+                    "A sprint timed automatically is read to the hundredth (10.20): a time "
+                    "to the tenth or the second is a hand time: tick hand-timed."
+                ),
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -128,19 +128,29 @@ def describe(record, previous=None):
         return change
     delta = record.diff_against(previous, foreign_keys_are_objs=True)
     model = record.instance_type
+    part_of = getattr(model, "history_part_of", {})
+    shown = set()
     for item in delta.changes:
         if item.field == "version":
             continue
-        model_field = model._meta.get_field(item.field)
+        # A field that only says how another reads (a mark's decimals) shows as that one.
+        name = part_of.get(item.field, item.field)
+        if name in shown:
+            continue
+        shown.add(name)
+        model_field = model._meta.get_field(name)
         if isinstance(model_field, ManyToManyField):
             old, new = _m2m_names(model_field, item.old), _m2m_names(model_field, item.new)
         elif isinstance(model_field, ForeignKey):
-            old = show(record, item.field, str(item.old) if item.old else None)
-            new = show(record, item.field, str(item.new) if item.new else None)
+            old = show(record, name, str(item.old) if item.old else None)
+            new = show(record, name, str(item.new) if item.new else None)
+        elif name != item.field:
+            old = show(previous, name, getattr(previous, name))
+            new = show(record, name, getattr(record, name))
         else:
-            old = show(previous, item.field, item.old)
-            new = show(record, item.field, item.new)
-        change.fields.append(FieldChange(item.field, str(model_field.verbose_name), old, new))
+            old = show(previous, name, item.old)
+            new = show(record, name, item.new)
+        change.fields.append(FieldChange(name, str(model_field.verbose_name), old, new))
     return change
 
 

@@ -58,7 +58,14 @@ def assert_refused_after_bens_change(client, url, data, obj, **change):
 def twin(perez):
     """A second record of Jefferson Pérez, with one result of its own."""
     twin = AthleteFactory(given_name="Jeferson", family_name="Perez", country=perez.country)
-    ResultFactory(athlete=twin, country=perez.country, place=2, mark=4_750_000)
+    # In his career: a factory's year could fall before his birth.
+    ResultFactory(
+        athlete=twin,
+        country=perez.country,
+        place=2,
+        mark=4_750_000,
+        event__competition__year=2001,
+    )
     return twin
 
 
@@ -86,7 +93,7 @@ def test_a_merge_is_refused_when_a_result_changed_since_its_page(ana, perez, twi
 
 def test_a_merge_refused_as_stale_can_be_confirmed_from_the_page_shown_again(ana, perez, twin):
     url, data = merge_page(ana, perez, twin)
-    ResultFactory(athlete=twin, country=perez.country, place=3)
+    ResultFactory(athlete=twin, country=perez.country, place=3, event__competition__year=2002)
     again = ana.post(url, data)
     assert refusal(again)
 

@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from athletes.models import Athlete, Country, Sex
 from results.models import Discipline, Result
+from revisions.history import describe
 
 from .factories import AthleteFactory, EventFactory, ResultFactory, SourceFactory
-from .helpers import editor_session, form_data
+from .helpers import editor_session, form_data, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -339,3 +340,57 @@ def test_a_hand_timed_marathon_keeps_the_seconds_the_source_gave(reference_data)
     result = ResultFactory(event=marathon, place=1, mark=7_710_000, hand_timed=True)
 
     assert result.mark_display == "2:08:30"
+
+
+def type_mark(editor, event, result, typed, **fields):
+    """Type `typed` in the mark of `result`'s row on its event's page (and `fields`), save."""
+    data = form_data(editor.get(change_url(event)), form_id="event_form")
+    row = next(
+        key.split("-")[1]
+        for key, value in data.items()
+        if key.startswith("results-") and key.endswith("-id") and value == str(result.pk)
+    )
+    data[f"results-{row}-mark"] = typed
+    for name, value in fields.items():
+        data[f"results-{row}-{name}"] = value
+    return editor.post(change_url(event), {**data, "_continue": "Save"})
+
+
+def test_a_time_keeps_the_decimals_it_was_typed_with(editor, reference_data):
+    race = EventFactory(discipline=Discipline.objects.get(code="1500"))
+    result = ResultFactory(event=race, place=1, mark=226_000)
+
+    response = type_mark(editor, race, result, "3:45.10")
+
+    assert response.status_code == 302
+    result.refresh_from_db()
+    assert (result.mark, result.mark_display) == (225_100, "3:45.10")
+    assert "3:45.10" in page_text(editor.get(race.get_absolute_url()))
+    assert "3:45.10" in page_text(editor.get(result.athlete.get_absolute_url()))
+    history = page_text(editor.get(reverse("admin:results_result_history", args=[result.pk])))
+    assert "3:46" in history and "3:45.10" in history
+
+    type_mark(editor, race, result, "3:45.1")
+    result.refresh_from_db()
+    assert result.mark_display == "3:45.1"
+    # The same milliseconds: the change is told as the mark's, as it reads.
+    change = describe(result.history.latest("history_id"))
+    assert [(f.name, f.old, f.new) for f in change.fields] == [("mark", "“3:45.10”", "“3:45.1”")]
+
+
+def test_a_sprint_typed_to_the_tenth_is_refused_unless_hand_timed(editor, sprint):
+    result = ResultFactory(
+        event=sprint, athlete=AthleteFactory(sex=Sex.WOMEN), place=1, mark=11_000, wind=None
+    )
+
+    response = type_mark(editor, sprint, result, "10.2")
+
+    assert response.status_code == 200
+    errors = " ".join(str(e) for e in response.context["errors"])
+    assert "a time to the tenth or the second is a hand time" in errors
+    result.refresh_from_db()
+    assert result.mark == 11_000
+
+    assert type_mark(editor, sprint, result, "10.2", hand_timed="on").status_code == 302
+    result.refresh_from_db()
+    assert (result.mark_display, result.hand_timed) == ("10.2", True)
