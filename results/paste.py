@@ -44,13 +44,16 @@ from .rules import result_list_problems, saved_row_problem
 
 _STATUSES = {"DNF": "DNF", "DNS": "DNS", "DQ": "DQ", "DSQ": "DQ", "NM": "NM"}
 # Any number of digits: a place out of range is refused by the form, not read as a name.
-_PLACE = re.compile(r"^\s*(?P<place>\d+)\s*[.)]?\s+")
+# A tie is printed with an equals sign on either side ("2=", "=2", "2 =", "2=."): the place
+# is the number, shared by the tied rows, as the rules of the sport share it.
+_PLACE = re.compile(r"^\s*(?:=\s*)?(?P<place>\d+)(?:\s*=)?\s*[.)]?\s+")
 _STATUS = re.compile(r"^\s*(?P<status>DNF|DNS|DQ|DSQ|NM)\b\.?\s*", re.IGNORECASE)
 _NATION_IN_BRACKETS = re.compile(r"\(\s*(?P<code>[A-Za-z]{1,3})\s*\)")
 _MARK_START = re.compile(r"\s(?=\d)")
 # Some sheets print the status where the mark goes, and still number the line.
 _STATUS_AS_MARK = re.compile(r"^(?P<status>DNF|DNS|DQ|DSQ|NM)\.?$", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
+_APOSTROPHES = "'’‘"
 
 # Near matches offered on a row whose name is nobody's: enough to hold the right athlete
 # when the sheet misspells a name, few enough to read at a glance.
@@ -94,6 +97,11 @@ def split_line(line, codes):
     elif status:
         row.status = _STATUSES[status.group("status").upper()]
         rest = rest[status.end() :]
+    unread = rest.split()[0] if rest and not starts_a_name(rest) else ""
+    if unread:
+        # Something where the place goes that is no place ("2.=", "#2"): kept at the head
+        # of the name, where the form refuses it, and kept out of the search for the mark.
+        rest = rest[len(unread) :].strip()
     bracketed = _NATION_IN_BRACKETS.search(rest)
     if bracketed:
         row.nation = bracketed.group("code").upper()
@@ -114,12 +122,18 @@ def split_line(line, codes):
             cut = match.start() if match else len(rest) + 1
             row.name = rest[: max(cut - 1, 0)].strip()
             rest = rest[max(cut - 1, 0) :]
+    row.name = f"{unread} {row.name}".strip()
     row.mark = rest.strip()
     status_as_mark = _STATUS_AS_MARK.match(row.mark)
     if status_as_mark:
         row.status = _STATUSES[status_as_mark.group("status").upper()]
         row.mark = ""
     return row
+
+
+def starts_a_name(text):
+    """Whether `text` starts as a name does: with a letter, or an apostrophe ("’t Hooft")."""
+    return text[:1].isalpha() or text[:1] in _APOSTROPHES
 
 
 def nation_codes():
@@ -433,6 +447,22 @@ class PastedRowForm(forms.Form):
             ("", _("none of these: a new athlete")),
             *((str(athlete.pk), athlete.autocomplete_label) for athlete in self.suggested_athletes),
         ]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        # What is left of a place column that was not read ("2.=", "#2") is no one's name:
+        # saved, it would make an athlete of it.
+        if not starts_a_name(name):
+            raise ValidationError(
+                _(
+                    "“%(line)s” cannot be read: a name does not start with “%(start)s”. Type "
+                    "the place in its own column and the name without it, or leave this "
+                    "line out."
+                )
+                % {"line": self.cleaned_data.get("line") or name, "start": name.split()[0]},
+                code="unreadable",
+            )
+        return name
 
     def full_clean(self):
         super().full_clean()

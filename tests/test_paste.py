@@ -11,8 +11,8 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from athletes.models import Athlete
-from results.models import Event, Result
+from athletes.models import Athlete, Country
+from results.models import Discipline, Event, Result
 from revisions.models import Revision
 
 from .factories import (
@@ -46,6 +46,18 @@ def row_html(response, number):
 
 def slug(pk):
     return Athlete.objects.get(pk=pk).slug
+
+
+def event_in(code, indoor=False):
+    """A men's final of 2001 in Canada, in the discipline of `code`, with no results yet."""
+    competition = CompetitionFactory(
+        year=2001, country=Country.objects.get(code="CAN"), indoor=indoor
+    )
+    return EventFactory(
+        competition=competition,
+        discipline=Discipline.objects.get(code=code),
+        date=datetime.date(2001, 8, 5),
+    )
 
 
 # The first preview: every rule, every row.
@@ -108,6 +120,50 @@ def test_a_row_left_out_is_not_checked_nor_saved(ana, final_2001):
     saved = paste_save(ana, final_2001, response, **{"form-0-include": ""})
     assert saved.status_code == 302
     assert [result.athlete.slug for result in final_2001.results.all()] == ["ilya-markov"]
+
+
+# Places as sheets print them: ties, and a start of line that is no place.
+
+TIED = ["2=", "=2", "2 =", "2=."]
+
+
+@pytest.mark.parametrize("place", TIED)
+def test_a_tied_place_is_read_as_the_place_and_left_out_of_the_name(ana, place):
+    high_jump = event_in("HJ")
+    lines = f"1 Ed Ewing USA 2.35\n{place} Fred Fox USA 2.30\n=2 Carl Cole USA 2.30"
+    response = paste_preview(ana, high_jump, lines)
+    forms = response.context["formset"].forms
+    assert [(form["place"].value(), form["name"].value()) for form in forms] == [
+        ("1", "Ed Ewing"),
+        ("2", "Fred Fox"),
+        ("2", "Carl Cole"),
+    ]
+    assert not any(form.errors for form in forms)
+    assert paste_save(ana, high_jump, response).status_code == 302
+    assert sorted(high_jump.results.values_list("place", "athlete__slug")) == [
+        (1, "ed-ewing"),
+        (2, "carl-cole"),
+        (2, "fred-fox"),
+    ]
+
+
+@pytest.mark.parametrize("line", ["2.= Fred Fox USA 2.30", "#2 Fred Fox USA 2.30", "2a Fred Fox"])
+def test_a_place_that_cannot_be_read_is_a_row_error_never_a_name(ana, line):
+    high_jump = event_in("HJ")
+    response = paste_preview(ana, high_jump, f"1 Ed Ewing USA 2.35\n{line}")
+    assert f"“{line}” cannot be read" in unescape(row_html(response, 2))
+    assert "Row 2, name as written: " in page_html(response)
+    before = row_counts()
+    refused = paste_save(ana, high_jump, response)
+    assert refused.status_code == 200
+    assert row_counts() == before
+    # Typed again in the preview, the place and the name save.
+    corrected = {"form-1-place": "2", "form-1-name": "Fred Fox", "form-1-nation": "USA"}
+    assert paste_save(ana, high_jump, refused, **corrected).status_code == 302
+    assert sorted(high_jump.results.values_list("place", "athlete__slug")) == [
+        (1, "ed-ewing"),
+        (2, "fred-fox"),
+    ]
 
 
 # Matching names: an exact match is chosen, a near one only offered.
