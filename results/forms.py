@@ -21,15 +21,16 @@ from .rules import problems_with_saved, result_list_problems
 class WindField(forms.DecimalField):
     """
     A wind reading as sources print it: "+1.8", "-0.3", "2,1" with a decimal comma, "−0.4"
-    with a typographic minus. Typed as text: a number input drops a comma unseen, and "2,1"
-    reached the server as 21.
+    with a typographic minus or "–0.4" with an en dash, "+1.8 m/s". Typed as text: a number
+    input drops a comma unseen, and "2,1" reached the server as 21.
     """
 
     widget = forms.TextInput
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = value.strip().removesuffix("m/s").strip().replace(",", ".").replace("−", "-")
+            value = value.strip().removesuffix("m/s").strip().replace(",", ".")
+            value = value.replace("−", "-").replace("–", "-")
         return super().to_python(value)
 
     def widget_attrs(self, widget):

@@ -4,10 +4,12 @@ Reading a result list pasted as sources print it:
     1. Jefferson Pérez (EC) 1 h 20' 07"
     2  Ilya Markov  RUS  1:20:16
     3 SEGURA Bernardo MEX 1:20:23
+    =4 Bob Brown (JAM) 20.31 (+0.3)
     DNF Name (MEX)
 
 Each line becomes a `PastedRow`: place or status, the name as written, the nation's code
-(IOC, or the vehicle code some sources print: EC, E, PL…), the mark as text, the one
+(IOC, or the vehicle code some sources print: EC, E, PL…), the mark as text with the wind
+written after it and whether it is a hand time ("10.1h"), the one
 athlete whose name it is (accents, case and word order ignored) and, when there is none,
 the athletes whose name is near (a typo, a missing middle name, a family name alone),
 offered to the editor and never chosen for them.
@@ -27,6 +29,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +42,8 @@ from revisions.models import Revision, one_snapshot
 from revisions.tokens import check_scope_token, scope_token
 
 from .bestmarks import deferred
-from .models import MAX_PLACE, Event, Result
+from .forms import WindField
+from .models import MAX_PLACE, Discipline, Event, Result
 from .rules import result_list_problems, saved_row_problem
 
 _STATUSES = {"DNF": "DNF", "DNS": "DNS", "DQ": "DQ", "DSQ": "DQ", "NM": "NM"}
@@ -54,6 +58,18 @@ _MARK_START = re.compile(r"\s(?=\d)")
 _STATUS_AS_MARK = re.compile(r"^(?P<status>DNF|DNS|DQ|DSQ|NM)\.?$", re.IGNORECASE)
 _WORD = re.compile(r"\w+")
 _APOSTROPHES = "'’‘"
+# What sprints and horizontal jumps print after the mark: the wind reading, bracketed or not,
+# its sign optional, a decimal comma or point, a typographic minus or an en dash, "m/s" or not
+# ("20.31 (+0.3)", "20.31 +0.3", "8,12 (−1,2 m/s)"); a "w" for a wind-aided mark whose
+# reading the sheet does not give ("7.95w"); an "h" for a hand time ("10.1h").
+_WIND_AFTER_MARK = re.compile(
+    r"(?:\s+|\s*\(\s*)(?P<wind>[-+−–]?\d{1,2}[.,]\d)\s*(?:m/s)?\s*\)?$", re.IGNORECASE
+)
+_WIND_AIDED = re.compile(r"\s*(?:w|\(\s*w\s*\))$", re.IGNORECASE)
+_HAND_TIMED = re.compile(r"(?<=\d)\s*h$", re.IGNORECASE)
+# A mark those can follow: digits and separators, a metre sign at most ("10.1", "1:46.7",
+# "8,12 m"). A time in units ("1 h 20' 07.5") is left whole: no wind is read in its races.
+_PLAIN_MARK = re.compile(r"^\d[\d:.,]*(?:\s*m)?$", re.IGNORECASE)
 
 # Near matches offered on a row whose name is nobody's: enough to hold the right athlete
 # when the sheet misspells a name, few enough to read at a glance.
@@ -77,6 +93,9 @@ class PastedRow:
     name: str = ""
     nation: str = ""
     mark: str = ""
+    # The wind as written ("+0.3"), "w" for a wind-aided mark with no reading, or "".
+    wind: str = ""
+    hand_timed: bool = False
     # The one athlete whose name (or alias) is the row's name, by primary key.
     athlete: int | None = None
     # Athletes whose name is near, best first: for the editor to choose from.
@@ -109,10 +128,12 @@ def split_line(line, codes):
         rest = rest[bracketed.end() :]
     else:
         # The nation is the last word in capitals that is a known code ("RUS", "E"),
-        # so that a family name printed in capitals ("MARKOV") stays in the name.
+        # so that a family name printed in capitals ("MARKOV") stays in the name. It comes
+        # before the mark: a hand time's "H" ("10.1 H") is not Hungary.
         words = rest.split()
-        for index in range(len(words) - 1, 0, -1):
-            if words[index] in codes and not words[index][:1].isdigit():
+        marked = [index for index, word in enumerate(words) if index and word[:1].isdigit()]
+        for index in range((marked or [len(words)])[0] - 1, 0, -1):
+            if words[index] in codes:
                 row.nation = words[index]
                 row.name = " ".join(words[:index])
                 rest = " ".join(words[index + 1 :])
@@ -123,12 +144,35 @@ def split_line(line, codes):
             row.name = rest[: max(cut - 1, 0)].strip()
             rest = rest[max(cut - 1, 0) :]
     row.name = f"{unread} {row.name}".strip()
-    row.mark = rest.strip()
+    row.mark, row.wind, row.hand_timed = split_mark(rest.strip())
     status_as_mark = _STATUS_AS_MARK.match(row.mark)
     if status_as_mark:
         row.status = _STATUSES[status_as_mark.group("status").upper()]
         row.mark = ""
     return row
+
+
+def split_mark(text):
+    """
+    ("20.31", "+0.3", False) from "20.31 (+0.3)", ("10.1", "", True) from "10.1h": the mark,
+    the wind as written and whether the mark is a hand time. A "w" with no reading is kept
+    as the wind, "w", for the editor to replace with the reading or remove: the archive
+    does not guess one, and a mark with none is not a wind-aided one but one without wind
+    information ("nwi").
+    """
+    mark, wind = text, ""
+    reading = _WIND_AFTER_MARK.search(mark)
+    if reading:
+        mark, wind = mark[: reading.start()], reading.group("wind")
+    aided = _WIND_AIDED.search(mark)
+    if aided:
+        mark, wind = mark[: aided.start()], wind or "w"
+    hand = _HAND_TIMED.search(mark)
+    if hand:
+        mark = mark[: hand.start()]
+    if not _PLAIN_MARK.match(mark):
+        return text, "", False
+    return mark, wind, bool(hand)
 
 
 def starts_a_name(text):
@@ -392,6 +436,23 @@ class AthleteField(forms.Field):
         return athlete
 
 
+class PastedWindField(WindField):
+    """The wind as the paste read it, where "w" is a wind-aided mark the sheet gives no
+    reading for (see `split_mark`)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip().lower() == "w":
+            raise ValidationError(
+                _(
+                    "The sheet says “w” (wind-aided) without the reading: type the reading, "
+                    "or empty this field to save the mark without one (it is then shown as "
+                    "having no wind information)."
+                ),
+                code="no_reading",
+            )
+        return super().to_python(value)
+
+
 def _pks(text):
     """The primary keys in a row's hidden list of suggestions, at most SUGGESTIONS."""
     pks = (valid_pk(Athlete, word) for word in str(text or "").split()[:SUGGESTIONS])
@@ -426,6 +487,11 @@ class PastedRowForm(forms.Form):
     mark = forms.CharField(
         label=_("mark"), required=False, max_length=40, widget=forms.TextInput(attrs={"size": 10})
     )
+    # The result's own fields: their bounds (±9.9 m/s, one decimal) are the model's.
+    wind = Result._meta.get_field("wind").formfield(
+        form_class=PastedWindField, widget=forms.TextInput(attrs={"size": 4})
+    )
+    hand_timed = Result._meta.get_field("hand_timed").formfield()
 
     def __init__(self, *args, event, admin_site, athletes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -506,6 +572,8 @@ _RESULT_FIELDS = {
     "place": "place",
     "status": "status",
     "mark": "mark",
+    "wind": "wind",
+    "hand_timed": "hand_timed",
     "athlete": "athlete",
     "country": "nation",
 }
@@ -540,6 +608,21 @@ class BasePastedRowFormSet(forms.BaseFormSet):
             # Every row is checked, even one a forged form count calls "extra".
             kwargs["empty_permitted"] = False
         return kwargs
+
+    @cached_property
+    def shows_wind(self):
+        """A wind column where the event reads wind, or where a row has one to correct."""
+        discipline, competition = self.event.discipline, self.event.competition
+        return (discipline.wind_measured and not competition.indoor) or any(
+            form["wind"].value() for form in self.forms
+        )
+
+    @cached_property
+    def shows_hand_timed(self):
+        """A hand-timed column where the event's times may be, as on the event's own page."""
+        return self.event.discipline.is_sprint or any(
+            form["hand_timed"].value() for form in self.forms
+        )
 
     def tally(self):
         """How the rows stand, for the line above the preview."""
@@ -605,6 +688,8 @@ class BasePastedRowFormSet(forms.BaseFormSet):
                 data["mark"] = self.event.discipline.parse_mark(text)
             except forms.ValidationError as error:
                 form.add_error("mark", error)
+        if data.get("hand_timed") and self.event.discipline.measure != Discipline.Measure.TIME:
+            form.add_error("hand_timed", _("Only a time can be hand timed."))
 
     def _check_result(self, form, data):
         """
@@ -636,6 +721,8 @@ class BasePastedRowFormSet(forms.BaseFormSet):
             place=data.get("place"),
             status=data["status"],
             mark=data["mark"],
+            wind=data.get("wind"),
+            hand_timed=data.get("hand_timed", False),
         )
         # The event, athlete and nation were all read from the database: checking that they
         # exist would cost three queries per row. Uniqueness is the list's rule above; the
@@ -711,6 +798,8 @@ def preview_data(rows, prefix=None):
             "suggestion": "",
             "nation": row.nation,
             "mark": row.mark,
+            "wind": row.wind,
+            "hand_timed": "on" if row.hand_timed else "",
         }
         data.update({f"{prefix}-{index}-{name}": value for name, value in values.items()})
     return data
@@ -773,6 +862,8 @@ def save_rows(event, formset, *, token, source=None):
             place=data.get("place"),
             status=data["status"],
             mark=data["mark"],
+            wind=data.get("wind"),
+            hand_timed=data.get("hand_timed", False),
         )
         # One snapshot of the new result, its citation included (not one for each write).
         with one_snapshot(result, created=True) as written:

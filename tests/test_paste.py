@@ -6,6 +6,7 @@ by every result, a paste over a changed event is refused, and long sheets save.
 
 import datetime
 import re
+from decimal import Decimal
 from html import unescape
 
 import pytest
@@ -164,6 +165,110 @@ def test_a_place_that_cannot_be_read_is_a_row_error_never_a_name(ana, line):
         (1, "ed-ewing"),
         (2, "fred-fox"),
     ]
+
+
+# What a sprint's or a jump's sheet prints after the mark: the wind, a hand time.
+
+# A line as a source prints it, and the wind it gives.
+WINDS_WRITTEN = [
+    ("2. Bob Brown (JAM) 20.31 (+0.3)", "0.3"),
+    ("2 Bob BROWN JAM 20.31 +0.3", "0.3"),
+    ("2 Bob Brown JAM 20.31 0.0", "0.0"),
+    ("2 Bob Brown JAM 20.31(−0,4)", "-0.4"),
+    ("2 Bob Brown JAM 20.31 –1.2 m/s", "-1.2"),
+    ("2 Bob Brown (JAM) 20.31 (+2,1 m/s)", "2.1"),
+]
+
+
+@pytest.mark.parametrize(("line", "wind"), WINDS_WRITTEN)
+def test_the_wind_after_the_mark_is_shown_and_saved(ana, line, wind):
+    two_hundred = event_in("200")
+    response = paste_preview(ana, two_hundred, line)
+    form = response.context["formset"].forms[0]
+    assert not form.errors
+    assert (form["name"].value(), form["mark"].value()) in [
+        ("Bob Brown", "20.31"),
+        ("Bob BROWN", "20.31"),
+    ]
+    assert "Wind" in page_text(response)
+    assert 'name="form-0-wind"' in row_html(response, 1)
+    assert paste_save(ana, two_hundred, response).status_code == 302
+    result = two_hundred.results.get()
+    assert (result.mark, result.wind, result.hand_timed) == (20_310, Decimal(wind), False)
+    assert "nwi" not in result.flags
+
+
+@pytest.mark.parametrize("mark", ["10.1h", "10.1 H"])
+def test_a_hand_time_is_shown_and_saved_as_hand_timed(ana, mark):
+    hundred = event_in("100")
+    response = paste_preview(ana, hundred, f"1 Carl Cole USA {mark} +1.1")
+    form = response.context["formset"].forms[0]
+    assert not form.errors
+    assert form["mark"].value() == "10.1"
+    assert re.search(
+        r'<input type="checkbox" name="form-0-hand_timed"[^>]*checked', row_html(response, 1)
+    )
+    assert paste_save(ana, hundred, response).status_code == 302
+    result = hundred.results.get()
+    assert (result.mark, result.wind, result.hand_timed) == (10_100, Decimal("1.1"), True)
+    assert result.mark_display == "10.1"
+
+
+@pytest.mark.parametrize("line", ["1 Al Able USA 7.95w", "1 Al Able USA 7.95 w"])
+def test_wind_aided_without_a_reading_asks_the_editor_for_one(ana, line):
+    long_jump = event_in("LJ")
+    response = paste_preview(ana, long_jump, line)
+    form = response.context["formset"].forms[0]
+    assert form["mark"].value() == "7.95"
+    assert form["wind"].value() == "w"
+    assert "type the reading" in unescape(row_html(response, 1))
+    assert "Row 1, wind (m/s): " in page_html(response)
+    before = row_counts()
+    assert paste_save(ana, long_jump, response).status_code == 200
+    assert row_counts() == before
+    # The reading typed, the row saves with it.
+    assert paste_save(ana, long_jump, response, **{"form-0-wind": "+2.6"}).status_code == 302
+    assert long_jump.results.get().wind == Decimal("2.6")
+
+
+# The wind a row may not have, by the result's own rules: the discipline, indoors, a slip.
+WINDS_REFUSED = [
+    ("20KW", False, "1. Ilya Markov (RUS) 1:20:00 (+0.3)", "No wind is read in this discipline."),
+    ("200", True, "1 Bob Brown JAM 20.31 +0.3", "No wind is read indoors."),
+    ("200", False, "1 Bob Brown JAM 20.31 +12.5", "less than or equal to 9.9"),
+]
+
+
+@pytest.mark.parametrize(("code", "indoor", "line", "message"), WINDS_REFUSED)
+def test_a_wind_the_result_may_not_have_is_a_row_error(ana, code, indoor, line, message):
+    event = event_in(code, indoor=indoor)
+    response = paste_preview(ana, event, line)
+    assert message in unescape(row_html(response, 1))
+    assert "Row 1, wind (m/s): " in page_html(response)
+    before = row_counts()
+    assert paste_save(ana, event, response).status_code == 200
+    assert row_counts() == before
+
+
+def test_a_hand_time_in_a_jump_is_a_row_error(ana):
+    long_jump = event_in("LJ")
+    response = paste_preview(ana, long_jump, "1 Al Able USA 7.95h")
+    assert "Only a time can be hand timed." in unescape(row_html(response, 1))
+    assert paste_save(ana, long_jump, response).status_code == 200
+    assert not long_jump.results.exists()
+
+
+def test_a_500_line_sprint_with_winds_previews_in_few_queries(ana, django_assert_max_num_queries):
+    hundred = event_in("100")
+    lines = "\n".join(
+        f"{place}. Sprinter{place} Tester (GUA) {10 + place / 100:.2f} (+1.{place % 10})"
+        for place in range(1, 501)
+    )
+    with django_assert_max_num_queries(30):
+        response = paste_preview(ana, hundred, lines)
+    assert not response.context["formset"].non_form_errors()
+    assert paste_save(ana, hundred, response).status_code == 302
+    assert hundred.results.get(place=500).wind == Decimal("1.0")
 
 
 # Matching names: an exact match is chosen, a near one only offered.

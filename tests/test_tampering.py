@@ -23,11 +23,11 @@ from django.forms import BaseForm, BaseFormSet, ModelChoiceField
 from django.urls import URLPattern, get_resolver, reverse
 
 from athletes.models import Athlete
-from results.models import Event, Result
+from results.models import Discipline, Event, Result
 from revisions.context import revision
 from revisions.models import Revision
 
-from .factories import AthleteFactory
+from .factories import AthleteFactory, EventFactory
 from .helpers import change_url, editor_session, form_data, opened
 from .page_forms import read_forms
 
@@ -388,11 +388,22 @@ def test_the_autocomplete_answers_no_5xx_to_tampered_parameters(sweep):
     sweep.assert_no_5xx()
 
 
-def test_the_paste_answers_no_5xx_to_tampered_rows(sweep):
+SHEETS = {
+    "20KW": "1. Jefferson Pérez (ECU) 1:20:07\n9. Nuevo Marchista (ECU) 1:25:00",
+    # A sprint's rows have a wind and a hand-timed box too.
+    "100": "1. Nuevo Velocista (ECU) 10.1h (+1.2)\n2 Otro Velocista ECU 10.2 w",
+}
+
+
+@pytest.mark.parametrize("code", SHEETS)
+def test_the_paste_answers_no_5xx_to_tampered_rows(sweep, code):
     event = Event.objects.get_by_natural_key("olympic-games-1996", "20KW", "M", "final")
+    if code != "20KW":
+        event = EventFactory(
+            competition=event.competition, discipline=Discipline.objects.get(code=code)
+        )
     url = reverse("admin:results_event_paste", args=[event.pk])
-    lines = "1. Jefferson Pérez (ECU) 1:20:07\n9. Nuevo Marchista (ECU) 1:25:00"
-    preview = sweep.post(url, {"lines": lines, "preview": "1"})
+    preview = sweep.post(url, {"lines": SHEETS[code], "preview": "1"})
     assert preview.status_code == 200
     data = form_data(preview, form_id="paste-rows")
     rows = {key for key in data if re.match(r"form-\d+-", key)}
