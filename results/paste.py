@@ -41,9 +41,10 @@ from revisions.context import describe
 from revisions.models import Revision, one_snapshot
 from revisions.tokens import check_scope_token, scope_token
 
+from . import marks
 from .bestmarks import deferred
 from .forms import WindField
-from .models import MAX_PLACE, Discipline, Event, Result
+from .models import MAX_PLACE, Event, Result
 from .rules import result_list_problems, saved_row_problem
 
 _STATUSES = {"DNF": "DNF", "DNS": "DNS", "DQ": "DQ", "DSQ": "DQ", "NM": "NM"}
@@ -682,14 +683,15 @@ class BasePastedRowFormSet(forms.BaseFormSet):
         elif data["country"] is None and athlete is None:
             form.add_error("nation", _("A new athlete needs a nation."))
         text = (data.get("mark") or "").strip()
-        data["mark"] = None
+        data["mark"] = data["decimals"] = None
         if text:
             try:
                 data["mark"] = self.event.discipline.parse_mark(text)
             except forms.ValidationError as error:
                 form.add_error("mark", error)
-        if data.get("hand_timed") and self.event.discipline.measure != Discipline.Measure.TIME:
-            form.add_error("hand_timed", _("Only a time can be hand timed."))
+            else:
+                # 3:45.10 keeps its hundredths, as typed in the admin (Result.decimals).
+                data["decimals"] = marks.typed_decimals(text, self.event.discipline)
 
     def _check_result(self, form, data):
         """
@@ -721,6 +723,7 @@ class BasePastedRowFormSet(forms.BaseFormSet):
             place=data.get("place"),
             status=data["status"],
             mark=data["mark"],
+            decimals=data.get("decimals"),
             wind=data.get("wind"),
             hand_timed=data.get("hand_timed", False),
         )
@@ -862,6 +865,7 @@ def save_rows(event, formset, *, token, source=None):
             place=data.get("place"),
             status=data["status"],
             mark=data["mark"],
+            decimals=data.get("decimals"),
             wind=data.get("wind"),
             hand_timed=data.get("hand_timed", False),
         )

@@ -253,7 +253,7 @@ def test_a_wind_the_result_may_not_have_is_a_row_error(ana, code, indoor, line, 
 def test_a_hand_time_in_a_jump_is_a_row_error(ana):
     long_jump = event_in("LJ")
     response = paste_preview(ana, long_jump, "1 Al Able USA 7.95h")
-    assert "Only a time can be hand timed." in unescape(row_html(response, 1))
+    assert "Only a time can be hand-timed." in unescape(row_html(response, 1))
     assert paste_save(ana, long_jump, response).status_code == 200
     assert not long_jump.results.exists()
 
@@ -525,3 +525,20 @@ def test_new_athletes_sharing_a_name_get_slugs_of_their_own(ana, final_2001):
     assert paste_save(ana, final_2001, response).status_code == 302
     slugs = sorted(final_2001.results.values_list("athlete__slug", flat=True))
     assert slugs == ["newcomer-walker-2", "newcomer-walker-3"]
+
+
+def test_a_pasted_time_keeps_its_decimals_and_a_sprint_to_the_tenth_needs_its_h(
+    ana, reference_data
+):
+    race = EventFactory(discipline=Discipline.objects.get(code="1500"), sex="M")
+    AthleteFactory(given_name="Ed", family_name="Ewing", sex="M")
+    saved = paste_save(ana, race, paste_preview(ana, race, "1 Ed Ewing USA 3:45.10"))
+    assert saved.status_code == 302
+    assert race.results.get().mark_display == "3:45.10"
+
+    dash = EventFactory(discipline=Discipline.objects.get(code="100"), sex="M")
+    preview = paste_preview(ana, dash, "1 Ed Ewing USA 10.2 +0.3")
+    assert "a time to the tenth or the second is a hand time" in unescape(row_html(preview, 1))
+    saved = paste_save(ana, dash, paste_preview(ana, dash, "1 Ed Ewing USA 10.2h +0.3"))
+    assert saved.status_code == 302
+    assert dash.results.get().mark_display == "10.2"
