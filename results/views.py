@@ -213,7 +213,9 @@ def discipline_detail(request, code):
             kind=kind,
             page=paginate(request, drawn.ranked, LIST_LENGTH),
             progression=best_mark_progression(discipline, sex, drawn.rows, drawn.include),
-            kept_apart=marks_kept_apart(discipline, sex, drawn.rows, drawn.include),
+            kept_apart=marks_kept_apart(
+                discipline, sex, drawn.rows, drawn.include, one_per_athlete=kind == "performers"
+            ),
         )
     if downloads.requested(request):
         # A file of a list whose filter is wrong would be a wrong list: say so instead.

@@ -171,11 +171,36 @@ def test_the_best_mark_progression_counts_what_the_reader_counts(
 def test_the_all_time_page_shows_the_legal_list_and_the_marks_kept_apart(client, sprinter):
     url = reverse("results:discipline", args=["100"])
     text = page_text(client.get(url))
-    legal_list, kept_apart = text.split("Best marks kept apart")
+    legal_list, kept_apart = text.split("Better marks kept apart")
     assert "10.00 A" in legal_list and "9.8" not in legal_list
+    # A list of performers: his best kept apart, once.
+    assert "9.8 h" in kept_apart and "9.90" not in kept_apart and "9.95" not in kept_apart
+    performances = page_text(client.get(url, {"list": "performances"}))
+    kept_apart = performances.split("Better marks kept apart")[1]
     assert "9.8 h" in kept_apart and "9.90 nwi" in kept_apart and "9.95 w" in kept_apart
     counted = page_text(client.get(url, {"include": ["hand", "wind"]}))
-    assert "9.8 h" in counted.split("Best marks kept apart")[0]
+    assert "9.8 h" in counted.split("Better marks kept apart")[0]
+
+
+def test_a_mark_kept_apart_is_shown_under_a_list_only_when_better_than_the_athletes_own(
+    sprinter,
+):
+    sprint = Discipline.objects.get(code="100")
+    fast = AthleteFactory(slug="fast")
+    mark_in("100", fast, 2013, 9_700, wind="1.0")  # legal, and his best
+    mark_in("100", fast, 2013, 9_750, wind="2.5")  # wind-aided, slower: nothing to add
+    mark_in("100", fast, 2014, 9_690, wind="2.8")  # wind-aided, faster: shown
+    mark_in("100", fast, 2014, 9_680, wind="3.0")  # faster still: his best of them
+
+    shown_marks = [r.mark_display for r in marks_kept_apart(sprint, "M")]
+    assert shown_marks == ["9.68", "9.69", "9.8", "9.90", "9.95"]
+    performers = marks_kept_apart(sprint, "M", one_per_athlete=True)
+    assert [(r.athlete.slug, r.mark_display) for r in performers] == [
+        ("fast", "9.68"),
+        ("sprinter", "9.8"),
+    ]
+    # Counting wind-aided marks, the fast man's best is his 9.68 w: nothing of his is apart.
+    assert [r.mark_display for r in marks_kept_apart(sprint, "M", include=("wind",))] == ["9.8"]
 
 
 def personal_best_row(response):

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 
 from revisions.statements import prepared
@@ -22,6 +22,8 @@ from ..models import BestMark, BestMarkCount, ListedMark, ListedMarkCount, Resul
 
 # Marks kept apart shown under a list: the best few, as statisticians print them.
 APART_LENGTH = 10
+# A list of performers reads this many times as many marks kept apart, to keep one per athlete.
+APART_READ = 5
 
 # What a list shows of each row's result, joined from a listed or best mark. The discipline
 # is the list's own, given to each row rather than joined: each model a row builds costs a
@@ -169,18 +171,44 @@ def performers(discipline, sex, rows=None, include=()):
     return RankedMarks(discipline, best, athletes_of=counted, prepare=True)
 
 
-def marks_kept_apart(discipline, sex, rows=None, include=(), limit=APART_LENGTH):
+def marks_kept_apart(
+    discipline, sex, rows=None, include=(), limit=APART_LENGTH, one_per_athlete=False
+):
     """
-    The best marks that the list leaves out (wind-aided, without a wind reading, hand-timed,
-    indoor), shown beside it with their flags; none when the reader counts them all.
+    The better marks that the list leaves out (wind-aided, without a wind reading,
+    hand-timed, indoor), shown beside it with their flags: each better than every mark its
+    athlete has in the list (or of an athlete the list does not have), as statisticians print
+    them under a list; on a list of performers, each athlete's best of them only (among the
+    best `limit * APART_READ`). None when the reader counts them all.
     """
     if set(include) >= set(Result.kept_apart(discipline)):
         return []
-    apart = listed_marks(discipline, sex, rows).kept_apart(include)
-    ids = apart.order_by(discipline.mark_order(), "year", "result_id").values_list(
-        "result_id", flat=True
-    )[:limit]
-    by_pk = shown_results(discipline, list(ids))
+    marks = listed_marks(discipline, sex, rows)
+    as_good = "mark__lte" if discipline.lower_is_better else "mark__gte"
+    if rows is None and not include:
+        # Over the whole archive, counting legal marks only: each athlete's best is one row
+        # of the best marks' table, found by its unique key.
+        beaten = BestMark.objects.filter(discipline=discipline)
+    else:
+        beaten = marks.counted(include)
+    beaten = beaten.filter(athlete_id=OuterRef("athlete_id"), **{as_good: OuterRef("mark")})
+    apart = (
+        marks.kept_apart(include)
+        .exclude(Exists(beaten))
+        .order_by(discipline.mark_order(), "year", "result_id")
+        .values_list("result_id", "athlete_id")
+    )
+    if one_per_athlete:
+        # An athlete's later marks are left out here, in Python: asking SQL for each row
+        # whether its athlete has a better one cost more than the whole list's other queries.
+        firsts, seen = [], set()
+        for pk, athlete_id in apart[: limit * APART_READ]:
+            if athlete_id not in seen:
+                seen.add(athlete_id)
+                firsts.append((pk, athlete_id))
+        apart = firsts
+    ids = [pk for pk, _athlete_id in apart[:limit]]
+    by_pk = shown_results(discipline, ids)
     return [by_pk[pk] for pk in ids]
 
 
