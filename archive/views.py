@@ -80,13 +80,12 @@ class AthleteList(FilteredListView):
 
 @downloads.builds_files
 def athlete_detail(request, slug):
-    # The athlete by their key, with their stories, names and sources by theirs: planned
-    # once per connection on PostgreSQL (revisions/statements.py).
+    # The athlete by their key, with their stories and names by theirs: planned once per
+    # connection on PostgreSQL (revisions/statements.py). Their sources come with the
+    # profile, with those their results cite.
     with prepared():
         athlete = get_object_or_404(
-            Athlete.objects.select_related("country").prefetch_related(
-                "highlights", "aliases", "sources"
-            ),
+            Athlete.objects.select_related("country").prefetch_related("highlights", "aliases"),
             slug=slug,
         )
     counted = CountedMarksForm(request.GET)

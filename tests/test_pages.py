@@ -14,7 +14,13 @@ from django.urls import reverse
 from athletes.models import Athlete
 from results.models import Championship, Claim, Event, Result
 
-from .factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
+from .factories import (
+    AthleteFactory,
+    CompetitionFactory,
+    EventFactory,
+    ResultFactory,
+    SourceFactory,
+)
 from .helpers import count_queries, grow_archive, page_html, page_text, public_pages
 
 pytestmark = pytest.mark.django_db
@@ -645,3 +651,16 @@ def test_a_personal_best_names_its_venue_in_either_language(client, perez):
         bests = page.content.decode().split('id="personal-bests"', 1)[1].split("</thead>", 1)[0]
         assert f'<th scope="col">{header}</th>' in bests
         assert '<th scope="col">Place</th>' not in bests and "Puesto" not in bests
+
+
+def test_the_profile_lists_the_sources_its_results_cite_as_well_as_its_own(client, perez):
+    sheet = SourceFactory(title="Official result sheet, Osaka 2007")
+    perez.results.order_by("pk").first().sources.add(sheet)
+
+    profile = client.get(perez.get_absolute_url()).content.decode()
+    sources = profile.split('id="sources"', 1)[1].split("</section>", 1)[0]
+
+    assert "Official result sheet, Osaka 2007" in sources
+    for source in perez.sources.all():
+        assert html.escape(source.title) in sources
+    assert sources.count("<li>") == perez.sources.count() + 1

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import F
 
-from athletes.models import Athlete
+from athletes.models import Athlete, Source
 from revisions.statements import prepared
 
 from ..models import EVENT_RELATED, Event, Result
@@ -169,12 +169,27 @@ class AthleteProfile:
     progression: list
     results_by_discipline: list
     rivals: list
+    sources: list
     order: str
     include: tuple
 
     @property
     def is_empty(self):
         return not self.results
+
+
+def profile_sources(athlete):
+    """
+    Where a profile's facts were read: the athlete's sources and those his results cite,
+    each once (one query).
+    """
+    # Each by its own index (an athlete's citations; his results', by result): joined
+    # together, the planner read every citation of every result.
+    own = Athlete.sources.through.objects.filter(athlete=athlete).values("source_id")
+    of_results = Result.sources.through.objects.filter(result__athlete=athlete).values("source_id")
+    cited = Source.objects.filter(pk__in=own.union(of_results))
+    with prepared():
+        return list(cited)
 
 
 def athlete_profile(athlete, order=None, include=()):
@@ -193,6 +208,7 @@ def athlete_profile(athlete, order=None, include=()):
         progression=progression(results, include),
         results_by_discipline=results_by_discipline(athlete, results, order),
         rivals=rivals(athlete, results=results) if results else [],
+        sources=profile_sources(athlete),
         order=order,
         include=tuple(include),
     )
