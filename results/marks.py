@@ -14,11 +14,13 @@ Notations read (besides athlib's own "1:17:21", "38:24.35", "9.58"):
 * a decimal comma: ``8,95``; a trailing metre sign: ``8.95 m``.
 
 athlib checks the normalised text for the discipline (digits, ``:`` and ``.`` only, and a
-plausible speed for races), so that ``17:21`` for a 20 km walk is refused as too fast. This
-module adds what athlib lets through: after the leading unit, minutes and seconds run 0-59
-(athlib reads ``1:99:00`` as 2:39:00), and no mark is finer than the archive keeps
-(hundredths of a second, centimetres, whole points), since athlib rounds a third decimal
-away without a word.
+plausible speed for races), so that ``17:21`` for a 20 km walk is refused as too fast.
+Distances and heights are read here, since athlib's pattern takes two digits before the
+point at most and would refuse every throw of 100 m or more (``104.80``); athlib's bound on
+them is kept: a fifth beyond the world record it knows. This module adds what athlib lets
+through: after the leading unit, minutes and seconds run 0-59 (athlib reads ``1:99:00`` as
+2:39:00), and no mark is finer than the archive keeps (hundredths of a second, centimetres,
+whole points), since athlib rounds a third decimal away without a word.
 
 `check_mark_value` runs the same checks on a mark given as the stored integer (a fixture,
 `check_archive`), so every way into the archive refuses the same marks.
@@ -28,6 +30,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import athlib
+from athlib.utils import field_event_record
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -179,6 +182,8 @@ def parse_mark(text, discipline):
     else:
         cleaned = re.sub(r"\s*m$", "", cleaned.replace(",", "."))
     _check_decimals(typed, discipline, cleaned)
+    if discipline.measure in (DISTANCE, HEIGHT):
+        return _metres_to_mm(typed, discipline, cleaned)
     try:
         normalised = athlib.check_performance_for_discipline(discipline.code, cleaned)
     except ValueError as error:
@@ -195,11 +200,38 @@ def parse_mark(text, discipline):
             value = _seconds_text_to_ms(normalised)
             _check_walking_speed(typed, discipline, value)
             return value
-        if discipline.measure == POINTS:
-            return int(normalised)
-        return int((Decimal(normalised) * 1000).to_integral_value(ROUND_HALF_UP))
+        return int(normalised)
     except (InvalidOperation, ValueError):
         raise _invalid(typed, discipline) from None
+
+
+# athlib's bound on a field mark (`check_performance_for_discipline`'s `ulpc`): no more than
+# a fifth beyond the world record it knows for the discipline, men's or women's, whichever
+# is longer. For the javelin that is Uwe Hohn's 104.80 of 1984 with the old javelin, so no
+# throw beyond 125.76 m reads.
+FIELD_MARK_MARGIN = Decimal("1.2")
+
+
+def _metres_to_mm(typed, discipline, cleaned):
+    """
+    A distance or height in millimetres. Read here rather than by athlib, whose pattern for
+    a mark takes two digits before the point at most and so refuses every throw of 100 m or
+    more (the javelin's 104.80) as an "illegal numeric pattern"; its check of the mark
+    itself, against the world record, is kept.
+    """
+    if not re.fullmatch(r"\d+(?:\.\d+)?", cleaned):
+        raise _invalid(typed, discipline)
+    metres = Decimal(cleaned)
+    record = field_event_record(discipline.code)
+    if record is not None and metres > Decimal(str(record)) * FIELD_MARK_MARGIN:
+        raise _refused(
+            typed,
+            discipline,
+            _("%(mark)s m is more than a fifth beyond the world record of %(record)s m")
+            % {"mark": f"{metres:.2f}", "record": f"{record:.2f}"},
+            code="mark_implausible",
+        )
+    return int((metres * 1000).to_integral_value(ROUND_HALF_UP))
 
 
 def _check_decimals(typed, discipline, cleaned):

@@ -459,6 +459,45 @@ def test_a_wind_written_as_a_json_number_is_read_as_written(perez, tmp_path):
     assert str(Result.objects.get_by_natural_key(*sprint, "a-sprinter").wind) == "1.2"
 
 
+def one_result(tmp_path, code, sex="M", **fields):
+    """A file of one athlete's result in `code` at the 2003 World Championships, and its key."""
+    key = ["world-championships-2003", code, sex, "final"]
+    path = tmp_path / f"{code.lower()}.json"
+    athlete = {"slug": "a-finalist", "given_name": "A.", "family_name": "Finalist"}
+    path.write_text(
+        json.dumps(
+            [
+                {"model": "athletes.athlete", "fields": athlete | {"sex": sex, "country": ["FRA"]}},
+                {
+                    "model": "results.event",
+                    "fields": {"competition": key[:1], "discipline": [code], "sex": sex},
+                },
+                {
+                    "model": "results.result",
+                    "fields": {"event": key, "athlete": ["a-finalist"], "place": 1}
+                    | {"country": ["FRA"]}
+                    | fields,
+                },
+            ],
+            ensure_ascii=False,
+        )
+    )
+    return path, [*key, "a-finalist"]
+
+
+@pytest.mark.parametrize("mark", [104_800, "104.80", "104,80"])
+def test_a_throw_of_100_m_or_more_loads(perez, tmp_path, mark):
+    path, key = one_result(tmp_path, "JT", mark=mark)
+    load(path)
+    assert Result.objects.get_by_natural_key(*key).mark == 104_800
+
+
+def test_a_throw_far_beyond_the_world_record_is_refused(perez, tmp_path):
+    path, _key = one_result(tmp_path, "JT", mark=130_000)
+    message = refused(path)
+    assert "130.00 m is more than a fifth beyond the world record of 104.80 m" in message
+
+
 def test_a_wind_where_none_is_read_is_refused(perez, tmp_path):
     message = refused(edited(tmp_path, RIVAL_FIXTURE, change_result(wind="1.5")))
     assert "wind: No wind is read in this discipline." in message

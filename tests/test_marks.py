@@ -47,6 +47,11 @@ def refusal(check, mark, code):
         ("20KW", "1:59:59.99", 7_199_990, "1:59:59.99"),
         ("HJ", "2.45", 2_450, "2.45"),
         ("DEC", "8045", 8_045, "8045"),
+        # Throws of 100 m and more: three digits before the point.
+        ("JT", "104.80", 104_800, "104.80"),
+        ("JT", "104,80", 104_800, "104.80"),
+        ("JT", "104.80 m", 104_800, "104.80"),
+        ("HT", "100.00", 100_000, "100.00"),
     ],
 )
 def test_each_notation_parses_and_formats_back(reference_data, code, typed, stored, shown):
@@ -141,6 +146,31 @@ def test_minutes_and_seconds_after_the_leading_unit_run_to_59(reference_data, co
     assert message == f"“{typed}” is not a valid mark for {discipline(code).name}: {part}."
 
 
+@pytest.mark.parametrize(
+    ("code", "typed", "reason"),
+    [
+        # athlib's bound: a fifth beyond the world record it knows (the javelin's is Uwe
+        # Hohn's 104.80 of 1984, with the old javelin), so no throw beyond 125.76 m.
+        ("JT", "125.77", "125.77 m is more than a fifth beyond the world record of 104.80 m"),
+        ("DT", "100.00", "100.00 m is more than a fifth beyond the world record of 76.80 m"),
+        ("LJ", "12.00", "12.00 m is more than a fifth beyond the world record of 8.95 m"),
+    ],
+)
+def test_a_distance_far_beyond_the_world_record_is_refused(reference_data, code, typed, reason):
+    message = refusal(parse_mark, typed, code)
+    assert message == f"“{typed}” is not a valid mark for {discipline(code).name}: {reason}."
+
+
+def test_a_javelin_throw_up_to_a_fifth_beyond_the_record_reads(reference_data):
+    assert parse_mark("125.76", discipline("JT")) == 125_760
+
+
+@pytest.mark.parametrize("typed", ["104..80", "1.04.80", "104.80.1", "-104.80", "104.8a"])
+def test_a_malformed_throw_of_three_digits_says_what_is_expected(reference_data, typed):
+    message = refusal(parse_mark, typed, "JT")
+    assert message.startswith(f"“{typed}” is not a valid mark for Javelin throw: expected")
+
+
 def test_the_leading_unit_has_no_upper_bound(reference_data):
     assert parse_mark("75' 00\"", discipline("10KW")) == 4_500_000  # 75 minutes: 1:15:00
 
@@ -158,6 +188,7 @@ def test_points_are_whole_numbers(reference_data):
         ("100", 9_580, "9.58"),
         ("LJ", 8_950, "8.95"),
         ("DEC", 8_045, "8045"),
+        ("JT", 104_800, "104.80"),
     ],
 )
 def test_a_stored_mark_that_reads_is_accepted_and_shown_as_it_reads(
