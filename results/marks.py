@@ -19,7 +19,8 @@ Distances and heights are read here, since athlib's pattern takes two digits bef
 point at most and would refuse every throw of 100 m or more (``104.80``); athlib's bound on
 them is kept: a fifth beyond the world record it knows. This module adds what athlib lets
 through: after the leading unit, minutes and seconds run 0-59 (athlib reads ``1:99:00`` as
-2:39:00), and no mark is finer than the archive keeps (hundredths of a second, centimetres,
+2:39:00) and have two digits after a colon (athlib pads ``2:09:3`` to 2:09:03, which may as
+well be 2:09:30), and no mark is finer than the archive keeps (hundredths of a second, centimetres,
 whole points), since athlib rounds a third decimal away without a word.
 
 `check_mark_value` runs the same checks on a mark given as the stored integer (a fixture,
@@ -179,6 +180,7 @@ def parse_mark(text, discipline):
         cleaned = _units_to_colons(re.sub(r"\s+", " ", cleaned))
         if cleaned is None:
             raise _invalid(typed, discipline)
+        _check_two_digits(typed, discipline, cleaned)
     else:
         cleaned = re.sub(r"\s*m$", "", cleaned.replace(",", "."))
     _check_decimals(typed, discipline, cleaned)
@@ -248,6 +250,43 @@ def _check_decimals(typed, discipline, cleaned):
             % {"count": len(fraction.group(1).rstrip("0")), "kept_to": KEPT_TO[discipline.measure]},
             code="mark_too_fine",
         )
+
+
+def _check_two_digits(typed, discipline, text):
+    """
+    After a colon, minutes and seconds are written with two digits. `2:09:3` is not padded
+    unseen: a dropped trailing zero (2:09:30) is as likely as a dropped leading one (2:09:03).
+    Marks typed with units (`1 h 20' 7"`) name each part, and reach here padded.
+    """
+    chunks = re.split(r"[:;]", text)
+    if not 2 <= len(chunks) <= 3:
+        return  # athlib refuses the shape
+    names = [_("hours"), _("minutes"), _("seconds")][-len(chunks) :]
+    for index in range(1, len(chunks)):
+        digits, rest = re.match(r"(\d*)(.*)", chunks[index]).groups()
+        if len(digits) == 2 or not digits:
+            continue
+        readings = []
+        if len(digits) == 1:
+            padded = [f"0{digits}{rest}"]
+            if 0 < int(digits) <= 5 and not rest:
+                padded.append(f"{digits}0")
+            readings = [":".join([*chunks[:index], part, *chunks[index + 1 :]]) for part in padded]
+        unit = names[index]
+        if len(readings) == 2:
+            advice = _("write the %(unit)s with two digits: %(first)s or %(second)s?") % {
+                "unit": unit,
+                "first": readings[0],
+                "second": readings[1],
+            }
+        elif readings:
+            advice = _("write the %(unit)s with two digits: %(reading)s?") % {
+                "unit": unit,
+                "reading": readings[0],
+            }
+        else:
+            advice = _("write the %(unit)s with two digits") % {"unit": unit}
+        raise _refused(typed, discipline, advice, code="mark_part_not_two_digits")
 
 
 def _check_clock(typed, discipline, text):

@@ -268,6 +268,7 @@ def change_result(**fields):
         (change_result(mark="1:99:00"), "99"),
         (change_result(mark="1:32:75"), "75"),
         (change_result(mark="99:99"), "99"),
+        (change_result(mark="1:18:0"), "write the seconds with two digits: 1:18:00?"),
         (change_result(mark=4_680_000.0), "a whole number in the discipline's unit"),
         (change_result(mark=4_680_005), "mark"),
         (change_result(mark=1_041_000), "too fast"),

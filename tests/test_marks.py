@@ -34,6 +34,7 @@ def refusal(check, mark, code):
         ("10KW", "00 h 38' 24\"", 2_304_000, "38:24"),
         ("10000W", "38'37''", 2_317_000, "38:37"),
         ("20KW", "1 h 20′ 07″", 4_807_000, "1:20:07"),
+        ("20KW", "1 h 20' 7\"", 4_807_000, "1:20:07"),  # the seconds mark names the 7
         # The usual ones.
         ("20KW", "1:17:21", 4_641_000, "1:17:21"),
         ("10000W", "38:24.35", 2_304_350, "38:24.35"),
@@ -169,6 +170,27 @@ def test_a_javelin_throw_up_to_a_fifth_beyond_the_record_reads(reference_data):
 def test_a_malformed_throw_of_three_digits_says_what_is_expected(reference_data, typed):
     message = refusal(parse_mark, typed, "JT")
     assert message.startswith(f"“{typed}” is not a valid mark for Javelin throw: expected")
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "advice"),
+    [
+        ("MAR", "2:09:3", "write the seconds with two digits: 2:09:03 or 2:09:30?"),
+        ("20KW", "1:20:7", "write the seconds with two digits: 1:20:07?"),
+        ("20KW", "1:9:30", "write the minutes with two digits: 1:09:30?"),
+        ("20KW", "1:3:30", "write the minutes with two digits: 1:03:30 or 1:30:30?"),
+        ("10000W", "38:4.35", "write the seconds with two digits: 38:04.35?"),
+        ("10000W", "38:4,35", "write the seconds with two digits: 38:04,35?"),
+        ("MAR", "2:09:0", "write the seconds with two digits: 2:09:00?"),
+        ("MAR", "2:09:003", "write the seconds with two digits"),
+        ("MAR", "2:009:03", "write the minutes with two digits"),
+    ],
+)
+def test_a_part_after_a_colon_has_two_digits(reference_data, code, typed, advice):
+    # Not padded unseen: a dropped trailing zero (2:09:3 for 2:09:30) is as likely as a
+    # dropped leading one.
+    message = refusal(parse_mark, typed, code)
+    assert message == f"“{typed}” is not a valid mark for {discipline(code).name}: {advice}."
 
 
 def test_the_leading_unit_has_no_upper_bound(reference_data):
