@@ -11,6 +11,7 @@ Notations read (besides athlib's own "1:17:21", "38:24.35", "9.58"):
 
 * the French and Belgian way with units: ``1 h 17' 21"``, ``38' 24"``, ``00 h 38' 24"``,
   and the typo ``1 h 18'' 42"`` that the seed page has (two primes after the minutes);
+* hours with their unit before a clock's minutes and seconds: ``3h38:29``, ``3 h 38:29``;
 * a decimal comma: ``8,95``; a trailing metre sign: ``8.95 m``.
 
 athlib checks the normalised text for the discipline (digits, ``:`` and ``.`` only, and a
@@ -84,8 +85,20 @@ _UNIT_TOKEN = re.compile(r"(\d+(?:[.,]\d+)?)\s*(h|'{1,2}|\")?\s*", re.IGNORECASE
 _HOURS, _MINUTES, _SECONDS = 0, 1, 2
 
 
+# Hours with their unit, then minutes and seconds with a colon, as some result lists print
+# a marathon: `3h38:29`, `3 h 38:29`.
+_HOURS_THEN_CLOCK = re.compile(r"(\d+)\s*h\s*(\d+:\d+(?:[.,]\d+)?)", re.IGNORECASE)
+
+
 def _units_to_colons(text):
-    """`1 h 17' 21"` -> `1:17:21`; returns `text` unchanged when it has no unit marks."""
+    """
+    `1 h 17' 21"` -> `1:17:21`, `3h38:29` -> `3:38:29`; returns `text` unchanged when it
+    has no unit marks, None when its units do not read.
+    """
+    mixed = _HOURS_THEN_CLOCK.fullmatch(text)
+    if mixed:
+        # The minutes and seconds as typed, checked for two digits and to 59 as any others.
+        return f"{int(mixed.group(1))}:{mixed.group(2)}"
     if not re.search(r"[h'\"]", text, re.IGNORECASE):
         return text
     tokens = []

@@ -35,6 +35,13 @@ def refusal(check, mark, code):
         ("10000W", "38'37''", 2_317_000, "38:37"),
         ("20KW", "1 h 20′ 07″", 4_807_000, "1:20:07"),
         ("20KW", "1 h 20' 7\"", 4_807_000, "1:20:07"),  # the seconds mark names the 7
+        # Hours with a unit, then minutes and seconds with a colon.
+        ("MAR", "3h38:29", 13_109_000, "3:38:29"),
+        ("MAR", "2h08:30", 7_710_000, "2:08:30"),
+        ("MAR", "3 h 38:29", 13_109_000, "3:38:29"),
+        ("MAR", "2H08:30", 7_710_000, "2:08:30"),
+        ("20KW", "1h17:21.5", 4_641_500, "1:17:21.5"),
+        ("20KW", "1 h 17:21,5", 4_641_500, "1:17:21.5"),
         # The usual ones.
         ("20KW", "1:17:21", 4_641_000, "1:17:21"),
         ("10000W", "38:24.35", 2_304_350, "38:24.35"),
@@ -98,6 +105,13 @@ TOO_FINE = "it has 3 decimals, and the archive keeps"
         ("LJ", "1:17", MALFORMED),
         ("DEC", "8045.5", MALFORMED),
         ("100", "9,5,8", MALFORMED),
+        ("MAR", "3h38:29:10", MALFORMED),
+        ("MAR", "3:38h29", MALFORMED),
+        ("MAR", "h38:29", MALFORMED),
+        ("MAR", '3h 38:29"', MALFORMED),
+        ("MAR", "3h38'29:10", MALFORMED),
+        ("MAR", "3.5h38:29", MALFORMED),
+        ("MAR", "3h38:", MALFORMED),
         ("20KW", "1:17:21.005", TOO_FINE),
         ("10000W", "38:24.355", TOO_FINE),
         ("100", "9.572", TOO_FINE),
@@ -139,7 +153,9 @@ def test_what_athlib_finds_of_the_mark_itself_is_kept(reference_data):
         ("20KW", "1 h 75' 00\"", "75 minutes is more than 59"),
         ("20KW", "00 h 99' 00\"", "99 minutes is more than 59"),
         ("10000W", "38' 75\"", "75 seconds is more than 59"),
-        ("10000W", "38.75", "75 seconds is more than 59"),  # athlib reads the stop as a colon
+        ("10000W", "38.75", "75 seconds is more than 59"),
+        ("MAR", "3h38:75", "75 seconds is more than 59"),
+        ("MAR", "3h99:00", "99 minutes is more than 59"),  # athlib reads the stop as a colon
     ],
 )
 def test_minutes_and_seconds_after_the_leading_unit_run_to_59(reference_data, code, typed, part):
@@ -184,6 +200,8 @@ def test_a_malformed_throw_of_three_digits_says_what_is_expected(reference_data,
         ("MAR", "2:09:0", "write the seconds with two digits: 2:09:00?"),
         ("MAR", "2:09:003", "write the seconds with two digits"),
         ("MAR", "2:009:03", "write the minutes with two digits"),
+        ("MAR", "3h8:29", "write the minutes with two digits: 3:08:29?"),
+        ("MAR", "3h38:2", "write the seconds with two digits: 3:38:02 or 3:38:20?"),
     ],
 )
 def test_a_part_after_a_colon_has_two_digits(reference_data, code, typed, advice):
