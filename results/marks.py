@@ -12,7 +12,9 @@ Notations read (besides athlib's own "1:17:21", "38:24.35", "9.58"):
 * the French and Belgian way with units: ``1 h 17' 21"``, ``38' 24"``, ``00 h 38' 24"``,
   and the typo ``1 h 18'' 42"`` that the seed page has (two primes after the minutes);
 * hours with their unit before a clock's minutes and seconds: ``3h38:29``, ``3 h 38:29``;
-* a decimal comma: ``8,95``; a trailing metre sign: ``8.95 m``.
+* a decimal comma: ``8,95``; a trailing metre sign: ``8.95 m``;
+* points with a thousands separator: ``8 847``, ``8,847``, ``8.847`` (in combined events
+  only: a score has no decimals to mistake the separator for).
 
 athlib checks the normalised text for the discipline (digits, ``:`` and ``.`` only, and a
 plausible speed for races), so that ``17:21`` for a 20 km walk is refused as too fast.
@@ -145,6 +147,13 @@ def _units_to_colons(text):
     return f"{minutes}:{seconds}"
 
 
+# A combined-event score with a thousands separator, as result lists print it: a space of any
+# width (8 847, and the no-break and thin spaces of typeset sheets), a comma (8,847) or a
+# point (8.847). A score is a whole number, so a point or comma before exactly three digits
+# can only be a separator; in metres, 8.847 is a distance, and 8 847 nothing.
+_POINTS_THOUSANDS = re.compile(r"(\d{1,3})[ \u00a0\u2009\u202f.,](\d{3})")
+
+
 def _invalid(text, discipline, reason=None):
     expected = EXPECTED[discipline.measure]
     message = _("“%(text)s” is not a valid mark for %(discipline)s: expected %(expected)s.") % {
@@ -195,6 +204,9 @@ def parse_mark(text, discipline):
             raise _invalid(typed, discipline)
         _check_two_digits(typed, discipline, cleaned)
     else:
+        separated = _POINTS_THOUSANDS.fullmatch(cleaned)
+        if discipline.measure == POINTS and separated:
+            cleaned = "".join(separated.groups())
         cleaned = re.sub(r"\s*m$", "", cleaned.replace(",", "."))
     _check_decimals(typed, discipline, cleaned)
     if discipline.measure in (DISTANCE, HEIGHT):

@@ -35,6 +35,15 @@ def refusal(check, mark, code):
         ("10000W", "38'37''", 2_317_000, "38:37"),
         ("20KW", "1 h 20′ 07″", 4_807_000, "1:20:07"),
         ("20KW", "1 h 20' 7\"", 4_807_000, "1:20:07"),  # the seconds mark names the 7
+        # Points with a thousands separator: a space of any width, a comma, or a point
+        # before exactly three digits (a score has no decimals to mistake it for).
+        ("DEC", "8 847", 8_847, "8847"),
+        ("DEC", "8\u00a0847", 8_847, "8847"),  # no-break space
+        ("DEC", "8\u202f847", 8_847, "8847"),  # narrow no-break space
+        ("DEC", "8\u2009847", 8_847, "8847"),  # thin space
+        ("DEC", "8,847", 8_847, "8847"),
+        ("DEC", "8.847", 8_847, "8847"),
+        ("HEP", "7 291", 7_291, "7291"),
         # Hours with a unit, then minutes and seconds with a colon.
         ("MAR", "3h38:29", 13_109_000, "3:38:29"),
         ("MAR", "2h08:30", 7_710_000, "2:08:30"),
@@ -105,6 +114,14 @@ TOO_FINE = "it has 3 decimals, and the archive keeps"
         ("LJ", "1:17", MALFORMED),
         ("DEC", "8045.5", MALFORMED),
         ("100", "9,5,8", MALFORMED),
+        ("DEC", "8.84", MALFORMED),
+        ("DEC", "8 84", MALFORMED),
+        ("DEC", "88 47", MALFORMED),
+        ("DEC", "8 8470", MALFORMED),
+        ("DEC", "8 847.5", MALFORMED),
+        ("DEC", "8,847.0", MALFORMED),
+        ("DEC", "8 847 1", MALFORMED),
+        ("LJ", "8 95", MALFORMED),  # a thousands separator only in points
         ("MAR", "3h38:29:10", MALFORMED),
         ("MAR", "3:38h29", MALFORMED),
         ("MAR", "h38:29", MALFORMED),
@@ -118,6 +135,8 @@ TOO_FINE = "it has 3 decimals, and the archive keeps"
         ("LJ", "8.955", TOO_FINE),
         ("LJ", "8,955", TOO_FINE),
         ("HJ", "2.455", TOO_FINE),
+        ("LJ", "8.847", TOO_FINE),  # a decimal point, not a thousands separator, in metres
+        ("LJ", "8,847", TOO_FINE),
     ],
 )
 def test_a_refused_mark_names_what_was_typed_and_why(reference_data, code, typed, reason):
