@@ -178,6 +178,22 @@ def _athlib_reason(error):
     return None if reason.startswith(_SHAPE_COMPLAINTS) else reason
 
 
+# What sources print where a finisher's mark would be, and the status of a result each is:
+# DSQ is a DQ as some sheets spell it, and the high jump's and pole vault's NH (no height)
+# is a no mark.
+STATUSES_TYPED = {"DNF": "DNF", "DNS": "DNS", "DQ": "DQ", "DSQ": "DQ", "NM": "NM", "NH": "NM"}
+
+
+def _status_not_mark(typed):
+    from .models import Result  # the models read their marks with this module
+
+    status = Result.Status(STATUSES_TYPED[typed.upper()])
+    message = _(
+        "“%(text)s” is a status, not a mark: leave the mark empty and choose the status %(status)s."
+    ) % {"text": typed, "status": f"{status.value} ({status.label})"}
+    return ValidationError(message, code="status_as_mark", params={"text": typed})
+
+
 def _refused(text, discipline, reason, code):
     """A mark that reads, but breaks a rule `reason` names (a part out of range, too fine)."""
     message = _("“%(text)s” is not a valid mark for %(discipline)s: %(reason)s.") % {
@@ -197,6 +213,8 @@ def parse_mark(text, discipline):
     typed = str(text).strip()
     if not typed:
         raise _invalid(typed, discipline)
+    if typed.upper() in STATUSES_TYPED:
+        raise _status_not_mark(typed)
     cleaned = typed.translate(_PRIMES)
     if discipline.measure == TIME:
         cleaned = _units_to_colons(re.sub(r"\s+", " ", cleaned))

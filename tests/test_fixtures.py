@@ -269,6 +269,10 @@ def change_result(**fields):
         (change_result(mark="1:32:75"), "75"),
         (change_result(mark="99:99"), "99"),
         (change_result(mark="1:18:0"), "write the seconds with two digits: 1:18:00?"),
+        (
+            change_result(mark="DNF", place=None),
+            "mark: “DNF” is a status, not a mark: leave the mark empty and choose the status DNF",
+        ),
         (change_result(mark=4_680_000.0), "a whole number in the discipline's unit"),
         (change_result(mark=4_680_005), "mark"),
         (change_result(mark=1_041_000), "too fast"),

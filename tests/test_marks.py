@@ -3,8 +3,14 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from results.marks import average_speed_kmh, check_mark_value, format_mark, parse_mark
-from results.models import Discipline
+from results.marks import (
+    STATUSES_TYPED,
+    average_speed_kmh,
+    check_mark_value,
+    format_mark,
+    parse_mark,
+)
+from results.models import Discipline, Result
 
 pytestmark = pytest.mark.django_db
 
@@ -228,6 +234,32 @@ def test_a_part_after_a_colon_has_two_digits(reference_data, code, typed, advice
     # dropped leading one.
     message = refusal(parse_mark, typed, code)
     assert message == f"“{typed}” is not a valid mark for {discipline(code).name}: {advice}."
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "status"),
+    [
+        ("100", "DNF", "DNF (Did not finish)"),
+        ("20KW", "dnf", "DNF (Did not finish)"),
+        ("100", "DNS", "DNS (Did not start)"),
+        ("100", "DQ", "DQ (Disqualified)"),
+        ("20KW", "DSQ", "DQ (Disqualified)"),
+        ("20KW", "Dsq", "DQ (Disqualified)"),
+        ("LJ", "NM", "NM (No mark)"),
+        ("HJ", "NH", "NM (No mark)"),  # no height: the high jump's and pole vault's no mark
+        ("PV", "nh", "NM (No mark)"),
+        ("DEC", "DNF", "DNF (Did not finish)"),
+    ],
+)
+def test_a_status_typed_as_a_mark_says_to_choose_the_status(reference_data, code, typed, status):
+    message = refusal(parse_mark, typed, code)
+    assert message == (
+        f"“{typed}” is a status, not a mark: leave the mark empty and choose the status {status}."
+    )
+
+
+def test_every_status_a_mark_box_may_hold_is_one_a_result_has():
+    assert set(STATUSES_TYPED.values()) <= set(Result.Status.values) - {"OK"}
 
 
 def test_the_leading_unit_has_no_upper_bound(reference_data):
