@@ -26,6 +26,10 @@ through: after the leading unit, minutes and seconds run 0-59 (athlib reads ``1:
 well be 2:09:30), and no mark is finer than the archive keeps (hundredths of a second, centimetres,
 whole points), since athlib rounds a third decimal away without a word.
 
+What is no mark is refused saying what to do instead: a status typed where the mark goes
+(``DNF``, ``DSQ``, ``NH``) and the letter of a hand time (``10.1h``), which the result keeps
+as its status and its hand-timed flag.
+
 `check_mark_value` runs the same checks on a mark given as the stored integer (a fixture,
 `check_archive`), so every way into the archive refuses the same marks.
 """
@@ -194,6 +198,29 @@ def _status_not_mark(typed):
     return ValidationError(message, code="status_as_mark", params={"text": typed})
 
 
+# A hand time with the letter lists print after it: `10.1h`, `1:45.2 h`. In the sprints the
+# archive keeps the letter as a flag of the result, so that the mark stays a number; beyond
+# them a hand time is kept as any other. (On the road, `2.5h` is only a malformed mark.)
+_HAND_TIME = re.compile(r"(\d+(?::\d+)*[.,]\d{1,2})\s*h", re.IGNORECASE)
+
+
+def _hand_time_with_letter(typed, discipline, mark):
+    from .models import Result  # the models read their marks with this module
+
+    if getattr(discipline, "is_sprint", False):
+        message = _("“%(text)s” is a hand time: type %(mark)s as the mark and tick “%(flag)s”.") % {
+            "text": typed,
+            "mark": mark,
+            "flag": Result._meta.get_field("hand_timed").verbose_name,
+        }
+    else:
+        message = _(
+            "“%(text)s” is a hand time: type %(mark)s as the mark (hand times are kept apart "
+            "only in races up to 400 m)."
+        ) % {"text": typed, "mark": mark}
+    return ValidationError(message, code="hand_time_with_letter", params={"text": typed})
+
+
 def _refused(text, discipline, reason, code):
     """A mark that reads, but breaks a rule `reason` names (a part out of range, too fine)."""
     message = _("“%(text)s” is not a valid mark for %(discipline)s: %(reason)s.") % {
@@ -215,6 +242,9 @@ def parse_mark(text, discipline):
         raise _invalid(typed, discipline)
     if typed.upper() in STATUSES_TYPED:
         raise _status_not_mark(typed)
+    hand_time = _HAND_TIME.fullmatch(typed)
+    if hand_time and discipline.measure == TIME and not getattr(discipline, "is_road", False):
+        raise _hand_time_with_letter(typed, discipline, hand_time.group(1))
     cleaned = typed.translate(_PRIMES)
     if discipline.measure == TIME:
         cleaned = _units_to_colons(re.sub(r"\s+", " ", cleaned))

@@ -490,6 +490,12 @@ def one_result(tmp_path, code, sex="M", **fields):
     return path, [*key, "a-finalist"]
 
 
+def test_a_hand_time_typed_with_its_letter_says_to_set_the_flag(perez, tmp_path):
+    path, _key = one_result(tmp_path, "100", mark="10.1h")
+    message = refused(path)
+    assert "mark: “10.1h” is a hand time: type 10.1 as the mark and tick “hand timed”." in message
+
+
 @pytest.mark.parametrize("mark", [104_800, "104.80", "104,80"])
 def test_a_throw_of_100_m_or_more_loads(perez, tmp_path, mark):
     path, key = one_result(tmp_path, "JT", mark=mark)

@@ -262,6 +262,42 @@ def test_every_status_a_mark_box_may_hold_is_one_a_result_has():
     assert set(STATUSES_TYPED.values()) <= set(Result.Status.values) - {"OK"}
 
 
+@pytest.mark.parametrize(
+    ("code", "typed", "mark"),
+    [
+        ("100", "10.1h", "10.1"),
+        ("100", "10.1 h", "10.1"),
+        ("200", "20.1H", "20.1"),
+        ("100", "10,1h", "10,1"),
+        ("400", "45.2h", "45.2"),
+    ],
+)
+def test_a_hand_time_typed_with_its_letter_says_to_tick_hand_timed(
+    reference_data, code, typed, mark
+):
+    message = refusal(parse_mark, typed, code)
+    assert message == f"“{typed}” is a hand time: type {mark} as the mark and tick “hand timed”."
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "mark"),
+    [("800", "1:45.2h", "1:45.2"), ("10000W", "38:24.2 h", "38:24.2")],
+)
+def test_a_hand_time_beyond_the_sprints_is_typed_without_its_letter(
+    reference_data, code, typed, mark
+):
+    # Only the sprints keep hand times apart, and only their results have the flag to tick.
+    message = refusal(parse_mark, typed, code)
+    assert message == (
+        f"“{typed}” is a hand time: type {mark} as the mark (hand times are kept apart only "
+        "in races up to 400 m)."
+    )
+
+
+def test_a_decimal_of_hours_on_the_road_is_not_taken_for_a_hand_time(reference_data):
+    assert "hand timed" not in refusal(parse_mark, "2.5h", "MAR")
+
+
 def test_the_leading_unit_has_no_upper_bound(reference_data):
     assert parse_mark("75' 00\"", discipline("10KW")) == 4_500_000  # 75 minutes: 1:15:00
 
