@@ -20,17 +20,16 @@ from .rules import problems_with_saved, result_list_problems
 
 class WindField(forms.DecimalField):
     """
-    A wind reading as sources print it: "+1.8", "-0.3", "2,1" with a decimal comma, "−0.4"
-    with a typographic minus or "–0.4" with an en dash, "+1.8 m/s". Typed as text: a number
-    input drops a comma unseen, and "2,1" reached the server as 21.
+    A wind reading as sources print it, read by `marks.parse_wind` as a fixture's is: "+1.8",
+    "-0.3", "2,1" with a decimal comma, "−0.4" or "–0.4" with a typographic minus. Typed as
+    text: a number input drops a comma unseen, and "2,1" reached the server as 21.
     """
 
     widget = forms.TextInput
 
     def to_python(self, value):
         if isinstance(value, str):
-            value = value.strip().removesuffix("m/s").strip().replace(",", ".")
-            value = value.replace("−", "-").replace("–", "-")
+            value = marks.parse_wind(value)
         return super().to_python(value)
 
     def widget_attrs(self, widget):

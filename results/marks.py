@@ -32,6 +32,9 @@ as its status and its hand-timed flag.
 
 `check_mark_value` runs the same checks on a mark given as the stored integer (a fixture,
 `check_archive`), so every way into the archive refuses the same marks.
+
+`parse_wind` reads the wind reading printed beside a mark (``+2,1``, ``–0.4``), the one
+reading of a wind for the admin's forms and the fixtures alike.
 """
 
 import re
@@ -515,6 +518,52 @@ def average_speed_kmh(value, discipline):
         return None
     speed = Decimal(discipline.distance_m) * Decimal(3600) / Decimal(value)
     return speed.quantize(Decimal("0.001"), ROUND_HALF_UP)
+
+
+# Wind readings ------------------------------------------------------------------------------
+
+# The minus signs of typeset result sheets: the minus sign, and the en dash that PDF lists
+# print for it (copied from one, `–0.4` is a head wind).
+_WIND_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-"})
+_WIND_FIGURE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+# What sources print in the wind's column instead of a figure: the letter of a wind-aided
+# mark, and the words for no reading (no wind information, not available).
+_WIND_LETTER = {"w"}
+_NO_WIND_READING = {"nwi", "n/a"}
+
+
+def parse_wind(text):
+    """
+    A wind reading as sources print it, in metres per second: "+1.8", "-0.3", "2,1" with a
+    decimal comma, "−0.4" or "–0.4" with a typographic minus, "-0.3 m/s"; None when empty
+    (not measured, which 0.0, a measured calm, is not). The one reading of a wind, for the
+    admin's forms and the fixtures alike. Raises ValidationError saying what to type
+    instead; the bounds (±9.9, one decimal) are the model field's to check.
+    """
+    typed = "" if text is None else str(text).strip()
+    reading = typed.removesuffix("m/s").strip().replace(",", ".").translate(_WIND_MINUS)
+    if not reading:
+        return None
+    if _WIND_FIGURE.fullmatch(reading):
+        return Decimal(reading)
+    if reading.lower() in _WIND_LETTER:
+        message = _(
+            "“%(text)s” is not a wind reading: give the wind's figure (+2.4); leave it empty "
+            "when the source gives none."
+        )
+        code = "wind_without_figure"
+    elif reading.lower() in _NO_WIND_READING:
+        message = _(
+            "“%(text)s” is not a wind reading: leave the wind empty when no reading was taken."
+        )
+        code = "no_wind_reading"
+    else:
+        message = _(
+            "“%(text)s” is not a wind reading. Enter a number of metres per second, such as "
+            "+1.8, -0.3 or 2,1."
+        )
+        code = "invalid"
+    raise ValidationError(message % {"text": typed}, code=code, params={"text": typed})
 
 
 def normalize_code(code):

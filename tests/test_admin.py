@@ -61,6 +61,46 @@ def test_an_editor_adds_a_result_with_a_typed_mark_and_it_is_in_the_history(edit
     assert LogEntry.objects.filter(object_id=str(result.pk), action_flag=1).exists()
 
 
+def add_sprint_result(client, wind):
+    """The result page of the admin, posted for a 100 m with `wind` typed in its wind box."""
+    event = EventFactory(discipline=Discipline.objects.get(code="100"))
+    return client.post(
+        reverse("admin:results_result_add"),
+        {
+            "event": event.pk,
+            "athlete": AthleteFactory().pk,
+            "place": 1,
+            "mark": "10.02",
+            "status": "OK",
+            "wind": wind,
+            "records": "",
+            "note": "",
+        },
+    )
+
+
+@pytest.mark.parametrize(("wind", "stored"), [("\u20130.4", "-0.4"), ("+2,1", "2.1")])
+def test_a_wind_with_an_en_dash_or_a_decimal_comma_is_saved(editor_client, wind, stored):
+    response = add_sprint_result(editor_client, wind)
+    assert response.status_code == 302, response.content.decode()
+    assert str(Result.objects.get().wind) == stored
+
+
+@pytest.mark.parametrize(
+    ("wind", "message"),
+    [
+        ("w", "“w” is not a wind reading: give the wind&#x27;s figure (+2.4)"),
+        ("NWI", "“NWI” is not a wind reading: leave the wind empty when no reading was taken."),
+        ("n/a", "“n/a” is not a wind reading: leave the wind empty when no reading was taken."),
+    ],
+)
+def test_a_word_in_the_wind_box_says_what_to_type(editor_client, wind, message):
+    response = add_sprint_result(editor_client, wind)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Result.objects.exists()
+
+
 def test_an_editor_cannot_open_the_user_admin(editor_client):
     assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
     assert editor_client.get(reverse("admin:auth_group_changelist")).status_code == 403

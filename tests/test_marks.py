@@ -1,5 +1,7 @@
 """Marks are typed as sources write them and shown again without invented precision."""
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -9,6 +11,7 @@ from results.marks import (
     check_mark_value,
     format_mark,
     parse_mark,
+    parse_wind,
 )
 from results.models import Discipline, Result
 
@@ -364,3 +367,60 @@ def test_an_implausible_stored_mark_is_refused_as_a_typed_one_would_be(
 ):
     message = refusal(check_mark_value, stored, code)
     assert message.startswith(f"The mark {stored} reads as {reading}. “{reading}” is not a valid")
+
+
+# Wind readings ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "reading"),
+    [
+        ("+1.8", "1.8"),
+        ("-0.3", "-0.3"),
+        ("2,1", "2.1"),
+        ("+2,1", "2.1"),
+        ("\u22120.4", "-0.4"),  # the minus sign
+        ("\u20130.4", "-0.4"),  # the en dash of PDF result sheets
+        (" -0,3 m/s", "-0.3"),
+        ("0", "0"),
+        ("0.0", "0.0"),
+    ],
+)
+def test_a_wind_is_read_as_sources_print_it(typed, reading):
+    assert parse_wind(typed) == Decimal(reading)
+
+
+@pytest.mark.parametrize("typed", ["", "  ", None])
+def test_an_empty_wind_is_no_reading(typed):
+    assert parse_wind(typed) is None
+
+
+NO_FIGURE = "give the wind's figure (+2.4); leave it empty when the source gives none"
+NO_READING = "leave the wind empty when no reading was taken"
+
+
+@pytest.mark.parametrize(
+    ("typed", "advice"),
+    [
+        ("w", NO_FIGURE),  # the letter of a wind-aided mark, printed without the figure
+        ("W", NO_FIGURE),
+        ("NWI", NO_READING),  # no wind information
+        ("nwi", NO_READING),
+        ("n/a", NO_READING),
+        ("N/A", NO_READING),
+    ],
+)
+def test_a_wind_word_says_what_to_type_instead(typed, advice):
+    with pytest.raises(ValidationError) as raised:
+        parse_wind(typed)
+    assert raised.value.messages == [f"“{typed}” is not a wind reading: {advice}."]
+
+
+@pytest.mark.parametrize("typed", ["calm", "1e1", "+-1.2", "1.2.3", "2,1 m", "NaN", "--0.4"])
+def test_an_unreadable_wind_asks_for_a_number(typed):
+    with pytest.raises(ValidationError) as raised:
+        parse_wind(typed)
+    assert raised.value.messages == [
+        f"“{typed}” is not a wind reading. Enter a number of metres per second, such as +1.8, "
+        "-0.3 or 2,1."
+    ]
