@@ -37,6 +37,7 @@ from revisions.writers import wait_for_writers
 
 from . import marks
 from .bestmarks import deferred
+from .marks import parse_wind
 from .models import Result
 from .rules import result_list_problems
 
@@ -273,6 +274,13 @@ class Loader:
         name = field_obj.name
         if obj.model is Result and name == "mark":
             return self.convert_mark(obj, value, event)
+        if obj.model is Result and name == "wind" and isinstance(value, str):
+            # Read as the admin reads it (`WindField`): "+2,1", "−0.4", "–0.4".
+            try:
+                return parse_wind(value)
+            except ValidationError as error:
+                self.problems.append(f"{obj.describe()}: wind: {' '.join(error.messages)}")
+                return None
         if isinstance(field_obj, models.BooleanField) and not isinstance(value, bool):
             self.problems.append(
                 f"{obj.describe()}: {name} {show_value(value)}: write true or false."

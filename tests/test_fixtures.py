@@ -496,6 +496,30 @@ def test_a_hand_time_typed_with_its_letter_says_to_set_the_flag(perez, tmp_path)
     assert "mark: “10.1h” is a hand time: type 10.1 as the mark and tick “hand timed”." in message
 
 
+@pytest.mark.parametrize(
+    ("wind", "stored"),
+    [("+2,1", "2.1"), ("\u22120.4", "-0.4"), ("\u20130.4", "-0.4"), ("-0,3 m/s", "-0.3")],
+)
+def test_a_wind_is_read_as_the_admin_reads_it(perez, tmp_path, wind, stored):
+    path, key = one_result(tmp_path, "100", mark="10.02", wind=wind)
+    load(path)
+    assert str(Result.objects.get_by_natural_key(*key).wind) == stored
+
+
+@pytest.mark.parametrize(
+    ("wind", "message"),
+    [
+        ("w", "“w” is not a wind reading: give the wind's figure (+2.4)"),
+        ("NWI", "“NWI” is not a wind reading: leave the wind empty when no reading was taken."),
+        ("calm", "“calm” is not a wind reading. Enter a number of metres per second"),
+    ],
+)
+def test_a_wind_is_refused_as_the_admin_refuses_it(perez, tmp_path, wind, message):
+    path, key = one_result(tmp_path, "100", mark="10.02", wind=wind)
+    where = f"results.result {json.dumps(key, ensure_ascii=False)}"
+    assert f"{where}: wind: {message}" in refused(path)
+
+
 @pytest.mark.parametrize("mark", [104_800, "104.80", "104,80"])
 def test_a_throw_of_100_m_or_more_loads(perez, tmp_path, mark):
     path, key = one_result(tmp_path, "JT", mark=mark)
