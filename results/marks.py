@@ -342,27 +342,30 @@ def _check_two_digits(typed, discipline, text):
         digits, rest = re.match(r"(\d*)(.*)", chunks[index]).groups()
         if len(digits) == 2 or not digits:
             continue
-        readings = []
-        if len(digits) == 1:
-            padded = [f"0{digits}{rest}"]
-            if 0 < int(digits) <= 5 and not rest:
-                padded.append(f"{digits}0")
-            readings = [":".join([*chunks[:index], part, *chunks[index + 1 :]]) for part in padded]
-        unit = names[index]
+        if len(digits) > 2:
+            raise _refused(
+                typed,
+                discipline,
+                _("write the %(unit)s with two digits") % {"unit": names[index]},
+                code="mark_part_not_two_digits",
+            )
+        padded = [f"0{digits}{rest}"]
+        if 0 < int(digits) <= 5 and not rest:
+            padded.append(f"{digits}0")
+        readings = [":".join([*chunks[:index], part, *chunks[index + 1 :]]) for part in padded]
+        # Whole messages, not a reason for `_refused`: a question ends them.
+        params = {"text": typed, "discipline": discipline.label, "unit": names[index]}
         if len(readings) == 2:
-            advice = _("write the %(unit)s with two digits: %(first)s or %(second)s?") % {
-                "unit": unit,
-                "first": readings[0],
-                "second": readings[1],
-            }
-        elif readings:
-            advice = _("write the %(unit)s with two digits: %(reading)s?") % {
-                "unit": unit,
-                "reading": readings[0],
-            }
+            message = _(
+                "“%(text)s” is not a valid mark for %(discipline)s: write the %(unit)s with two "
+                "digits: %(first)s or %(second)s?"
+            ) % {**params, "first": readings[0], "second": readings[1]}
         else:
-            advice = _("write the %(unit)s with two digits") % {"unit": unit}
-        raise _refused(typed, discipline, advice, code="mark_part_not_two_digits")
+            message = _(
+                "“%(text)s” is not a valid mark for %(discipline)s: write the %(unit)s with two "
+                "digits: %(reading)s?"
+            ) % {**params, "reading": readings[0]}
+        raise ValidationError(message, code="mark_part_not_two_digits", params={"text": typed})
 
 
 def _check_clock(typed, discipline, text):

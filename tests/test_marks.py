@@ -236,7 +236,8 @@ def test_a_part_after_a_colon_has_two_digits(reference_data, code, typed, advice
     # Not padded unseen: a dropped trailing zero (2:09:3 for 2:09:30) is as likely as a
     # dropped leading one.
     message = refusal(parse_mark, typed, code)
-    assert message == f"“{typed}” is not a valid mark for {discipline(code).name}: {advice}."
+    ending = "" if advice.endswith("?") else "."
+    assert message == f"“{typed}” is not a valid mark for {discipline(code).name}: {advice}{ending}"
 
 
 @pytest.mark.parametrize(
@@ -298,7 +299,8 @@ def test_a_hand_time_beyond_the_sprints_is_typed_without_its_letter(
 
 
 def test_a_decimal_of_hours_on_the_road_is_not_taken_for_a_hand_time(reference_data):
-    assert "hand timed" not in refusal(parse_mark, "2.5h", "MAR")
+    message = refusal(parse_mark, "2.5h", "MAR")
+    assert message.startswith("“2.5h” is not a valid mark for Marathon: expected a time")
 
 
 def test_the_leading_unit_has_no_upper_bound(reference_data):
