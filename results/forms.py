@@ -222,7 +222,13 @@ class ResultInlineFormSet(BaseInlineFormSet):
         summary = []
         for number, form in enumerate(self.forms, start=1):
             for field, errors in form.errors.items():
-                label = str(form.fields[field].label).lower() if field in form.fields else _("row")
+                if field not in form.fields:  # the row's own, of no one field
+                    summary.extend(
+                        _("Row %(row)s: %(message)s") % {"row": number, "message": message}
+                        for message in errors
+                    )
+                    continue
+                label = str(form.fields[field].label).lower()
                 summary.extend(
                     _("Row %(row)s, %(field)s: %(message)s")
                     % {"row": number, "field": label, "message": message}

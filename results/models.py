@@ -1002,6 +1002,16 @@ class Result(RemembersLoaded, ArchiveModel):
                 ),
             )
 
+    def unique_error_message(self, model_class, unique_check):
+        # Who, in the editor's words, not "Result with this Event and Athlete".
+        if model_class is Result and tuple(unique_check) == ("event", "athlete"):
+            return ValidationError(
+                _("%(athlete)s already has a result in this event.")
+                % {"athlete": self._related("athlete")},
+                code="unique_together",
+            )
+        return super().unique_error_message(model_class, unique_check)
+
     def _related(self, name):
         """The related object, even one not saved yet (an event typed with its results)."""
         try:

@@ -652,3 +652,17 @@ def test_a_fault_his_results_had_already_does_not_block_an_athletes_other_edits(
     assert response.status_code == 302, page_html(response)
     perez.refresh_from_db()
     assert perez.birthplace == "Cuenca, Azuay"
+
+
+def test_a_second_row_for_an_athlete_already_in_the_race_names_them(editor_client, race):
+    runner = AthleteFactory(given_name="Ana", family_name="Ruiz")
+    ResultFactory(event=race, athlete=runner, place=1, mark=4_700_000)
+
+    response = post_results(
+        editor_client, race, [{"place": 2, "athlete": runner.pk, "mark": "1:18:00"}]
+    )
+
+    assert response.status_code == 200
+    errors = [str(error) for error in response.context["errors"]]
+    assert "Row 1: Ana Ruiz already has a result in this event." in errors
+    assert race.results.count() == 1

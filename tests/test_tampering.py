@@ -439,5 +439,6 @@ def test_a_second_editor_adding_the_same_athlete_to_an_event_gets_a_form_error(p
     response = editor.post(change_url(event), data)
 
     assert response.status_code == 200, "the second save shows a form error"
-    assert "already exists" in " ".join(str(error) for error in response.context["errors"])
+    errors = " ".join(str(error) for error in response.context["errors"])
+    assert f"{newcomer.name} already has a result in this event." in errors
     assert Result.objects.filter(event=event, athlete=newcomer).count() == 1
