@@ -61,9 +61,9 @@ def perez(reference_data):
     """The archive as shipped: reference data and Jefferson Pérez's fixture."""
     from athletes.models import Athlete
 
-    from .helpers import load
+    from .snapshots import load_once
 
-    load(PEREZ_FIXTURE)
+    load_once(PEREZ_FIXTURE)
     return Athlete.objects.get(slug="jefferson-perez")
 
 
