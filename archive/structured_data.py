@@ -54,7 +54,12 @@ def competitor(request, row):
     return {
         "@type": "Role",
         "roleName": _("Place %(place)s, %(mark)s")
-        % {"place": result.place, "mark": result.mark_display}
+        # With its letters, as the page prints it: a hand time (10.1 h) or a wind-aided
+        # mark (10.20 w) is not a legal one.
+        % {
+            "place": result.place,
+            "mark": " ".join([result.mark_display, *(flag for flag, _ in result.flag_labels)]),
+        }
         if result.place
         else result.get_status_display(),
         "competitor": {

@@ -2,7 +2,11 @@
 
 import json
 import re
+from decimal import Decimal
 
+from results.models import Discipline
+
+from .factories import EventFactory, ResultFactory
 from .helpers import page_html
 
 
@@ -48,3 +52,16 @@ def test_pages_carry_opengraph_tags(client, perez):
     assert '<meta property="og:title" content="Jefferson Pérez">' in html
     assert '<meta property="og:type" content="profile">' in html
     assert '<meta property="og:url" content="http://testserver/athletes/jefferson-perez/">' in html
+
+
+def test_an_events_results_carry_the_letters_of_marks_that_are_not_legal(client, reference_data):
+    dash = EventFactory(discipline=Discipline.objects.get(code="100"))
+    ResultFactory(event=dash, place=1, mark=10_100, hand_timed=True, wind=Decimal("1.0"))
+    ResultFactory(event=dash, place=2, mark=10_200, wind=Decimal("3.1"))
+
+    data = json_ld(client.get(dash.get_absolute_url()))
+
+    assert [row["roleName"] for row in data["competitor"]] == [
+        "Place 1, 10.1 h",
+        "Place 2, 10.20 w",
+    ]
