@@ -1318,6 +1318,13 @@ class ListedMark(QuickLoad, models.Model):
                 condition=~models.Q(apart=0),
                 name="listed_mark_apart_idx",
             ),
+            # An athlete's marks of a discipline, as a list counts them: whether a mark kept
+            # apart betters them (`marks_kept_apart`), read from the index alone. (The
+            # athlete's own key keeps its index: dropping it rebuilds the table on SQLite.)
+            models.Index(
+                fields=["athlete", "discipline", "sex", "apart", "mark", "year"],
+                name="listed_mark_athlete_idx",
+            ),
         ]
 
     def __str__(self):

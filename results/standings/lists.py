@@ -23,7 +23,7 @@ from ..models import BestMark, BestMarkCount, ListedMark, ListedMarkCount, Resul
 # Marks kept apart shown under a list: the best few, as statisticians print them.
 APART_LENGTH = 10
 # A list of performers reads this many times as many marks kept apart, to keep one per athlete.
-APART_READ = 5
+APART_READ = 3
 
 # What a list shows of each row's result, joined from a listed or best mark. The discipline
 # is the list's own, given to each row rather than joined: each model a row builds costs a
@@ -185,13 +185,10 @@ def marks_kept_apart(
         return []
     marks = listed_marks(discipline, sex, rows)
     as_good = "mark__lte" if discipline.lower_is_better else "mark__gte"
-    if rows is None and not include:
-        # Over the whole archive, counting legal marks only: each athlete's best is one row
-        # of the best marks' table, found by its unique key.
-        beaten = BestMark.objects.filter(discipline=discipline)
-    else:
-        beaten = marks.counted(include)
-    beaten = beaten.filter(athlete_id=OuterRef("athlete_id"), **{as_good: OuterRef("mark")})
+    # Read from listed_mark_athlete_idx alone, whatever the list's filters.
+    beaten = marks.counted(include).filter(
+        athlete_id=OuterRef("athlete_id"), **{as_good: OuterRef("mark")}
+    )
     apart = (
         marks.kept_apart(include)
         .exclude(Exists(beaten))
