@@ -86,16 +86,22 @@ def test_wind_and_hand_timing_only_where_the_discipline_has_them(
     assert ("wind" in columns, "hand_timed" in columns) == (wind, hand_timed)
 
 
-def save_wind(editor, event, result, typed):
-    """Type `typed` in the wind of `result`'s row on its event's page and save."""
+def save_row(editor, event, result, **typed):
+    """Type `typed` (field: text) in `result`'s row on its event's page and save."""
     data = form_data(editor.get(change_url(event)), form_id="event_form")
     row = next(
         key.split("-")[1]
         for key, value in data.items()
         if key.startswith("results-") and key.endswith("-id") and value == str(result.pk)
     )
-    data[f"results-{row}-wind"] = typed
+    for name, value in typed.items():
+        data[f"results-{row}-{name}"] = value
     return editor.post(change_url(event), {**data, "_continue": "Save"})
+
+
+def save_wind(editor, event, result, typed):
+    """Type `typed` in the wind of `result`'s row on its event's page and save."""
+    return save_row(editor, event, result, wind=typed)
 
 
 @pytest.mark.parametrize(
@@ -344,16 +350,7 @@ def test_a_hand_timed_marathon_keeps_the_seconds_the_source_gave(reference_data)
 
 def type_mark(editor, event, result, typed, **fields):
     """Type `typed` in the mark of `result`'s row on its event's page (and `fields`), save."""
-    data = form_data(editor.get(change_url(event)), form_id="event_form")
-    row = next(
-        key.split("-")[1]
-        for key, value in data.items()
-        if key.startswith("results-") and key.endswith("-id") and value == str(result.pk)
-    )
-    data[f"results-{row}-mark"] = typed
-    for name, value in fields.items():
-        data[f"results-{row}-{name}"] = value
-    return editor.post(change_url(event), {**data, "_continue": "Save"})
+    return save_row(editor, event, result, mark=typed, **fields)
 
 
 def test_a_time_keeps_the_decimals_it_was_typed_with(editor, reference_data):

@@ -591,40 +591,14 @@ def test_the_operators_commands_refuse_what_they_cannot_do_in_words(perez, tmp_p
 def test_a_time_written_as_the_source_prints_it_keeps_its_decimals_through_an_export(
     perez, tmp_path
 ):
-    race = ["world-championships-2003", "10000", "M", "final"]
-    path = tmp_path / "runner.json"
-    path.write_text(
-        json.dumps(
-            [
-                {
-                    "model": "athletes.athlete",
-                    "fields": {
-                        "slug": "a-runner",
-                        "given_name": "A.",
-                        "family_name": "Runner",
-                        "sex": "M",
-                        "country": ["ETH"],
-                    },
-                },
-                {
-                    "model": "results.event",
-                    "fields": {"competition": race[:1], "discipline": ["10000"], "sex": "M"},
-                },
-                {
-                    "model": "results.result",
-                    "fields": {"event": race, "athlete": ["a-runner"], "place": 1}
-                    | {"country": ["ETH"], "mark": "26:49.00"},
-                },
-            ]
-        )
-    )
+    path, key = one_result(tmp_path, "10000", mark="26:49.00")
     load(path)
-    result = Result.objects.get_by_natural_key(*race, "a-runner")
+    result = Result.objects.get_by_natural_key(*key)
     assert (result.mark, result.mark_display) == (1_609_000, "26:49.00")
 
-    exported = json.loads(export_athlete("a-runner", tmp_path / "exported.json"))
+    exported = json.loads(export_athlete("a-finalist", tmp_path / "exported.json"))
     fields = next(obj["fields"] for obj in exported if obj["model"] == "results.result")
     assert (fields["mark"], fields["decimals"]) == (1_609_000, 2)
     result.delete()
     load(tmp_path / "exported.json")
-    assert Result.objects.get_by_natural_key(*race, "a-runner").mark_display == "26:49.00"
+    assert Result.objects.get_by_natural_key(*key).mark_display == "26:49.00"
