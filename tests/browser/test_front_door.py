@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from corrections.models import Correction
 
-from .conftest import DESKTOP, PHONE, new_context
+from .conftest import DESKTOP, NAVIGATION_TIMEOUT_MS, PHONE, new_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,7 +73,10 @@ def test_the_home_page_leads_with_perez_and_his_highlight(reader, site, screensh
 def test_the_head_to_head_is_reached_from_the_rivals_table(reader, site, screenshot_dir):
     words = WORDS[reader.language]
     reader.goto(site + "/athletes/jefferson-perez/")
-    reader.get_by_role("link", name=words["head to head"]).click()
+    # The page it opens gets a navigation's time, as every page load here does, not a
+    # click's 10 s: a CI run on a loaded machine timed out waiting for it.
+    with reader.expect_navigation(timeout=NAVIGATION_TIMEOUT_MS):
+        reader.get_by_role("link", name=words["head to head"]).click(no_wait_after=True)
     expect(reader).to_have_url(
         site + "/athletes/jefferson-perez/versus/francisco-javier-fernandez/"
     )
