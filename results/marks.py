@@ -20,7 +20,8 @@ athlib checks the normalised text for the discipline (digits, ``:`` and ``.`` on
 plausible speed for races), so that ``17:21`` for a 20 km walk is refused as too fast.
 Distances and heights are read here, since athlib's pattern takes two digits before the
 point at most and would refuse every throw of 100 m or more (``104.80``); athlib's bound on
-them is kept: a fifth beyond the world record it knows. This module adds what athlib lets
+them is kept: a fifth beyond the world record it knows, and a floor is added: a twenty-fifth
+of that record, so that ``0.01`` for a long jump is refused. This module adds what athlib lets
 through: after the leading unit, minutes and seconds run 0-59 (athlib reads ``1:99:00`` as
 2:39:00) and have two digits after a colon (athlib pads ``2:09:3`` to 2:09:03, which may as
 well be 2:09:30), and no mark is finer than the archive keeps (hundredths of a second, centimetres,
@@ -288,6 +289,11 @@ def parse_mark(text, discipline):
 # is longer. For the javelin that is Uwe Hohn's 104.80 of 1984 with the old javelin, so no
 # throw beyond 125.76 m reads.
 FIELD_MARK_MARGIN = Decimal("1.2")
+# The archive's floor: a jump or throw under a twenty-fifth of that record (a long jump under
+# 0.36 m, a javelin throw under 4.19 m) is a slip of the point or the unit, not a mark. The
+# floor sits well under the shortest marks of the oldest masters, who throw lighter
+# implements, and of the youngest age groups.
+FIELD_MARK_FLOOR = 25
 
 
 def _metres_to_mm(typed, discipline, cleaned):
@@ -306,6 +312,14 @@ def _metres_to_mm(typed, discipline, cleaned):
             typed,
             discipline,
             _("%(mark)s m is more than a fifth beyond the world record of %(record)s m")
+            % {"mark": f"{metres:.2f}", "record": f"{record:.2f}"},
+            code="mark_implausible",
+        )
+    if record is not None and metres * FIELD_MARK_FLOOR < Decimal(str(record)):
+        raise _refused(
+            typed,
+            discipline,
+            _("%(mark)s m is under a twenty-fifth of the world record of %(record)s m")
             % {"mark": f"{metres:.2f}", "record": f"{record:.2f}"},
             code="mark_implausible",
         )

@@ -533,6 +533,13 @@ def test_a_throw_far_beyond_the_world_record_is_refused(perez, tmp_path):
     assert "130.00 m is more than a fifth beyond the world record of 104.80 m" in message
 
 
+def test_a_jump_far_short_of_any_mark_is_refused(perez, tmp_path):
+    path, _key = one_result(tmp_path, "LJ", mark=10)
+    message = refused(path)
+    assert "0.01 m is under a twenty-fifth of the world record of 8.95 m" in message
+    assert not Result.objects.filter(event__discipline__code="LJ", mark=10).exists()
+
+
 def test_a_wind_where_none_is_read_is_refused(perez, tmp_path):
     message = refused(edited(tmp_path, RIVAL_FIXTURE, change_result(wind="1.5")))
     assert "wind: No wind is read in this discipline." in message

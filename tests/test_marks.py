@@ -210,6 +210,30 @@ def test_a_javelin_throw_up_to_a_fifth_beyond_the_record_reads(reference_data):
     assert parse_mark("125.76", discipline("JT")) == 125_760
 
 
+@pytest.mark.parametrize(
+    ("code", "typed", "reason"),
+    [
+        # A slip of the point or the unit: under a twenty-fifth of the world record.
+        ("LJ", "0.01", "0.01 m is under a twenty-fifth of the world record of 8.95 m"),
+        ("HJ", "0,05", "0.05 m is under a twenty-fifth of the world record of 2.45 m"),
+        ("JT", "4.1", "4.10 m is under a twenty-fifth of the world record of 104.80 m"),
+    ],
+)
+def test_a_distance_far_short_of_any_mark_is_refused(reference_data, code, typed, reason):
+    message = refusal(parse_mark, typed, code)
+    assert message == f"“{typed}” is not a valid mark for {discipline(code).name}: {reason}."
+
+
+@pytest.mark.parametrize(
+    ("code", "typed", "stored"),
+    [("LJ", "0.36", 360), ("HJ", "0.60", 600), ("JT", "5.12", 5_120), ("SP", "2.10", 2_100)],
+)
+def test_the_short_marks_of_the_oldest_and_youngest_athletes_read(
+    reference_data, code, typed, stored
+):
+    assert parse_mark(typed, discipline(code)) == stored
+
+
 @pytest.mark.parametrize("typed", ["104..80", "1.04.80", "104.80.1", "-104.80", "104.8a"])
 def test_a_malformed_throw_of_three_digits_says_what_is_expected(reference_data, typed):
     message = refusal(parse_mark, typed, "JT")
