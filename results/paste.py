@@ -5,11 +5,13 @@ Reading a result list pasted as sources print it:
     2  Ilya Markov  RUS  1:20:16
     3 SEGURA Bernardo MEX 1:20:23
     =4 Bob Brown (JAM) 20.31 (+0.3)
+    T5 Carl Cole USA 20.35 -0.2 q
     DNF Name (MEX)
 
 Each line becomes a `PastedRow`: place or status, the name as written, the nation's code
 (IOC, or the vehicle code some sources print: EC, E, PL…), the mark as text with the wind
-written after it and whether it is a hand time ("10.1h"), the one
+written after it and whether it is a hand time ("10.1h"), the tags printed after those
+("WR", "Q", "PB": see `split_tags`), the one
 athlete whose name it is (accents, case and word order ignored) and, when there is none,
 the athletes whose name is near (a typo, a missing middle name, a family name alone),
 offered to the editor and never chosen for them.
@@ -44,14 +46,15 @@ from revisions.tokens import check_scope_token, scope_token
 from . import marks
 from .bestmarks import deferred
 from .forms import WindField
-from .models import MAX_PLACE, Event, Result
+from .models import MAX_PLACE, RECORD_TAGS, Event, Result
 from .rules import result_list_problems, saved_row_problem
 
 _STATUSES = {"DNF": "DNF", "DNS": "DNS", "DQ": "DQ", "DSQ": "DQ", "NM": "NM"}
 # Any number of digits: a place out of range is refused by the form, not read as a name.
-# A tie is printed with an equals sign on either side ("2=", "=2", "2 =", "2=."): the place
-# is the number, shared by the tied rows, as the rules of the sport share it.
-_PLACE = re.compile(r"^\s*(?:=\s*)?(?P<place>\d+)(?:\s*=)?\s*[.)]?\s+")
+# A tie is printed with an equals sign on either side ("2=", "=2", "2 =", "2=.") or, on US
+# sheets, a T before the place ("T2", "T-2": tied for second): the place is the number,
+# shared by the tied rows, as the rules of the sport share it.
+_PLACE = re.compile(r"^\s*(?:=\s*|T-?)?(?P<place>\d+)(?:\s*=)?\s*[.)]?\s+", re.IGNORECASE)
 _STATUS = re.compile(r"^\s*(?P<status>DNF|DNS|DQ|DSQ|NM)\b\.?\s*", re.IGNORECASE)
 _NATION_IN_BRACKETS = re.compile(r"\(\s*(?P<code>[A-Za-z]{1,3})\s*\)")
 _MARK_START = re.compile(r"\s(?=\d)")
@@ -71,6 +74,15 @@ _HAND_TIMED = re.compile(r"(?<=\d)\s*h$", re.IGNORECASE)
 # A mark those can follow: digits and separators, a metre sign at most ("10.1", "1:46.7",
 # "8,12 m"). A time in units ("1 h 20' 07.5") is left whole: no wind is read in its races.
 _PLAIN_MARK = re.compile(r"^\d[\d:.,]*(?:\s*m)?$", re.IGNORECASE)
+# Words printed after the mark and its wind ("1:17:21 WR", "10.05 -0.2 Q", "8.12 =PB"): a
+# word of letters (and digits: "WU20R"), an equals sign before it at most, other than the
+# letters that belong to the mark ("10.1 h", "7.95 w", "8.12 m").
+_TAGS = re.compile(r"(?:\s+(?![hmw]$|[hmw]\s)=?[^\W\d_]\w*)+$", re.IGNORECASE)
+# Q and q (qualified by place, by time) are the result's, and kept in its note as printed.
+_QUALIFIED = {"Q", "q"}
+# Personal, season and world-leading marks, and their equals, are what the archive works out
+# from its results: left out, and the preview says so.
+_WORKED_OUT = {"PB", "SB", "WL"}
 
 # Near matches offered on a row whose name is nobody's: enough to hold the right athlete
 # when the sheet misspells a name, few enough to read at a glance.
@@ -97,6 +109,11 @@ class PastedRow:
     # The wind as written ("+0.3"), "w" for a wind-aided mark with no reading, or "".
     wind: str = ""
     hand_timed: bool = False
+    # The tags printed after the mark: record tags (or words that are none, for the form to
+    # refuse), the qualification for the note, and those left out, as printed.
+    records: str = ""
+    note: str = ""
+    left_out: str = ""
     # The one athlete whose name (or alias) is the row's name, by primary key.
     athlete: int | None = None
     # Athletes whose name is near, best first: for the editor to choose from.
@@ -145,7 +162,9 @@ def split_line(line, codes):
             row.name = rest[: max(cut - 1, 0)].strip()
             rest = rest[max(cut - 1, 0) :]
     row.name = f"{unread} {row.name}".strip()
-    row.mark, row.wind, row.hand_timed = split_mark(rest.strip())
+    rest, tags = split_tags(rest.strip())
+    row.records, row.note, row.left_out = (" ".join(kept) for kept in sort_tags(tags))
+    row.mark, row.wind, row.hand_timed = split_mark(rest)
     status_as_mark = _STATUS_AS_MARK.match(row.mark)
     if status_as_mark:
         row.status = _STATUSES[status_as_mark.group("status").upper()]
@@ -174,6 +193,39 @@ def split_mark(text):
     if not _PLAIN_MARK.match(mark):
         return text, "", False
     return mark, wind, bool(hand)
+
+
+def split_tags(text):
+    """
+    ("10.05 -0.2", ["NR", "Q"]) from "10.05 -0.2 NR Q": the mark with its wind, and the
+    words printed after them. Only words after a mark are tags: a name ending as one does
+    ("Kevin MR") comes before the mark, and a line with no mark has none.
+    """
+    tags = _TAGS.search(text)
+    if tags is None or not any(char.isdigit() for char in text[: tags.start()]):
+        return text, []
+    return text[: tags.start()], tags.group().split()
+
+
+def sort_tags(tags):
+    """
+    The record tags, the qualification and the tags left out among `tags`. A record
+    equalled ("=WR") is the record's tag, as the rules ratify a record equalled; a word that
+    is no tag the paste reads goes with the record tags, where the row's form refuses it.
+    """
+    records, note, left_out = [], [], []
+    for tag in tags:
+        plain = tag.removeprefix("=")
+        if plain in RECORD_TAGS:
+            if plain not in records:
+                records.append(plain)
+        elif tag in _QUALIFIED:
+            note.append(tag)
+        elif plain in _WORKED_OUT:
+            left_out.append(tag)
+        else:
+            records.append(tag)
+    return records, note, left_out
 
 
 def starts_a_name(text):
@@ -493,6 +545,13 @@ class PastedRowForm(forms.Form):
         form_class=PastedWindField, widget=forms.TextInput(attrs={"size": 4})
     )
     hand_timed = Result._meta.get_field("hand_timed").formfield()
+    # No help text: the preview shows none, and a described-by would point at nothing.
+    records = Result._meta.get_field("records").formfield(
+        widget=forms.TextInput(attrs={"size": 6}), help_text=""
+    )
+    note = Result._meta.get_field("note").formfield(widget=forms.TextInput(attrs={"size": 6}))
+    # The tags read after the mark and left out ("PB SB"), for the preview to say so.
+    left_out = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
 
     def __init__(self, *args, event, admin_site, athletes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -530,6 +589,21 @@ class PastedRowForm(forms.Form):
                 code="unreadable",
             )
         return name
+
+    def clean_records(self):
+        tags = self.cleaned_data["records"].split()
+        unknown = [tag for tag in tags if tag not in RECORD_TAGS]
+        if unknown:
+            raise ValidationError(
+                _(
+                    "“%(tags)s” is no record tag (%(known)s), nor a tag read after the mark "
+                    "(Q and q go to the note; PB, SB and WL are left out): correct it, or "
+                    "empty this field to save the result without it."
+                )
+                % {"tags": " ".join(unknown), "known": " ".join(RECORD_TAGS)},
+                code="unknown_tag",
+            )
+        return " ".join(dict.fromkeys(tags))
 
     def full_clean(self):
         super().full_clean()
@@ -575,6 +649,8 @@ _RESULT_FIELDS = {
     "mark": "mark",
     "wind": "wind",
     "hand_timed": "hand_timed",
+    "records": "records",
+    "note": "note",
     "athlete": "athlete",
     "country": "nation",
 }
@@ -616,6 +692,13 @@ class BasePastedRowFormSet(forms.BaseFormSet):
         discipline, competition = self.event.discipline, self.event.competition
         return (discipline.wind_measured and not competition.indoor) or any(
             form["wind"].value() for form in self.forms
+        )
+
+    @cached_property
+    def shows_tags(self):
+        """Columns for the record tags and the note where a row has tags after its mark."""
+        return any(
+            form[name].value() for form in self.forms for name in ("records", "note", "left_out")
         )
 
     @cached_property
@@ -716,17 +799,7 @@ class BasePastedRowFormSet(forms.BaseFormSet):
                 validate_unique=False,
             )
             data["new_athlete"] = athlete
-        result = Result(
-            event=self.event,
-            athlete=athlete,
-            country=data["country"] or athlete.country,
-            place=data.get("place"),
-            status=data["status"],
-            mark=data["mark"],
-            decimals=data.get("decimals"),
-            wind=data.get("wind"),
-            hand_timed=data.get("hand_timed", False),
-        )
+        result = row_result(self.event, athlete, data)
         # The event, athlete and nation were all read from the database: checking that they
         # exist would cost three queries per row. Uniqueness is the list's rule above; the
         # check constraints repeat what clean() and the field validators say.
@@ -739,6 +812,23 @@ class BasePastedRowFormSet(forms.BaseFormSet):
             validate_constraints=False,
         )
         return result
+
+
+def row_result(event, athlete, data):
+    """A row's unsaved result, from its cleaned `data`: what the preview checks, the save writes."""
+    return Result(
+        event=event,
+        athlete=athlete,
+        country=data["country"] or athlete.country,
+        place=data.get("place"),
+        status=data["status"],
+        mark=data["mark"],
+        decimals=data.get("decimals"),
+        wind=data.get("wind"),
+        hand_timed=data.get("hand_timed", False),
+        records=data.get("records", ""),
+        note=data.get("note", ""),
+    )
 
 
 def _report(form, instance, fields, name_fields=False, **options):
@@ -803,6 +893,9 @@ def preview_data(rows, prefix=None):
             "mark": row.mark,
             "wind": row.wind,
             "hand_timed": "on" if row.hand_timed else "",
+            "records": row.records,
+            "note": row.note,
+            "left_out": row.left_out,
         }
         data.update({f"{prefix}-{index}-{name}": value for name, value in values.items()})
     return data
@@ -857,18 +950,7 @@ def save_rows(event, formset, *, token, source=None):
         athlete.save()
         created.append(athlete)
     for data in rows:
-        athlete = data["athlete"] or data["new_athlete"]
-        result = Result(
-            event=event,
-            athlete=athlete,
-            country=data["country"] or athlete.country,
-            place=data.get("place"),
-            status=data["status"],
-            mark=data["mark"],
-            decimals=data.get("decimals"),
-            wind=data.get("wind"),
-            hand_timed=data.get("hand_timed", False),
-        )
+        result = row_result(event, data["athlete"] or data["new_athlete"], data)
         # One snapshot of the new result, its citation included (not one for each write).
         with one_snapshot(result, created=True) as written:
             result.save()

@@ -125,7 +125,8 @@ def test_a_row_left_out_is_not_checked_nor_saved(ana, final_2001):
 
 # Places as sheets print them: ties, and a start of line that is no place.
 
-TIED = ["2=", "=2", "2 =", "2=."]
+# Ties as sheets print them, US sheets with a T ("T2": tied for second).
+TIED = ["2=", "=2", "2 =", "2=.", "T2", "T-2", "t2"]
 
 
 @pytest.mark.parametrize("place", TIED)
@@ -269,6 +270,120 @@ def test_a_500_line_sprint_with_winds_previews_in_few_queries(ana, django_assert
     assert not response.context["formset"].non_form_errors()
     assert paste_save(ana, hundred, response).status_code == 302
     assert hundred.results.get(place=500).wind == Decimal("1.0")
+
+
+# Tags a sheet prints after the mark and wind: records kept, qualification in the note,
+# what the archive works out left out, anything else refused.
+
+# A line, and the record tags, note and wind its result is saved with.
+TAGS_KEPT = [
+    ("1 Carl Cole USA 10.05 WR", "WR", "", None),
+    ("1 Carl Cole USA 10.05 -0.2 NR CR", "NR CR", "", Decimal("-0.2")),
+    ("1 Carl Cole USA 10.05 (+1.1) =WR", "WR", "", Decimal("1.1")),
+    ("4 Carl Cole USA 10.05 -0.2 Q", "", "Q", Decimal("-0.2")),
+    ("4 Carl Cole USA 10.05 +0.3 q", "", "q", Decimal("0.3")),
+    ("1 Carl Cole USA 10.05 AR Q", "AR", "Q", None),
+]
+
+
+@pytest.mark.parametrize(("line", "records", "note", "wind"), TAGS_KEPT)
+def test_record_tags_and_qualification_after_the_mark_are_shown_and_saved(
+    ana, line, records, note, wind
+):
+    hundred = event_in("100")
+    response = paste_preview(ana, hundred, line)
+    form = response.context["formset"].forms[0]
+    assert not form.errors
+    assert (form["name"].value(), form["mark"].value()) == ("Carl Cole", "10.05")
+    assert (form["records"].value(), form["note"].value()) == (records, note)
+    row = row_html(response, 1)
+    assert f'name="form-0-records" value="{records}"' in row or not records
+    assert f'name="form-0-note" value="{note}"' in row or not note
+    assert paste_save(ana, hundred, response).status_code == 302
+    result = hundred.results.get()
+    assert (result.mark, result.wind, result.records, result.note) == (
+        10_050,
+        wind,
+        records,
+        note,
+    )
+
+
+def test_the_sheets_example_of_a_walkers_world_record_is_read(ana, final_2001, perez):
+    response = paste_preview(ana, final_2001, "1 Jefferson PÉREZ ECU 1:17:21 WR")
+    form = response.context["formset"].forms[0]
+    assert not form.errors
+    assert int(form["athlete"].value()) == perez.pk
+    assert paste_save(ana, final_2001, response).status_code == 302
+    assert final_2001.results.get().record_tags == ["WR"]
+
+
+@pytest.mark.parametrize("tag", ["PB", "SB", "WL", "=PB", "=SB"])
+def test_a_tag_the_archive_works_out_is_left_out_and_the_preview_says_so(ana, tag):
+    ten_thousand = event_in("10000")
+    response = paste_preview(ana, ten_thousand, f"3 Carl Cole KEN 27:05.12 {tag}")
+    form = response.context["formset"].forms[0]
+    assert not form.errors
+    assert (form["mark"].value(), form["records"].value(), form["note"].value()) == (
+        "27:05.12",
+        "",
+        "",
+    )
+    assert f"Not saved: {tag}" in unescape(row_html(response, 1))
+    assert paste_save(ana, ten_thousand, response).status_code == 302
+    result = ten_thousand.results.get()
+    assert (result.mark, result.records, result.note) == (1_625_120, "", "")
+
+
+def test_an_unknown_word_after_the_mark_is_a_row_error_naming_it(ana):
+    hundred = event_in("100")
+    lines = "\n".join(
+        [
+            "1 Ed Ewing USA 10.01 +0.1",
+            "2 Fred Fox USA 10.02 +0.1 PB",
+            "3 Carl Cole USA 10.03 +0.1 Q",
+            "4 Dan Dale USA 10.04 +0.1 XYZ",
+        ]
+    )
+    response = paste_preview(ana, hundred, lines)
+    forms = response.context["formset"].forms
+    assert not any(form.errors for form in forms[:3])
+    assert forms[3]["name"].value() == "Dan Dale"
+    assert forms[3]["mark"].value() == "10.04"
+    assert "“XYZ”" in unescape(row_html(response, 4))
+    assert "Row 4, record tags: “XYZ”" in unescape(page_html(response))
+    before = row_counts()
+    refused = paste_save(ana, hundred, response)
+    assert refused.status_code == 200
+    assert row_counts() == before
+    # Emptied in the preview, the word is left out and the row saves.
+    assert paste_save(ana, hundred, refused, **{"form-3-records": ""}).status_code == 302
+    assert hundred.results.get(place=4).records == ""
+
+
+# A line whose name ends as a tag does, and the name, record tags and note read from it.
+NAMES_LIKE_TAGS = [
+    ("1 Kevin MR (USA) 10.05 MR", "Kevin MR", "MR", ""),
+    ("1 Kevin MR USA 10.05", "Kevin MR", "", ""),
+    ("1 Sam Q (USA) 10.05", "Sam Q", "", ""),
+    ("1 Sam Q USA 10.05 -0.2 Q", "Sam Q", "", "Q"),
+]
+
+
+@pytest.mark.parametrize(("line", "name", "records", "note"), NAMES_LIKE_TAGS)
+def test_a_name_ending_in_a_tags_letters_is_left_whole(ana, line, name, records, note):
+    hundred = event_in("100")
+    response = paste_preview(ana, hundred, line)
+    form = response.context["formset"].forms[0]
+    assert not form.errors
+    assert (form["name"].value(), form["records"].value(), form["note"].value()) == (
+        name,
+        records,
+        note,
+    )
+    assert paste_save(ana, hundred, response).status_code == 302
+    result = hundred.results.get()
+    assert (result.athlete.name, result.records, result.note) == (name.title(), records, note)
 
 
 # Matching names: an exact match is chosen, a near one only offered.
