@@ -540,12 +540,12 @@ class PastedRowForm(forms.Form):
     mark = forms.CharField(
         label=_("mark"), required=False, max_length=40, widget=forms.TextInput(attrs={"size": 10})
     )
-    # The result's own fields: their bounds (±9.9 m/s, one decimal) are the model's.
+    # The result's own fields: their bounds (±9.9 m/s, one decimal) are the model's. No help
+    # text: the preview shows none, and a described-by would point at nothing.
     wind = Result._meta.get_field("wind").formfield(
-        form_class=PastedWindField, widget=forms.TextInput(attrs={"size": 4})
+        form_class=PastedWindField, widget=forms.TextInput(attrs={"size": 4}), help_text=""
     )
     hand_timed = Result._meta.get_field("hand_timed").formfield()
-    # No help text: the preview shows none, and a described-by would point at nothing.
     records = Result._meta.get_field("records").formfield(
         widget=forms.TextInput(attrs={"size": 6}), help_text=""
     )

@@ -29,6 +29,7 @@ from .helpers import (
     page_text,
     paste_preview,
     paste_save,
+    paste_url,
     row_counts,
     save_change,
 )
@@ -657,3 +658,15 @@ def test_a_pasted_time_keeps_its_decimals_and_a_sprint_to_the_tenth_needs_its_h(
     saved = paste_save(ana, dash, paste_preview(ana, dash, "1 Ed Ewing USA 10.2h +0.3"))
     assert saved.status_code == 302
     assert dash.results.get().mark_display == "10.2"
+
+
+def test_every_field_of_the_preview_is_described_by_text_on_the_page(ana):
+    # A screen reader reads a field's described-by aloud: an id the page lacks reads nothing.
+    hundred = event_in("100")
+    lines = "1 Carl Cole USA 10.05 +0.3 WR\n2 Dan Dix USA 10.1h\n3 Eli Eaton USA 10.12 XYZ"
+    for response in (ana.get(paste_url(hundred)), paste_preview(ana, hundred, lines)):
+        page = response.content.decode()
+        described = re.findall(r'aria-describedby="([^"]+)"', page)
+        ids = set(re.findall(r'\bid="([^"]+)"', page))
+        assert described
+        assert [name for names in described for name in names.split() if name not in ids] == []
