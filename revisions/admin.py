@@ -10,7 +10,7 @@ from functools import cache
 from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib.admin import TabularInline, helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
@@ -192,6 +192,29 @@ def with_unique_checks(form):
     return type(form.__name__, (InlineUniqueChecks, form), {"__module__": form.__module__})
 
 
+class RowBoundField(forms.BoundField):
+    """
+    A field in a row of a table (a tabular inline's, a list's editable column): its help is
+    in the column's header or nowhere, never beside it, so it is described by its errors
+    alone. Django's default points a screen reader at a help text of the field's own id,
+    which such a table does not have.
+    """
+
+    @property
+    def aria_describedby(self):
+        described = super().aria_describedby
+        return described and " ".join(
+            name for name in described.split() if not name.endswith("_helptext")
+        )
+
+
+def in_rows(form):
+    """`form` (a class) as a row of a table: see `RowBoundField`."""
+    return type(
+        form.__name__, (form,), {"bound_field_class": RowBoundField, "__module__": form.__module__}
+    )
+
+
 class ArchiveInline(SafeAutocompleteFields):
     """Mixin for the inlines of archive models: versioned rows, at most MAX_FORMS of them."""
 
@@ -202,7 +225,8 @@ class ArchiveInline(SafeAutocompleteFields):
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs.setdefault("absolute_max", MAX_FORMS)
-        kwargs.setdefault("form", with_unique_checks(self.form))
+        form = with_unique_checks(self.form)
+        kwargs.setdefault("form", in_rows(form) if isinstance(self, TabularInline) else form)
         return super().get_formset(request, obj, **kwargs)
 
 
@@ -220,6 +244,9 @@ class ArchiveAdmin(SafeAutocompleteFields, admin.ModelAdmin):
 
     def get_changelist(self, request, **kwargs):
         return SafeChangeList
+
+    def get_changelist_form(self, request, **kwargs):
+        return in_rows(super().get_changelist_form(request, **kwargs))
 
     def get_object(self, request, object_id, from_field=None):
         field = (

@@ -244,6 +244,17 @@ def save_change(client, obj, **changes):
     return client.post(change_url(obj), {**opened(client, obj), **changes, "_continue": "Save"})
 
 
+def undescribed(response):
+    """
+    The ids a field of the page is described by (`aria-describedby`) that no element of the
+    page has: what a screen reader would read as nothing.
+    """
+    page = response.content.decode()
+    ids = set(re.findall(r'\bid="([^"]+)"', page))
+    described = re.findall(r'aria-describedby="([^"]+)"', page)
+    return [name for names in described for name in names.split() if name not in ids]
+
+
 def changelist_url(model):
     """The admin list of `model`'s rows, where its actions are chosen."""
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")

@@ -28,6 +28,7 @@ from .helpers import (
     paste_save,
     row_counts,
     save_change,
+    undescribed,
 )
 
 pytestmark = pytest.mark.django_db
@@ -666,3 +667,29 @@ def test_a_second_row_for_an_athlete_already_in_the_race_names_them(editor_clien
     errors = [str(error) for error in response.context["errors"]]
     assert "Row 1: Ana Ruiz already has a result in this event." in errors
     assert race.results.count() == 1
+
+
+def test_every_field_of_a_tables_rows_is_described_by_text_on_the_page(editor_client, perez):
+    # The help of a row's field is its column's header (or nowhere): Django pointed each
+    # field at a help text of its own id, which a screen reader read as nothing.
+    event = Event.objects.filter(results__athlete=perez).first()
+    pages = [
+        change_url(event),
+        reverse("admin:results_event_add"),
+        change_url(Championship.objects.first()),
+        changelist_url(Discipline),
+        changelist_url(Championship),
+        change_url(perez),
+    ]
+    for url in pages:
+        response = editor_client.get(url)
+        assert response.status_code == 200
+        assert undescribed(response) == [], url
+
+
+def test_a_rows_field_with_an_error_is_described_by_the_error(editor_client, perez):
+    event = Event.objects.filter(results__athlete=perez).first()
+    response = save_change(editor_client, event, **{"results-0-mark": "1:99:00"})
+    assert "99 minutes is more than 59" in page_html(response)
+    assert 'aria-describedby="id_results-0-mark_error"' in page_html(response)
+    assert undescribed(response) == []
