@@ -55,6 +55,9 @@ _STATUSES = {"DNF": "DNF", "DNS": "DNS", "DQ": "DQ", "DSQ": "DQ", "NM": "NM"}
 # sheets, a T before the place ("T2", "T-2": tied for second): the place is the number,
 # shared by the tied rows, as the rules of the sport share it.
 _PLACE = re.compile(r"^\s*(?:=\s*|T-?)?(?P<place>\d+)(?:\s*=)?\s*[.)]?\s+", re.IGNORECASE)
+# A place printed with a letter or two before it that is no tie's T ("X2", "No3", "P-4"):
+# not read as a place, and no name either.
+_LETTERED_PLACE = re.compile(r"[^\W\d_]{1,2}[-.]?\d+\b")
 _STATUS = re.compile(r"^\s*(?P<status>DNF|DNS|DQ|DSQ|NM)\b\.?\s*", re.IGNORECASE)
 _NATION_IN_BRACKETS = re.compile(r"\(\s*(?P<code>[A-Za-z]{1,3})\s*\)")
 _MARK_START = re.compile(r"\s(?=\d)")
@@ -229,8 +232,11 @@ def sort_tags(tags):
 
 
 def starts_a_name(text):
-    """Whether `text` starts as a name does: with a letter, or an apostrophe ("’t Hooft")."""
-    return text[:1].isalpha() or text[:1] in _APOSTROPHES
+    """
+    Whether `text` starts as a name does: with a letter, or an apostrophe ("’t Hooft"), and
+    not with a place written with a letter or two ("X2", "No3", "P-4").
+    """
+    return (text[:1].isalpha() or text[:1] in _APOSTROPHES) and not _LETTERED_PLACE.match(text)
 
 
 def nation_codes():
