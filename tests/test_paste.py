@@ -152,7 +152,14 @@ def test_a_tied_place_is_read_as_the_place_and_left_out_of_the_name(ana, place):
 
 
 @pytest.mark.parametrize(
-    "line", ["2.= Fred Fox USA 2.30", "#2 Fred Fox USA 2.30", "2a Fred Fox", "X2 Fred Fox USA 2.30"]
+    "line",
+    [
+        "2.= Fred Fox USA 2.30",
+        "#2 Fred Fox USA 2.30",
+        "2a Fred Fox",
+        "X2 Fred Fox USA 2.30",
+        "No.2 Fred Fox USA 2.30",
+    ],
 )
 def test_a_place_that_cannot_be_read_is_a_row_error_never_a_name(ana, line):
     high_jump = event_in("HJ")
