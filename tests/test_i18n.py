@@ -29,7 +29,7 @@ from results.bestmarks import recount
 from results.models import Championship, Competition, Discipline, Result
 
 from .factories import AthleteFactory, ResultFactory
-from .helpers import page_html
+from .helpers import page_html, paste_url
 
 CATALOGUE = settings.BASE_DIR / "locale" / "es" / "LC_MESSAGES" / "django.po"
 COMPILED = CATALOGUE.with_suffix(".mo")
@@ -541,3 +541,12 @@ def test_nations_tied_in_a_medal_table_follow_the_readers_languages_order(client
     # One gold each: Alemania before Ecuador, Ecuador before Germany.
     assert tied_nations(SPANISH) == ["GER", "ECU"]
     assert tied_nations({"Accept-Language": "en"}) == ["ECU", "GER"]
+
+
+# 7. The admin in Spanish ----------------------------------------------------------------
+
+
+def test_the_paste_screen_names_the_discipline_in_the_editors_language(ana, final_2001):
+    page = page_html(ana.get(paste_url(final_2001), headers=SPANISH))
+    assert "Las marcas se leen para la prueba 20 km marcha." in page
+    assert "race walk" not in page
