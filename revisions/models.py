@@ -19,6 +19,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .loading import QuickLoad
@@ -29,7 +30,8 @@ class Revision(models.Model):
 
     class Kind(models.TextChoices):
         EDIT = "edit", _("Edit")
-        DELETE = "delete", _("Delete")
+        # The noun, in a context of its own: Django's admin uses "Delete" for its button.
+        DELETE = "delete", pgettext_lazy("kind of revision", "Delete")
         PASTE = "paste", _("Pasted result list")
         MERGE = "merge", _("Merge")
         COPY = "copy", _("Copy to the next edition")

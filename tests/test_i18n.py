@@ -29,7 +29,7 @@ from results.bestmarks import recount
 from results.models import Championship, Competition, Discipline, Result
 
 from .factories import AthleteFactory, ResultFactory
-from .helpers import page_html, paste_url
+from .helpers import change_url, page_html, paste_url
 
 CATALOGUE = settings.BASE_DIR / "locale" / "es" / "LC_MESSAGES" / "django.po"
 COMPILED = CATALOGUE.with_suffix(".mo")
@@ -550,3 +550,9 @@ def test_the_paste_screen_names_the_discipline_in_the_editors_language(ana, fina
     page = page_html(ana.get(paste_url(final_2001), headers=SPANISH))
     assert "Las marcas se leen para la prueba 20 km marcha." in page
     assert "race walk" not in page
+
+
+def test_the_admins_delete_link_is_the_verb_not_a_kind_of_revision(ana, final_2001):
+    page = page_html(ana.get(change_url(final_2001), headers=SPANISH))
+    delete_link = re.search(r'<a [^>]*class="deletelink"[^>]*>([^<]*)</a>', page).group(1)
+    assert delete_link == "Eliminar"
