@@ -65,7 +65,11 @@ class Revision(models.Model):
 
     def __str__(self):
         who = self.user or _("the system")
-        return f"{self.get_kind_display()} by {who}, {self.created_at:%Y-%m-%d %H:%M}"
+        return _("%(kind)s by %(who)s, %(when)s") % {
+            "kind": self.get_kind_display(),
+            "who": who,
+            "when": f"{self.created_at:%Y-%m-%d %H:%M}",
+        }
 
     def get_absolute_url(self):
         return reverse("admin:revisions_revision_change", args=[self.pk])

@@ -29,7 +29,7 @@ from results.bestmarks import recount
 from results.models import Championship, Competition, Discipline, Result
 
 from .factories import AthleteFactory, ResultFactory
-from .helpers import change_url, page_html, paste_url
+from .helpers import change_url, page_html, paste_url, save_change
 
 CATALOGUE = settings.BASE_DIR / "locale" / "es" / "LC_MESSAGES" / "django.po"
 COMPILED = CATALOGUE.with_suffix(".mo")
@@ -556,3 +556,10 @@ def test_the_admins_delete_link_is_the_verb_not_a_kind_of_revision(ana, final_20
     page = page_html(ana.get(change_url(final_2001), headers=SPANISH))
     delete_link = re.search(r'<a [^>]*class="deletelink"[^>]*>([^<]*)</a>', page).group(1)
     assert delete_link == "Eliminar"
+
+
+def test_a_revision_is_named_in_the_editors_language(ana, final_2001):
+    save_change(ana, final_2001, video_url="https://example.org/race")
+    url = reverse("admin:results_event_history", args=[final_2001.pk])
+    page = page_html(ana.get(url, headers=SPANISH))
+    assert re.search(r">Edición por ana, \d{4}-\d\d-\d\d \d\d:\d\d</a>", page)
