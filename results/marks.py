@@ -354,6 +354,8 @@ def _check_two_digits(typed, discipline, text):
     names = [_("hours"), _("minutes"), _("seconds")][-len(chunks) :]
     for index in range(1, len(chunks)):
         digits, rest = re.match(r"(\d*)(.*)", chunks[index]).groups()
+        if rest and not re.fullmatch(r"[.,]\d+", rest):
+            return  # not a number with a digit missing (`1:2x:00`): athlib refuses the shape
         if len(digits) == 2 or not digits:
             continue
         if len(digits) > 2:

@@ -264,6 +264,13 @@ def test_a_part_after_a_colon_has_two_digits(reference_data, code, typed, advice
     assert message == f"“{typed}” is not a valid mark for {discipline(code).name}: {advice}{ending}"
 
 
+@pytest.mark.parametrize("typed", ["1:2x:00", "1:2o:00", "1:20:7x"])
+def test_a_letter_after_a_colon_is_not_offered_as_a_missing_digit(reference_data, typed):
+    # "1:02x:00?" is no reading of a mark: the editor is told what a time looks like.
+    message = refusal(parse_mark, typed, "20KW")
+    assert message.startswith(f"“{typed}” is not a valid mark for 20 km race walk: expected")
+
+
 @pytest.mark.parametrize(
     ("code", "typed", "status"),
     [
