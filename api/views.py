@@ -21,7 +21,7 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from athletes.models import Athlete
+from athletes.models import NAME_ORDER, Athlete
 from results.filters import AllTimeFilter, CompetitionFilter, CountedMarksForm, MedalFilter
 from results.models import Championship, Competition, Discipline, Event, ListedMark, Result
 from results.standings import events
@@ -101,7 +101,7 @@ class ApiVersions(ArchiveView):
 
 @extend_schema(summary=_("Athletes, by family name"))
 class AthleteList(ArchiveView, generics.ListAPIView):
-    queryset = Athlete.objects.select_related("country").order_by("family_name", "given_name")
+    queryset = Athlete.objects.select_related("country").order_by(*NAME_ORDER)
     serializer_class = api.AthleteSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = AthleteFilter

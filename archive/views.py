@@ -14,7 +14,7 @@ from django.views import defaults
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import NotFound
 
-from athletes.models import Athlete, Country, fold
+from athletes.models import NAME_ORDER, Athlete, Country, fold
 from results import downloads
 from results.claims import contradicted_claims
 from results.filters import CountedMarksForm
@@ -71,7 +71,7 @@ def robots_txt(request):
 
 
 class AthleteList(FilteredListView):
-    queryset = Athlete.objects.select_related("country").order_by("family_name", "given_name")
+    queryset = Athlete.objects.select_related("country").order_by(*NAME_ORDER)
     filterset_class = AthleteFilter
     paginate_by = ATHLETES_PER_PAGE
     template_name = "athletes/athlete_list.html"
@@ -114,7 +114,7 @@ def country_list(request):
 @downloads.builds_files
 def country_detail(request, code):
     country = get_object_or_404(Country, code=code.upper())
-    athletes = country.athletes.order_by("family_name", "given_name")
+    athletes = country.athletes.order_by(*NAME_ORDER)
     if download := downloads.requested(request, tables=("championships", "athletes")):
         # The whole table, to a row beyond the file's length: whether it goes on.
         medals = nation_medals(country, limit=MEDAL_DOWNLOAD_LENGTH + 1)
@@ -159,7 +159,7 @@ def head_to_head(request, slug, other):
             Athlete.objects.search(name)
             .exclude(pk=athlete.pk)
             .select_related("country")
-            .order_by("family_name", "given_name", "slug")[: SEARCH_LIMIT + 1]
+            .order_by(*NAME_ORDER)[: SEARCH_LIMIT + 1]
         )
         if len(matches) == 1:
             return redirect("athletes:head-to-head", slug=athlete.slug, other=matches[0].slug)

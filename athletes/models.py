@@ -175,6 +175,15 @@ class Country(ArchiveModel):
         return (self.code,)
 
 
+# Athletes in alphabetical order (`Athlete.sort_name`), the slug telling two namesakes apart.
+NAME_ORDER = ["sort_name", "slug"]
+
+
+def sort_name(family_name, given_name):
+    """What athletes are ordered by: "alvarez ana" for Ana Álvarez."""
+    return fold(f"{family_name} {given_name}")
+
+
 class AthleteQuerySet(models.QuerySet):
     def search(self, text, within_few=False):
         """
@@ -237,20 +246,22 @@ class Athlete(ArchiveModel):
     search_name = models.CharField(
         max_length=210, editable=False, blank=True, db_index=True, default=""
     )
+    # The same folding of "family given", for the order readers expect of names in any
+    # language: Álvarez among the A's and Ñúñez among the N's, not after Zapata as bytes
+    # compare (and as one database's collation or another's would differ).
+    sort_name = models.CharField(max_length=210, editable=False, blank=True, default="")
 
     objects = NaturalKeyManager.from_queryset(AthleteQuerySet)("slug")
 
     class Meta:
-        ordering = ["family_name", "given_name"]
+        ordering = NAME_ORDER
         verbose_name = _("athlete")
         verbose_name_plural = _("athletes")
         indexes = [
-            models.Index(fields=["family_name", "given_name"], name="athlete_name_idx"),
+            models.Index(fields=NAME_ORDER, name="athlete_name_idx"),
             # A nation's athletes by name (its page, the directory filtered by nation), the
             # first page read from the index without sorting them all.
-            models.Index(
-                fields=["country", "family_name", "given_name"], name="athlete_nation_name_idx"
-            ),
+            models.Index(fields=["country", *NAME_ORDER], name="athlete_nation_name_idx"),
             # "On this day": the athletes born on a date of past years. Only those with a
             # known date: most of an archive's athletes have none, and planner statistics
             # counting them as one value made a date look as common as a nation.
@@ -261,9 +272,7 @@ class Athlete(ArchiveModel):
             ),
             # The home page leads with the athletes whose profile an editor has written.
             models.Index(
-                fields=["family_name", "given_name"],
-                condition=~models.Q(biography=""),
-                name="athlete_profile_idx",
+                fields=NAME_ORDER, condition=~models.Q(biography=""), name="athlete_profile_idx"
             ),
         ]
 
@@ -465,6 +474,7 @@ def index_names(athlete_ids):
 @receiver(models.signals.pre_save, sender=Athlete)
 def fold_athlete_name(sender, instance, **kwargs):
     instance.search_name = fold(f"{instance.given_name} {instance.family_name}")
+    instance.sort_name = sort_name(instance.family_name, instance.given_name)
 
 
 @receiver(models.signals.pre_save, sender=Alias)

@@ -172,6 +172,14 @@ def test_the_history_shows_who_changed_which_field_from_what_to_what(ana, walker
     assert "biography: “Old story.” → “New story.”" in text
 
 
+def test_a_name_changed_shows_as_the_name_not_as_what_is_folded_from_it(ana, walker):
+    save_change(ana, walker, family_name="Vásquez")
+
+    text = ana.get(reverse("admin:athletes_athlete_history", args=[walker.pk])).content.decode()
+    assert "family name: “Vasco” → “Vásquez”" in text
+    assert "vasquez" not in text
+
+
 def test_a_history_of_many_pages_opens_a_page_asked_for_out_of_range_at_its_end(ana, walker):
     # Twenty-one saves: the newest twenty on the first page, the first save alone on the last.
     for number in range(1, 22):

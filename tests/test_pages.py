@@ -17,6 +17,7 @@ from results.models import Championship, Claim, Event, Result
 from .factories import (
     AthleteFactory,
     CompetitionFactory,
+    CountryFactory,
     EventFactory,
     ResultFactory,
     SourceFactory,
@@ -527,6 +528,27 @@ def test_directory_filters_by_name_nation_and_medallists(client, perez):
     AthleteFactory(family_name="Nomedal")
     text = page_text(client.get("/athletes/?medallists=on"))
     assert "Nomedal" not in text and "Pérez, Jefferson" in text
+
+
+def test_athletes_are_in_alphabetical_order_accents_and_capitals_aside(client, perez):
+    # Bytes would put Álvarez and Ñúñez after Zapata, and "de la Cruz" after them all.
+    nation = CountryFactory()
+    for number, family in enumerate(("Zapata", "Ñúñez", "de la Cruz", "Álvarez", "Ortiz")):
+        AthleteFactory(
+            given_name="Anabel", family_name=family, slug=f"anabel-{number}", country=nation
+        )
+    expected = ["Álvarez", "de la Cruz", "Ñúñez", "Ortiz", "Zapata"]
+
+    def order(url):
+        text = page_text(client.get(url))
+        return sorted(expected, key=text.index)
+
+    assert order(f"/athletes/?country={nation.code}") == expected
+    assert order("/athletes/?q=anabel") == expected
+    assert order(f"/countries/{nation.code}/") == expected
+    assert order("/search/?q=anabel") == expected
+    api = client.get(f"/api/v1/athletes/?country={nation.code}").json()
+    assert [row["family_name"] for row in api["results"]] == expected
 
 
 def test_sitemap_and_robots_point_at_public_pages(client, perez):

@@ -152,7 +152,7 @@ def rivals(athlete, limit=10, results=None):
         last = ranked[limit - 1][1]
         ranked = [item for item in ranked if (item[1][0], item[1][2]) >= (last[0], last[2])]
     athletes = Athlete.objects.select_related("country").in_bulk([pk for pk, _ in ranked])
-    ranked.sort(key=lambda item: (-item[1][0], -item[1][2], athletes[item[0]].family_name))
+    ranked.sort(key=lambda item: (-item[1][0], -item[1][2], athletes[item[0]].sort_name))
     return [
         Rival(athletes[pk], meetings, ahead, behind)
         for pk, (meetings, ahead, behind) in ranked[:limit]

@@ -125,7 +125,7 @@ def top_three_by_event(results):
         results.finished()
         .filter(place__lte=Result.PODIUM_PLACES)
         .select_related("athlete", "country")
-        .order_by("place", "mark", "athlete__family_name")
+        .order_by("place", "mark", "athlete__sort_name")
     )
     for result in podium_results:
         by_event[result.event_id].append(result)

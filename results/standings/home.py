@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from django.utils.translation import gettext as _
 
-from athletes.models import Athlete
+from athletes.models import NAME_ORDER, Athlete
 from revisions.models import Revision
 
 from ..models import Competition, Event, Medal, Result
@@ -45,7 +45,7 @@ def featured_athletes():
     athletes = list(
         Athlete.objects.exclude(biography="")
         .select_related("country")
-        .order_by("family_name", "given_name")[:FEATURED]
+        .order_by(*NAME_ORDER)[:FEATURED]
     )
     medals = (
         Medal.objects.filter(athlete__in=athletes)

@@ -24,11 +24,11 @@ from django.db.models import Prefetch, Q
 from athletes.models import Alias, Athlete, Highlight, Source
 from results.models import Claim, Competition, Event, Result
 
-# Columns a pre_save signal recomputes from others (folded names for search, the version that
-# every save moves on for the admin's conflict checks): a fixture that
+# Columns a pre_save signal recomputes from others (folded names for search and order, the
+# version that every save moves on for the admin's conflict checks): a fixture that
 # carried them would only repeat, or contradict, what loading computes anyway. The serializer's
 # `fields` option selects field names across all models, so the names are dropped everywhere.
-DERIVED_FIELDS = {"search_name", "version"}
+DERIVED_FIELDS = {"search_name", "sort_name", "version"}
 
 # In the order a loader needs them: whatever a row refers to comes before it.
 EXPORTED_MODELS = [Source, Athlete, Alias, Highlight, Competition, Event, Result, Claim]

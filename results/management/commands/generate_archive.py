@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.db.models.fields import NOT_PROVIDED
 from tqdm import tqdm
 
-from athletes.models import Athlete, Country, SearchWord, Sex, fold, name_words
+from athletes.models import Athlete, Country, SearchWord, Sex, fold, name_words, sort_name
 from results import bestmarks
 from results.bulk import indexes_dropped, load_settings, refresh_statistics
 from results.caching import archive_changed
@@ -425,7 +425,8 @@ class Generator:
         self.specialities = {d.pk: speciality(d) for d in self.disciplines}
         self.athletes_table = Table(
             Athlete,
-            ["id", "slug", "given_name", "family_name", "search_name", "sex", "country_id"],
+            ["id", "slug", "given_name", "family_name", "search_name", "sort_name", "sex"]
+            + ["country_id"],
         )
         self.words_table = Table(SearchWord, ["athlete_id", "word"])
         self.competitions_table = Table(
@@ -533,6 +534,7 @@ class Generator:
                             given,
                             family,
                             fold(f"{given} {family}"),
+                            sort_name(family, given),
                             sex.value,
                             country,
                         )
