@@ -99,6 +99,9 @@ NEAR_MATCH = 80
 _TERMS_PER_QUERY = 200
 # Whole names per indexed lookup, well within any database's limit on parameters.
 _NAMES_PER_QUERY = 500
+# No stored name or alias is longer, so no longer word is in one; and SQLite refuses a LIKE
+# pattern over 50,000 bytes (a pasted line of one long word was a server error).
+_LONGEST_NAME = Athlete._meta.get_field("search_name").max_length
 
 
 @dataclass
@@ -276,7 +279,7 @@ def candidate_names(rows, sex):
     words, whole = set(), set()
     for row in rows:
         row_words = folded_words(row.name)
-        words.update(word for word in row_words if len(word) > 2)
+        words.update(word for word in row_words if 2 < len(word) <= _LONGEST_NAME)
         if row_words:
             whole |= {" ".join(row_words), " ".join(reversed(row_words))}
     names = set()

@@ -612,6 +612,13 @@ def test_a_paste_longer_than_the_cap_is_refused(ana, final_2001):
     assert response.context["formset"] is None
 
 
+def test_a_name_longer_than_any_stored_is_a_row_error_not_a_server_error(ana, final_2001):
+    # SQLite refuses a LIKE pattern over 50,000 bytes: such a word was searched as a name.
+    response = paste_preview(ana, final_2001, f"1. Ilya {'M' * 60_000} (RUS) 1:20:00")
+    assert "at most 210 characters" in response.context["formset"].forms[0].errors["name"][0]
+    assert "has-errors" in row_html(response, 1)
+
+
 def test_a_forged_row_count_is_refused(ana, final_2001):
     response = paste_preview(ana, final_2001, "1. Ilya Markov (RUS) 1:20:00")
     refused = paste_save(ana, final_2001, response, **{"form-TOTAL_FORMS": "100000"})
