@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("results.urls")),
 ]
 
+handler400 = "archive.views.bad_request"
 handler404 = "archive.views.not_found"
 
 if settings.DEBUG:

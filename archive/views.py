@@ -4,6 +4,7 @@ profiles, the nations' pages, robots.txt. `athletes` knows nothing of results, s
 showing an athlete's results lives here, in the layer above both.
 """
 
+from django.core.exceptions import BadRequest
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 from rest_framework.exceptions import NotFound
 
@@ -185,3 +187,15 @@ def not_found(request, exception):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+@requires_csrf_token
+def bad_request(request, exception):
+    """
+    The site's 400 page, saying what was wrong when the archive itself refused the request
+    (`BadRequest`: a download's unknown table, its filter's errors), so that a reader knows
+    which parameter to correct. Other refusals (a bad host, a forged upload) say nothing
+    more, as on Django's own page: their messages are not written for readers.
+    """
+    reason = str(exception) if type(exception) is BadRequest else ""
+    return render(request, "400.html", {"reason": reason}, status=400)

@@ -76,7 +76,10 @@ def requested(request, tables=()):
         return Download(file_format)
     table = request.GET.get("table") or tables[0]
     if table not in tables:
-        raise BadRequest(f"Unknown table {table!r}: choose one of {', '.join(tables)}.")
+        raise BadRequest(
+            _("Unknown table “%(table)s”: choose one of %(tables)s.")
+            % {"table": table, "tables": ", ".join(tables)}
+        )
     return Download(file_format, table)
 
 

@@ -30,7 +30,7 @@ from .factories import (
     ResultFactory,
     SourceFactory,
 )
-from .helpers import count_queries, grow_archive
+from .helpers import count_queries, grow_archive, page_html
 
 pytestmark = pytest.mark.django_db
 
@@ -710,6 +710,24 @@ def test_a_page_of_one_table_ignores_a_table_name(client, perez):
 )
 def test_an_unknown_table_or_a_wrong_filter_is_a_bad_request(client, perez, url):
     assert client.get(url).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        (
+            f"{PROFILE}?format=csv&table=podiums",
+            "Unknown table “podiums”: choose one of results, bests, medals.",
+        ),
+        ("/disciplines/20KW/?format=csv&year_from=abc", "year_from"),
+        ("/medals/?format=json&sex=X", "X is not one of the available choices"),
+    ],
+)
+def test_a_refused_file_says_which_parameter_is_wrong(client, perez, url, reason):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert "could not read this request" in page_html(response)
+    assert reason in page_html(response)
 
 
 def test_the_links_beside_a_table_keep_the_pages_filters(client, perez):
