@@ -121,7 +121,13 @@ def _championship_filter(field_name):
 
 
 class CompetitionFilter(FilterSet):
-    q = CharFilter(label=_("Name or city"), method="filter_text", widget=FastTextInput)
+    # No longer than a name: SQLite refuses a LIKE pattern over 50,000 bytes.
+    q = CharFilter(
+        label=_("Name or city"),
+        method="filter_text",
+        widget=FastTextInput,
+        max_length=Competition._meta.get_field("name").max_length,
+    )
     championship = _championship_filter("championship")
     year_from = YearFilter(field_name="year", lookup_expr="gte", label=_("From year"))
     year_to = YearFilter(field_name="year", lookup_expr="lte", label=_("To year"))

@@ -593,6 +593,7 @@ def test_an_editor_signed_in_has_the_accounts_rate(editor_client, rates):
         ("athletes/jefferson-perez/?include=luck", "include", "Select a valid choice"),
         ("competitions/?year_to=1e99", "year_to", "Enter a whole number."),
         ("competitions/?championship=nope", "championship", "Select a valid choice"),
+        (f"competitions/?q={'x' * 60_000}", "q", "at most 200 characters"),
         ("results/?athlete=nobody", "athlete", "Select a valid choice"),
         ("results/?year=99999", "year", "less than or equal to 2200"),
         ("results/?round=sprint", "round", "Select a valid choice"),
