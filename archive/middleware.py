@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger("archive.availability")
 
@@ -115,20 +116,40 @@ class ArchiveCSPMiddleware(CSPMiddleware):
         return parts
 
 
+# No value the admin is asked for in an address (a search, a filter) is longer than this: a
+# name is 210 characters at most. SQLite refuses a LIKE pattern over 50,000 bytes.
+ADMIN_QUERY_LENGTH = 1000
+
+
 class AdminQuerySanityMiddleware:
     """
     A NUL byte in the admin's query string (a changelist filter, an autocomplete term) is
-    never a real value, and PostgreSQL refuses it in any text comparison: answered 400.
-    The public pages clean their own parameters (search drops control characters).
+    never a real value, and PostgreSQL refuses it in any text comparison; nor is a value
+    longer than `ADMIN_QUERY_LENGTH`, which SQLite refuses in a search: answered 400, saying
+    which. The public pages clean their own parameters (search drops control characters,
+    filters have their lengths).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith("/" + settings.ADMIN_URL) and any(
-            "\x00" in key or any("\x00" in value for value in values)
-            for key, values in request.GET.lists()
-        ):
-            return HttpResponseBadRequest(loader.render_to_string("400.html"))
+        if request.path_info.startswith("/" + settings.ADMIN_URL):
+            for key, values in request.GET.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    return self.refused(request, _("“%(name)s” holds a NUL character."), key)
+                if any(len(value) > ADMIN_QUERY_LENGTH for value in values):
+                    return self.refused(
+                        request,
+                        _("“%(name)s” is longer than %(length)s characters."),
+                        key,
+                        length=ADMIN_QUERY_LENGTH,
+                    )
         return self.get_response(request)
+
+    @staticmethod
+    def refused(request, message, name, **values):
+        name = name.replace("\x00", "")[:40]
+        reason = message % {"name": name, **values}
+        page = loader.render_to_string("400.html", {"reason": reason}, request)
+        return HttpResponseBadRequest(page)

@@ -442,3 +442,21 @@ def test_a_second_editor_adding_the_same_athlete_to_an_event_gets_a_form_error(p
     errors = " ".join(str(error) for error in response.context["errors"])
     assert f"{newcomer.name} already has a result in this event." in errors
     assert Result.objects.filter(event=event, athlete=newcomer).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        (reverse("admin:athletes_athlete_changelist"), "q"),
+        (reverse("admin:results_result_changelist"), "q"),
+        (reverse("admin:autocomplete"), "term"),
+    ],
+)
+def test_an_admin_search_longer_than_any_name_is_refused_saying_which(editor_client, url, name):
+    # SQLite refused the LIKE pattern of a 60,000-letter search: a server error.
+    response = editor_client.get(url, {name: "a" * 60_000})
+    assert response.status_code == 400
+    assert f"“{name}” is longer than 1000 characters." in response.content.decode()
+    response = editor_client.get(url, {name: "a\x00b"})
+    assert response.status_code == 400
+    assert f"“{name}” holds a NUL character." in response.content.decode()
