@@ -94,6 +94,9 @@ def athlete_detail(request, slug):
     profile = athlete_profile(athlete, order=request.GET.get("order"), include=counted.included())
     # Each table of the profile downloads as a file (`?format=csv&table=bests`).
     if download := downloads.requested(request, tables=downloads.ATHLETE_TABLES):
+        if not counted.is_valid():
+            # The file of marks counted otherwise than asked would be another file: say so.
+            raise BadRequest(counted.errors.as_text())
         return downloads.athlete_file(request, download, athlete, profile)
     context = {"athlete": athlete, "counted_marks": counted, "profile": profile}
     # Editors see where the sources' summaries and the results disagree; visitors see only

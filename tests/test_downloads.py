@@ -30,7 +30,7 @@ from .factories import (
     ResultFactory,
     SourceFactory,
 )
-from .helpers import count_queries, grow_archive, page_html
+from .helpers import count_queries, grow_archive, page_html, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -721,6 +721,7 @@ def test_an_unknown_table_or_a_wrong_filter_is_a_bad_request(client, perez, url)
         ),
         ("/disciplines/20KW/?format=csv&year_from=abc", "year_from"),
         ("/medals/?format=json&sex=X", "X is not one of the available choices"),
+        (f"{PROFILE}?format=csv&table=bests&include=foo", "foo is not one of the available"),
     ],
 )
 def test_a_refused_file_says_which_parameter_is_wrong(client, perez, url, reason):
@@ -728,6 +729,11 @@ def test_a_refused_file_says_which_parameter_is_wrong(client, perez, url, reason
     assert response.status_code == 400
     assert "could not read this request" in page_html(response)
     assert reason in page_html(response)
+
+
+def test_a_profile_asked_to_count_an_unknown_kind_of_mark_says_so(client, perez):
+    text = page_text(client.get(f"{PROFILE}?include=foo"))
+    assert "Select a valid choice. foo is not one of the available choices." in text
 
 
 def test_the_links_beside_a_table_keep_the_pages_filters(client, perez):
