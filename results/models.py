@@ -237,6 +237,17 @@ class Discipline(ArchiveModel):
                 )
         if self.measure == marks.TIME and self.distance_m is None:
             self.distance_m = marks.distance_of(self.code)
+        # A world record is a stored mark like any result's: the same rule reads it.
+        errors = {}
+        for name in ("men_world_record", "women_world_record"):
+            value = getattr(self, name)
+            if value is not None:
+                try:
+                    marks.check_mark_value(value, self)
+                except ValidationError as error:
+                    errors[name] = error.messages
+        if errors:
+            raise ValidationError(errors)
 
     def has_results(self):
         return Result.objects.filter(event__discipline=self).exists()

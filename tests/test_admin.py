@@ -539,6 +539,11 @@ def test_a_discipline_with_results_keeps_what_it_is_measured_in(editor_client, p
     [
         ({"distance_m": "0"}, "greater than or equal to 1"),
         ({"code": "ZZZ"}, "“ZZZ” is not an athletics event code athlib knows."),
+        # A world record is a stored mark, read by the rule every result's mark is.
+        ({"men_world_record": "0"}, "“0” is not a valid mark for 100 m: a mark is a positive"),
+        ({"women_world_record": "-10490"}, "“-10490” is not a valid mark for 100 m"),
+        ({"men_world_record": "9581"}, "it reads 9.581, and the archive keeps times to the"),
+        ({"men_world_record": "5000"}, "The mark 5000 reads as 5.00."),
     ],
 )
 def test_a_discipline_refuses_a_distance_of_nothing_and_an_unknown_code(
@@ -550,6 +555,7 @@ def test_a_discipline_refuses_a_distance_of_nothing_and_an_unknown_code(
     assert message in page_html(response)
     hundred.refresh_from_db()
     assert (hundred.code, hundred.distance_m) == ("100", 100)
+    assert (hundred.men_world_record, hundred.women_world_record) == (None, None)
 
 
 @pytest.fixture
