@@ -119,6 +119,10 @@ def test_editor_types_a_podium_pastes_the_rest_and_undoes_the_paste(
     # 2. The rest of the sheet, pasted: a near match to accept, a name that is nobody's.
     page.goto(f"{site}/admin/results/event/{event.pk}/change/")
     page.get_by_role("link", name="Paste a result list").click()
+    # On a phone the sheet's box is as wide as the screen, not 80 columns (604 px).
+    page.set_viewport_size(PHONE)
+    assert_no_sideways_scroll(page)
+    page.set_viewport_size(DESKTOP)
     page.get_by_label("Result list").fill(PASTED)
     page.get_by_role("button", name="Preview").click()
     expect(page.locator("#pasted-rows tbody tr")).to_have_count(2)
