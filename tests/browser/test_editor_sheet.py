@@ -120,6 +120,7 @@ def test_editor_types_a_podium_pastes_the_rest_and_undoes_the_paste(
     page.goto(f"{site}/admin/results/event/{event.pk}/change/")
     page.get_by_role("link", name="Paste a result list").click()
     # On a phone the sheet's box is as wide as the screen, not 80 columns (604 px).
+    expect(page.get_by_label("Result list")).to_be_visible()
     page.set_viewport_size(PHONE)
     assert_no_sideways_scroll(page)
     page.set_viewport_size(DESKTOP)
