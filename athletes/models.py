@@ -480,6 +480,16 @@ def fold_athlete_name(sender, instance, **kwargs):
 @receiver(models.signals.pre_save, sender=Alias)
 def fold_alias_name(sender, instance, **kwargs):
     instance.search_name = fold(instance.name)
+    # An alias moved to another record (by a merge, or by the merge's undo) takes its words
+    # from the record it leaves as well.
+    instance.moved_from = None
+    if instance.pk is not None:
+        instance.moved_from = (
+            Alias.objects.filter(pk=instance.pk)
+            .exclude(athlete_id=instance.athlete_id)
+            .values_list("athlete_id", flat=True)
+            .first()
+        )
 
 
 @receiver(models.signals.post_save, sender=Athlete)
@@ -491,7 +501,8 @@ def index_athlete_names(sender, instance, **kwargs):
     # An alias deleted with its athlete leaves nothing to index.
     if deleted and not Athlete.objects.filter(pk=athlete_id).exists():
         return
-    index_names([athlete_id])
+    moved_from = getattr(instance, "moved_from", None) if sender is Alias else None
+    index_names([athlete_id] if moved_from is None else [athlete_id, moved_from])
 
 
 class Highlight(ArchiveModel):

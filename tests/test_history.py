@@ -213,6 +213,12 @@ def undo(client, revision):
     )
 
 
+def found(client, query):
+    """The slugs of the athletes the site's search finds for `query`."""
+    response = client.get("/search/", {"q": query})
+    return [athlete.slug for athlete in response.context["athletes"]]
+
+
 def undo_latest(client, kind):
     """Undo the latest revision, which must be of `kind`: the admin's answer."""
     revision = Revision.objects.latest("pk")
@@ -266,6 +272,20 @@ def test_undoing_a_merge_brings_back_the_duplicate_and_its_results(ana, perez):
     moved.refresh_from_db()
     assert moved.athlete_id == duplicate.pk
     assert not Alias.objects.filter(athlete=perez, name=duplicate.name).exists()
+
+
+def test_undoing_a_merge_gives_the_duplicates_alias_back_to_search_as_its_own(ana, perez):
+    duplicate = AthleteFactory(given_name="J.", family_name="Perez", country=perez.country)
+    Alias.objects.create(athlete=duplicate, name="Marchador Andino")
+    page = action_page(ana, "merge_athletes", perez, duplicate)
+    confirmed = confirmation_form(page, "merge-form", keep=str(perez.pk))
+    assert ana.post(changelist_url(Athlete), confirmed).status_code == 302
+    assert found(ana, "marchador") == [perez.slug]
+
+    assert undo_latest(ana, Revision.Kind.MERGE).status_code == 302
+
+    # The alias went back to the duplicate, and Pérez is no longer found by it.
+    assert found(ana, "marchador") == [duplicate.slug]
 
 
 def test_undoing_a_delete_brings_back_every_row_it_took_with_its_citations(ana, perez):
