@@ -474,6 +474,13 @@ class Loader:
                     rows, replace = change["add"], change["replace"]
                     if cite(instance, name, rows, replace=replace, new=not target.stored):
                         written.append(name)
+                if target.stored and written and instance not in written:
+                    # Citations alone changed: the version still moves on, so that an
+                    # editor's form read before the load is refused, not saved over them.
+                    instance.version += 1
+                    type(instance)._default_manager.filter(pk=instance.pk).update(
+                        version=instance.version
+                    )
 
     def check_result_lists(self):
         """The rules across each touched event's results, on the archive as it now stands."""

@@ -4,6 +4,7 @@ change is in the history with its old and new values, and a revision (a save, a 
 merge, a delete with all it took) is undone in one action.
 """
 
+import json
 import time
 
 import pytest
@@ -86,6 +87,31 @@ def test_a_save_over_a_newer_version_is_refused_and_the_first_change_kept(
         assert save(ben, walker, again).status_code == 302
         walker.refresh_from_db()
         assert (walker.biography, walker.birthplace) == ("Story by Ana.", "By Ben")
+
+
+def test_a_form_opened_before_a_load_cited_a_source_is_refused_and_the_citation_kept(
+    ana, walker, tmp_path
+):
+    ana_form = opened(ana, walker)
+    cited = tmp_path / "citation.json"
+    cited.write_text(
+        json.dumps(
+            [
+                {"model": "athletes.source", "fields": {"slug": "almanac", "title": "Almanac"}},
+                {
+                    "model": "athletes.athlete",
+                    "fields": {"slug": walker.slug, "sources": [["almanac"]]},
+                },
+            ]
+        )
+    )
+    load(cited)
+
+    response = save(ana, walker, {**ana_form, "biography": "By Ana."})
+
+    message = errors_of(response)
+    assert "Since you opened this page, others changed" in message and "Almanac" in message
+    assert walker.sources.filter(slug="almanac").exists()
 
 
 def test_a_conflict_on_a_result_says_so_and_finds_no_fault_in_its_mark(ana, ben, final):
