@@ -6,11 +6,12 @@ transaction and as a revision of its own, so that an undo can be undone too.
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, ProtectedError
+from django.db.models.deletion import Collector
 from django.utils.translation import gettext as _
 
 from .context import revision
 from .history import records_of_revision
-from .models import Revision
+from .models import ArchiveModel, Revision
 from .writers import wait_for_writers
 
 
@@ -28,6 +29,27 @@ def _later_changes(record, revision_id):
         .select_related("history_user")
         .order_by("history_date")
     )
+
+
+def _delete_added(record, own):
+    """
+    Delete a row the revision added; refused (ProtectedError) when the delete would take
+    along rows that are not the revision's own (another editor's event in a competition it
+    added): those would go without a word, where a protected row stops the undo.
+    """
+    rows = record.instance_type._default_manager.filter(pk=record.instance.pk)
+    collector = Collector(using=rows.db)
+    collector.collect(rows)
+    others = [
+        row
+        for model, instances in collector.data.items()
+        if issubclass(model, ArchiveModel)
+        for row in instances
+        if (model, row.pk) not in own
+    ]
+    if others:
+        raise ProtectedError("Rows added since would be deleted.", others)
+    collector.delete()
 
 
 def _restore(snapshot, citations_from):
@@ -91,9 +113,10 @@ def revision_undo(*, revision_id, user):
         with revision(kind=Revision.Kind.UNDO, user=user, comment=comment) as state:
             # The last write first: a pasted result goes before the athlete it created,
             # a deleted competition comes back before its events.
+            own = {(record.instance_type, record.instance.pk) for record in records}
             for record in reversed(records):
                 if record.history_type == "+":
-                    record.instance_type._default_manager.filter(pk=record.instance.pk).delete()
+                    _delete_added(record, own)
                 elif record.history_type == "~":
                     previous = record.prev_record
                     if previous is not None:

@@ -8,11 +8,13 @@ import json
 import time
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from athletes.models import Alias, Athlete, Source
 from results.caching import current_version
 from results.models import Competition, Event, Result
+from revisions.context import revision
 from revisions.models import ArchiveModel, Revision
 
 from .conftest import PEREZ_FIXTURE
@@ -385,6 +387,23 @@ def test_an_undo_is_refused_when_a_row_changed_since(ana, ben, walker):
     assert walker.biography == "By Ben."
     message = [str(m) for m in response.wsgi_request._messages]
     assert any("was changed again since, by ben" in m for m in message)
+
+
+def test_an_undo_that_would_delete_rows_added_since_under_a_row_it_added_is_refused(ana, perez):
+    with revision(kind=Revision.Kind.EDIT, user=User.objects.get(username="ana")):
+        competition = CompetitionFactory(year=2001)
+    added = Revision.objects.latest("pk")
+    # Another editor's race in that competition, added since.
+    event = EventFactory(competition=competition)
+    ResultFactory(event=event, athlete=perez, place=1, mark=4_800_000)
+
+    response = undo(ana, added)
+
+    said = " ".join(str(m) for m in response.wsgi_request._messages)
+    assert "A row this revision added is now used by others" in said
+    assert str(event) in said
+    assert Event.objects.filter(pk=event.pk, results__athlete=perez).exists()
+    assert Revision.objects.get(pk=added.pk).undone_by is None
 
 
 # Safe deletes ------------------------------------------------------------------------------
