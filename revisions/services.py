@@ -4,6 +4,7 @@ values it had before, every row it deleted comes back (with its citations), in o
 transaction and as a revision of its own, so that an undo can be undone too.
 """
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import IntegrityError, transaction
 from django.db.models import Max, ProtectedError
 from django.db.models.deletion import Collector
@@ -52,8 +53,47 @@ def _delete_added(record, own):
     collector.delete()
 
 
+def _check_parents(snapshot):
+    """
+    Refuse to write back a row whose snapshot points to a row deleted since (a result's
+    event deleted by another editor after the result): it would point at nothing.
+    """
+    for model_field in snapshot.instance_type._meta.concrete_fields:
+        parent_id = getattr(snapshot, model_field.attname)
+        if not model_field.many_to_one or parent_id is None:
+            continue
+        parent = model_field.related_model
+        if parent._default_manager.filter(pk=parent_id).exists():
+            continue
+        deleted = None
+        if issubclass(parent, ArchiveModel):
+            deleted = (
+                parent.history.filter(**{parent._meta.pk.attname: parent_id})
+                .select_related("history_user")
+                .order_by("history_date")
+                .last()
+            )
+        try:
+            name = str(deleted.instance) if deleted is not None else f"#{parent_id}"
+        except ObjectDoesNotExist:
+            name = f"#{parent_id}"
+        raise UndoRefused(
+            _(
+                "A row this revision changed cannot be put back: its %(parent)s “%(name)s” was "
+                "deleted since, by %(who)s on %(when)s. Undo that delete first."
+            )
+            % {
+                "parent": model_field.verbose_name,
+                "name": name,
+                "who": (deleted and deleted.history_user) or _("the system"),
+                "when": deleted.history_date.strftime("%Y-%m-%d %H:%M") if deleted else "?",
+            }
+        )
+
+
 def _restore(snapshot, citations_from):
     """Write a row back as `snapshot` shows it; its citations as `citations_from` has them."""
+    _check_parents(snapshot)
     model = snapshot.instance_type
     obj = snapshot.instance
     stored = model._default_manager.filter(pk=obj.pk).first()

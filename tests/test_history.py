@@ -406,6 +406,22 @@ def test_an_undo_that_would_delete_rows_added_since_under_a_row_it_added_is_refu
     assert Revision.objects.get(pk=added.pk).undone_by is None
 
 
+def test_undoing_a_results_delete_after_its_event_was_deleted_says_so(ana, ben, perez):
+    result = perez.results.filter(place=1).select_related("event").first()
+    event = result.event
+    assert ana.post(reverse("admin:results_result_delete", args=[result.pk]), {"post": "yes"})
+    deleted = Revision.objects.latest("pk")
+    assert ben.post(reverse("admin:results_event_delete", args=[event.pk]), {"post": "yes"})
+
+    response = undo(ana, deleted)
+
+    assert response.status_code == 302
+    said = " ".join(str(m) for m in response.wsgi_request._messages)
+    assert f"its event “{event}” was deleted since, by ben" in said, said
+    assert not Result.objects.filter(pk=result.pk).exists()
+    assert Revision.objects.get(pk=deleted.pk).undone_by is None
+
+
 # Safe deletes ------------------------------------------------------------------------------
 
 
