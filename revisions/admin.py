@@ -11,13 +11,16 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin import TabularInline, helpers
+from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import UniqueConstraint
+from django.db import router, transaction
+from django.db.models import ProtectedError, RestrictedError, UniqueConstraint
+from django.db.models.deletion import Collector
 from django.forms.models import InlineForeignKeyField
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -30,6 +33,7 @@ from .forms import VersionedForm
 from .history import records_of_object
 from .models import ArchiveModel, Revision
 from .paging import page_asked
+from .tokens import check_scope_token, scope_token
 from .views import revision_detail
 
 # The most rows one form may post: a championship's longest result list (a city marathon is
@@ -314,6 +318,50 @@ class ArchiveAdmin(SafeAutocompleteFields, admin.ModelAdmin):
         )
         return super().log_deletions(request, queryset)
 
+    # A delete confirmed on a page shown before another editor changed, added or deleted one
+    # of the rows it takes would take their work unseen: the page carries a token of those
+    # rows (revisions.tokens), and a delete that finds them changed is refused, saying how.
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method == "POST" and request.POST.get("post"):
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                obj = self.get_object(request, unquote(object_id))
+                if obj is not None and self._changed_since_shown(request, [obj]):
+                    return HttpResponseRedirect(request.get_full_path())
+                return super().delete_view(request, object_id, extra_context)
+        response = super().delete_view(request, object_id, extra_context)
+        context = getattr(response, "context_data", None)
+        if context and context.get("object") is not None:
+            context["token"] = delete_token([context["object"]])
+        return response
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _action, name, description = actions["delete_selected"]
+            actions[name] = (delete_selected_if_unchanged, name, description)
+        return actions
+
+    def _changed_since_shown(self, request, objs):
+        """Whether the rows deleting `objs` takes changed since the page was shown; says how."""
+        try:
+            check_scope_token(request.POST.get("token"), delete_scopes(objs))
+        except ValidationError as error:
+            # What changed, after a first line of the delete's own.
+            lines = [
+                _(
+                    "Since this page was shown, others changed the rows this delete takes: "
+                    "nothing was deleted. Check them as they are now and confirm again."
+                ),
+                *error.messages[1:],
+            ]
+            for line in lines:
+                self.message_user(request, line, messages.ERROR)
+            return True
+        except (ProtectedError, RestrictedError):
+            pass  # Django's own page says what protects them
+        return False
+
     def get_deleted_objects(self, objs, request):
         """
         What a delete takes, as Django lists and counts it, less the rows no editor sees:
@@ -354,6 +402,45 @@ class ArchiveAdmin(SafeAutocompleteFields, admin.ModelAdmin):
             **(extra_context or {}),
         }
         return TemplateResponse(request, "admin/revisions/object_history.html", context)
+
+
+def delete_scopes(objs):
+    """
+    The archive's rows that deleting `objs` takes, as Django collects them: [(model,
+    filters)] for `revisions.tokens`. Raises ProtectedError when a row protects them.
+    """
+    objs = list(objs)
+    if not objs:
+        return []
+    collector = Collector(using=router.db_for_write(type(objs[0])))
+    collector.collect(objs)
+    return [
+        (model, {"pk__in": sorted(row.pk for row in rows)})
+        for model, rows in collector.data.items()
+        if issubclass(model, ArchiveModel)
+    ]
+
+
+def delete_token(objs):
+    """The token of the rows a delete's confirmation lists; none where a row protects them."""
+    try:
+        return scope_token(delete_scopes(objs))
+    except (ProtectedError, RestrictedError):
+        return ""
+
+
+@admin.action(permissions=["delete"], description=delete_selected.short_description)
+def delete_selected_if_unchanged(modeladmin, request, queryset):
+    """Django's "delete selected", refused when the rows changed since it was confirmed."""
+    if request.POST.get("post"):
+        with transaction.atomic(using=router.db_for_write(queryset.model)):
+            if modeladmin._changed_since_shown(request, queryset):
+                return None
+            return delete_selected(modeladmin, request, queryset)
+    response = delete_selected(modeladmin, request, queryset)
+    if getattr(response, "context_data", None) is not None:
+        response.context_data["token"] = delete_token(queryset)
+    return response
 
 
 def _lines_without(lines, prefixes):

@@ -271,6 +271,14 @@ def confirmation_form(page, form_id, **fields):
     return {**form_data(page, form_id=form_id), **fields, "confirm": "1"}
 
 
+def confirm_delete(client, obj):
+    """Open the delete page of `obj` and confirm it as shown: the admin's answer."""
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_delete", args=[obj.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    return client.post(url, form_data(page, form_id="delete-form"))
+
+
 def paste_url(event):
     """The page where a result list is pasted into `event`."""
     return reverse("admin:results_event_paste", args=[event.pk])

@@ -29,11 +29,13 @@ from .helpers import (
     action_page,
     change_url,
     changelist_url,
+    confirm_delete,
     confirmation_form,
     editor_session,
     form_data,
     load,
     opened,
+    page_html,
     paste_preview,
     paste_save,
     row_counts,
@@ -327,7 +329,7 @@ def test_undoing_a_delete_brings_back_every_row_it_took_with_its_citations(ana, 
     confirmation = ana.get(delete_url)
     assert "Jefferson Pérez" in confirmation.content.decode(), "the results to go are listed"
 
-    assert ana.post(delete_url, {"post": "yes"}).status_code == 302
+    assert confirm_delete(ana, atlanta).status_code == 302
     assert not Result.objects.filter(pk__in=[pk for pk, *_rest in results]).exists()
 
     # The revision names each row it deleted, the results by their athlete and event.
@@ -349,8 +351,7 @@ def test_undoing_a_delete_brings_back_every_row_it_took_with_its_citations(ana, 
 def test_a_page_opened_before_a_delete_is_refused_after_the_undo_of_the_delete(ana, ben, walker):
     ana_form = opened(ana, walker)
     save_change(ben, walker, birthplace="Quito")
-    delete_url = reverse("admin:athletes_athlete_delete", args=[walker.pk])
-    assert ben.post(delete_url, {"post": "yes"}).status_code == 302
+    assert confirm_delete(ben, walker).status_code == 302
     assert undo_latest(ben, Revision.Kind.DELETE).status_code == 302
 
     # Ana's page still holds the athlete as he was before Ben's change: refused, not saved.
@@ -362,8 +363,7 @@ def test_a_page_opened_before_a_delete_is_refused_after_the_undo_of_the_delete(a
 
 
 def test_an_undo_that_would_bring_back_a_slug_taken_since_says_so_in_an_editors_words(ana, walker):
-    delete_url = reverse("admin:athletes_athlete_delete", args=[walker.pk])
-    assert ana.post(delete_url, {"post": "yes"}).status_code == 302
+    assert confirm_delete(ana, walker).status_code == 302
     revision = Revision.objects.latest("pk")
     AthleteFactory(slug=walker.slug)
 
@@ -409,9 +409,9 @@ def test_an_undo_that_would_delete_rows_added_since_under_a_row_it_added_is_refu
 def test_undoing_a_results_delete_after_its_event_was_deleted_says_so(ana, ben, perez):
     result = perez.results.filter(place=1).select_related("event").first()
     event = result.event
-    assert ana.post(reverse("admin:results_result_delete", args=[result.pk]), {"post": "yes"})
+    assert confirm_delete(ana, result).status_code == 302
     deleted = Revision.objects.latest("pk")
-    assert ben.post(reverse("admin:results_event_delete", args=[event.pk]), {"post": "yes"})
+    assert confirm_delete(ben, event).status_code == 302
 
     response = undo(ana, deleted)
 
@@ -465,7 +465,7 @@ def test_a_cited_source_is_protected_and_its_citations_listed(ana, perez):
 
 def test_an_uncited_source_is_deleted_after_confirmation(ana):
     source = SourceFactory()
-    ana.post(reverse("admin:athletes_source_delete", args=[source.pk]), {"post": "yes"})
+    assert confirm_delete(ana, source).status_code == 302
     assert not Source.objects.filter(pk=source.pk).exists()
 
 
@@ -535,3 +535,47 @@ def test_a_pasted_result_is_one_snapshot_with_its_citation(ana, perez):
     assert snapshot.history_type == "+"
     cited = {row.source_id for row in snapshot.sources.all()}
     assert cited == set(result.sources.values_list("pk", flat=True))
+
+
+def test_a_delete_confirmed_after_another_editor_changed_the_row_is_refused(ana, ben, walker):
+    url = reverse("admin:athletes_athlete_delete", args=[walker.pk])
+    shown = form_data(ana.get(url), form_id="delete-form")
+    save_change(ben, walker, birthplace="Quito")
+
+    response = ana.post(url, shown, follow=True)
+
+    said = page_html(response)
+    assert "others changed the rows this delete takes: nothing was deleted" in said
+    assert "Ben, " in said and "birthplace (empty) → “Quito”" in said
+    walker.refresh_from_db()
+    assert walker.birthplace == "Quito"
+    # Shown again as it now is, the page deletes.
+    assert ana.post(url, form_data(response, form_id="delete-form")).status_code == 302
+    assert not Athlete.objects.filter(pk=walker.pk).exists()
+
+
+def test_a_delete_confirmed_before_a_row_was_added_under_it_is_refused(ana, ben, final):
+    url = reverse("admin:results_event_delete", args=[final.pk])
+    shown = form_data(ana.get(url), form_id="delete-form")
+    with revision(kind=Revision.Kind.EDIT, user=User.objects.get(username="ben")):
+        ResultFactory(event=final, place=4, mark=4_900_000)
+
+    response = ana.post(url, shown, follow=True)
+
+    assert "others changed the rows this delete takes: nothing was deleted" in page_html(response)
+    assert final.results.count() == 4
+
+
+def test_deleting_selected_rows_changed_since_the_confirmation_is_refused(ana, ben, final):
+    first, second = final.results.order_by("place")[:2]
+    page = action_page(ana, "delete_selected", first, second)
+    shown = form_data(page, form_id="delete-form")
+    save_change(ben, second, note="photo finish")
+
+    response = ana.post(changelist_url(Result), shown, follow=True)
+
+    assert "others changed the rows this delete takes: nothing was deleted" in page_html(response)
+    assert final.results.count() == 3
+    page = action_page(ana, "delete_selected", first, second)
+    ana.post(changelist_url(Result), form_data(page, form_id="delete-form"))
+    assert final.results.count() == 1
