@@ -29,6 +29,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils.text import normalize_newlines
 
 from athletes.models import Athlete, problems_of_rows
 from revisions.context import revision
@@ -316,6 +317,10 @@ class Loader:
             return None
         if value == "" and field_obj.blank:
             return ""
+        if isinstance(field_obj, models.TextField) and isinstance(value, str):
+            # The archive keeps "\n" (`normalize_newlines` in the models' clean()): a text
+            # written with Windows line endings says the same and must load again unchanged.
+            value = normalize_newlines(value)
         if field_obj.choices and value not in {choice for choice, _label in field_obj.choices}:
             allowed = ", ".join(f"{choice} ({label})" for choice, label in field_obj.choices)
             self.problems.append(

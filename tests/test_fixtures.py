@@ -220,6 +220,22 @@ def test_two_files_of_one_call_that_disagree_are_refused(reference_data, tmp_pat
     assert f'{RIVAL_FIXTURE} has "Guadix", this file has "Granada"' in message
 
 
+def test_a_text_with_windows_line_endings_loads_again_without_change(reference_data, tmp_path):
+    def windows(entries):
+        athlete = entry(entries, "athletes.athlete")
+        athlete["biography"] = athlete["biography"].replace("\n", "\r\n")
+
+    path = edited(tmp_path, RIVAL_FIXTURE, windows)
+    load(path)
+    before = row_counts()
+
+    load(path)
+
+    assert row_counts() == before
+    fernandez = Athlete.objects.get(slug="francisco-javier-fernandez")
+    assert fernandez.biography.startswith("A race walker from Guadix.\n\nWorld silver")
+
+
 def test_the_same_result_twice_in_a_file_is_refused(reference_data, tmp_path):
     def twice(entries):
         result = next(e for e in entries if e["model"] == "results.result")
