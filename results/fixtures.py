@@ -425,15 +425,24 @@ class Loader:
         if current == incoming:
             target.set_by.setdefault(name, obj.path)
             return
-        # A new row's defaults were stated by nobody: only a stored or a loaded value counts.
-        stated = target.stored or name in target.set_by
-        if stated and not _empty(field_obj, current) and not self.update:
-            shown = getattr(target.instance, name) if field_obj.is_relation else current
-            where = f"{target.set_by[name]} has" if name in target.set_by else "the archive holds"
+        if field_obj.is_relation and current is not None:
+            current = getattr(target.instance, name)
+        if name in target.set_by:
+            # Updating lets a file win over the archive, not over another file of the same
+            # call: which of them is the newer source is not known, and the order of the
+            # arguments must not decide.
             self.problems.append(
-                f"{obj.describe()}: {name}: {where} {show_value(shown)}, this file has "
-                f"{show_value(value)}. Nothing was written: correct the file, or load it with "
-                "--update to let it win."
+                f"{obj.describe()}: {name}: {target.set_by[name]} has {show_value(current)}, "
+                f"this file has {show_value(value)}. Nothing was written: correct one of the "
+                "files, or load the newer one alone with --update to let it win."
+            )
+            return
+        # A new row's defaults were stated by nobody: only a stored value counts.
+        if target.stored and not _empty(field_obj, current) and not self.update:
+            self.problems.append(
+                f"{obj.describe()}: {name}: the archive holds {show_value(current)}, this file "
+                f"has {show_value(value)}. Nothing was written: correct the file, or load it "
+                "with --update to let it win."
             )
             return
         setattr(target.instance, name, value)

@@ -220,6 +220,22 @@ def test_two_files_of_one_call_that_disagree_are_refused(reference_data, tmp_pat
     assert f'{RIVAL_FIXTURE} has "Guadix", this file has "Granada"' in message
 
 
+def test_two_files_of_one_call_that_disagree_are_refused_even_when_updating(
+    reference_data, tmp_path
+):
+    # --update lets a file win over the archive; between two files of one call there is no
+    # telling which is the newer source, and the order of the arguments must not decide.
+    path = edited(
+        tmp_path,
+        RIVAL_FIXTURE,
+        lambda e: entry(e, "athletes.athlete").update(birthplace="Granada"),
+    )
+
+    message = refused(RIVAL_FIXTURE, path, update=True)
+
+    assert f'{RIVAL_FIXTURE} has "Guadix", this file has "Granada"' in message
+
+
 def test_a_text_with_windows_line_endings_loads_again_without_change(reference_data, tmp_path):
     def windows(entries):
         athlete = entry(entries, "athletes.athlete")
