@@ -516,7 +516,8 @@ class Loader:
     def run(self, paths):
         incoming = []
         problems = []
-        for path in paths:
+        # A file named twice is read once: loading it again would change nothing anyway.
+        for path in dict.fromkeys(paths):
             try:
                 incoming.extend(read_file(path))
             except FixtureError as error:

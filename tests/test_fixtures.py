@@ -236,6 +236,12 @@ def test_two_files_of_one_call_that_disagree_are_refused_even_when_updating(
     assert f'{RIVAL_FIXTURE} has "Guadix", this file has "Granada"' in message
 
 
+def test_a_file_named_twice_in_one_call_loads_once(reference_data):
+    load(RIVAL_FIXTURE, RIVAL_FIXTURE)
+
+    assert Athlete.objects.filter(slug="francisco-javier-fernandez").exists()
+
+
 def test_a_text_with_windows_line_endings_loads_again_without_change(reference_data, tmp_path):
     def windows(entries):
         athlete = entry(entries, "athletes.athlete")
