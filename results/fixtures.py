@@ -336,8 +336,12 @@ class Loader:
 
     def convert_mark(self, obj, value, event):
         """A mark as an integer in the discipline's unit, or as text the way sources print it."""
-        discipline = event.discipline if event is not None else None
-        if isinstance(value, str) and discipline is not None:
+        if event is None:
+            # The event is not found (said already): its discipline, which reads the mark,
+            # is unknown, so the mark is neither right nor wrong yet.
+            return None
+        discipline = event.discipline
+        if isinstance(value, str):
             try:
                 return discipline.parse_mark(value)
             except ValidationError as error:

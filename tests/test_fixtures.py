@@ -365,6 +365,17 @@ def test_a_key_that_names_nothing_says_which_and_what_to_do(reference_data, tmp_
     assert "archive_keys" in message
 
 
+def test_a_result_of_a_missing_event_is_told_of_the_event_not_of_its_mark(reference_data, tmp_path):
+    def missing_event(entries):
+        entries[:] = [e for e in entries if e["model"] != "results.event"]
+
+    message = refused(edited(tmp_path, RIVAL_FIXTURE, missing_event))
+
+    assert f"event {json.dumps(PARIS)}: this event is neither in the archive" in message
+    # Its mark is read by the event's discipline: without the event it is not wrong.
+    assert "mark" not in message
+
+
 def test_a_missing_source_is_named(reference_data, tmp_path):
     message = refused(
         edited(
