@@ -913,12 +913,14 @@ class Result(RemembersLoaded, ArchiveModel):
     @property
     def flags(self):
         """The letters statisticians print after a mark: w, nwi, h, i, A."""
+        # A result without a mark (DNF, DNS…) has nothing to flag, not even its venue.
+        if not self.is_finished or self.mark is None:
+            return []
         discipline = self.event.discipline
         flags = []
         if self.wind_aided:
             flags.append("w")
-        # A result without a mark (DNF, DNS…) has nothing to flag.
-        if self.wind_not_measured and self.is_finished and self.mark is not None:
+        if self.wind_not_measured:
             flags.append("nwi")
         if self.hand_timed and discipline.is_sprint:
             flags.append("h")

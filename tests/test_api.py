@@ -263,6 +263,21 @@ def test_a_result_carries_its_flags_wind_hand_indoor_and_altitude(client, refere
     assert len(listed) == len(rows)
 
 
+def test_a_result_without_a_mark_has_no_flags(client, reference_data):
+    # A DNF at altitude: "A" flags a mark, and there is none.
+    dnf = ResultFactory(
+        event=EventFactory(
+            competition=CompetitionFactory(altitude_m=2240),
+            discipline=Discipline.objects.get(code="100"),
+        ),
+        place=None,
+        mark=None,
+        status=Result.Status.DID_NOT_FINISH,
+    )
+    listed = get_json(client, API + f"results/?athlete={dnf.athlete.slug}")["results"]
+    assert [(row["status"], row["flags"]) for row in listed] == [("DNF", [])]
+
+
 def test_the_result_list_filters_by_athlete_discipline_competition_year_sex_and_nation(
     client, perez
 ):

@@ -300,6 +300,16 @@ def test_a_sprints_files_carry_its_winds_flags_tie_and_records(client, sprint):
     assert payload["rows"][0]["flags"] == ["A"] and payload["rows"][0]["records"] == ["WR", "OR"]
 
 
+def test_a_result_without_a_mark_has_no_flags_on_the_page_or_in_its_files(client, sprint):
+    # The DNF of a race at altitude: "A" (like "i" indoors) flags a mark, and it has none.
+    page = read_page(client, sprint.get_absolute_url())
+    rows, payload = files(client, page)
+    place, _athlete, _nation, mark, *_rest = captioned(page, "Full results").texts[-1]
+    assert (place, mark) == ("DNF", "")
+    assert (rows[-1]["status"], rows[-1]["flags"]) == ("DNF", "")
+    assert payload["rows"][-1]["flags"] == []
+
+
 def test_a_csv_cell_a_spreadsheet_would_run_as_a_formula_is_quoted(client, perez):
     final = Result.objects.filter(athlete=perez).first().event
     ResultFactory(
