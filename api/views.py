@@ -10,7 +10,7 @@ conditional GET that still matches is answered 304 before anything else is read.
 
 from types import SimpleNamespace
 
-from django.db.models import Count, prefetch_related_objects
+from django.db.models import Count, F, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -221,7 +221,13 @@ class ResultList(ArchiveView, generics.ListAPIView):
     queryset = (
         Result.objects.with_related()
         .prefetch_related("sources")
-        .order_by("-event__competition__year", "event_id", "status", "place", "pk")
+        .order_by(
+            "-event__competition__year",
+            "event_id",
+            Result.status_as_listed(),
+            F("place").asc(nulls_last=True),
+            "pk",
+        )
     )
     serializer_class = api.ResultWithEventSerializer
     filter_backends = [DjangoFilterBackend]

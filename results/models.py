@@ -547,13 +547,8 @@ class ResultQuerySet(models.QuerySet):
         The order of a result sheet: finishers by place then best mark, then those with
         neither, then DNF, DNS, DQ and NM (the order of `Result.Status`).
         """
-        statuses = list(Result.Status)
-        status = Case(
-            *[When(status=code, then=Value(index)) for index, code in enumerate(statuses)],
-            default=Value(len(statuses)),
-        )
         mark = discipline.mark_order() if discipline is not None else F("mark").asc()
-        return self.order_by(status, F("place").asc(nulls_last=True), mark, "pk")
+        return self.order_by(Result.status_as_listed(), F("place").asc(nulls_last=True), mark, "pk")
 
 
 RECORD_TAGS = {
@@ -940,6 +935,18 @@ class Result(RemembersLoaded, ArchiveModel):
         if self.wind_not_measured:
             return _("a mark without a wind reading cannot be a record in this discipline")
         return ""
+
+    @classmethod
+    def status_as_listed(cls):
+        """
+        An expression to order by: finishers first, then DNF, DNS, DQ and NM (the order of
+        `Result.Status`), whatever their codes' alphabet says ("DNF" comes before "OK").
+        """
+        statuses = list(cls.Status)
+        return Case(
+            *[When(status=code, then=Value(index)) for index, code in enumerate(statuses)],
+            default=Value(len(statuses)),
+        )
 
     def clean(self):
         errors = {}

@@ -301,6 +301,18 @@ def test_the_result_list_filters_by_athlete_discipline_competition_year_sex_and_
     assert newest_first == sorted(newest_first, reverse=True)
 
 
+def test_the_result_list_gives_each_events_finishers_before_those_who_did_not_finish(client, perez):
+    event = Event.objects.get(competition__slug="world-championships-2007")
+    ResultFactory(event=event, place=None, mark=None, status=Result.Status.DID_NOT_FINISH)
+    # A finisher with a mark and no place (a sheet that gives none) comes after the places.
+    ResultFactory(event=event, place=None, mark=5_400_000)
+
+    listed = get_json(client, API + "results/?competition=world-championships-2007")["results"]
+
+    assert [row["place"] for row in listed[:3]] == [1, 2, 3]
+    assert [(row["status"], row["place"]) for row in listed[-2:]] == [("OK", None), ("DNF", None)]
+
+
 def test_the_competition_has_its_events_with_podiums_and_medal_table(client, perez):
     competition = get_json(client, API + "competitions/world-championships-2007/")
     assert competition["championship"]["slug"] == "world-championships"
