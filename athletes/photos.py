@@ -285,13 +285,56 @@ def thumbnail_url(athlete, width):
     return athlete.photo.url
 
 
+# Where a photo that nothing uses any more goes, under its own name: out of the photos the
+# site serves, and back when the change or the delete that left it is undone (an undo saves
+# its athlete again, with the photo's name; see `bring_back_removed_photo`).
+REMOVED = "removed"
+
+
+def photo_files(photo_name):
+    """A stored photo's file and its thumbnails' names."""
+    return [photo_name, *(thumbnail_name(photo_name, width) for width in THUMBNAIL_WIDTHS)]
+
+
+def removed_name(name):
+    return f"{REMOVED}/{name}"
+
+
+def _move(source, target):
+    """Move a file within the default storage (a copy then a delete, as object stores do)."""
+    with default_storage.open(source, "rb") as file:
+        data = file.read()
+    if default_storage.exists(target):
+        default_storage.delete(target)
+    default_storage.save(target, ContentFile(data))
+    default_storage.delete(source)
+
+
 def delete_photo_files(photo_name):
-    """Remove a photo that nothing uses any more, and its thumbnails, from the storage."""
-    for name in [photo_name, *(thumbnail_name(photo_name, width) for width in THUMBNAIL_WIDTHS)]:
+    """Move a photo that nothing uses any more, and its thumbnails, to `removed/`."""
+    for name in photo_files(photo_name):
         try:
-            default_storage.delete(name)
+            if default_storage.exists(name):
+                _move(name, removed_name(name))
         except OSError:
-            logger.warning("Could not delete %s", name, exc_info=True)
+            logger.warning("Could not remove %s", name, exc_info=True)
+
+
+def bring_back_removed_photo(sender, instance, raw=False, **kwargs):
+    """
+    pre_save: an athlete saved with a photo whose files were moved to `removed/` (the undo
+    of its replacement or of the athlete's delete) gets them back, instead of pointing at
+    nothing.
+    """
+    name = instance.photo.name if instance.photo else ""
+    if raw or not name or default_storage.exists(name):
+        return
+    for file_name in photo_files(name):
+        try:
+            if default_storage.exists(removed_name(file_name)):
+                _move(removed_name(file_name), file_name)
+        except OSError:
+            logger.warning("Could not bring back %s", file_name, exc_info=True)
 
 
 def _unused(photo_name, athlete_pk):

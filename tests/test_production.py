@@ -15,10 +15,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
+from django.urls import reverse
 
-from athletes.photos import THUMBNAIL_WIDTHS, thumbnail_name
+from athletes.models import Athlete
+from athletes.photos import THUMBNAIL_WIDTHS, removed_name, thumbnail_name
+from revisions.models import Revision
 
 from .factories import AthleteFactory
+from .helpers import confirm_delete
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +112,8 @@ def test_a_replaced_photo_and_its_thumbnails_are_removed(
         athlete.save()
     assert not any(default_storage.exists(name) for name in files_of(old))
     assert all(default_storage.exists(name) for name in files_of(new))
+    # Set aside, for an undo to bring back.
+    assert all(default_storage.exists(removed_name(name)) for name in files_of(old))
 
 
 def test_a_deleted_athletes_photo_is_removed_unless_another_uses_it(
@@ -121,6 +127,29 @@ def test_a_deleted_athletes_photo_is_removed_unless_another_uses_it(
         other.delete()
     assert not any(default_storage.exists(name) for name in files_of(own))
     assert all(default_storage.exists(name) for name in files_of(shared))
+
+
+def test_undoing_the_delete_of_an_athlete_brings_back_the_photo(
+    ana, media_root, django_capture_on_commit_callbacks
+):
+    # Removed when the athlete was deleted, the photo came back as a name pointing at
+    # nothing, and the profile showed a broken image.
+    photo = stored_photo("athletes/own.jpg")
+    athlete = AthleteFactory(photo=photo)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert confirm_delete(ana, athlete).status_code == 302
+    assert not default_storage.exists(photo)
+    deleted = Revision.objects.latest("pk")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        undone = ana.post(
+            reverse("admin:revisions_revision_change", args=[deleted.pk]), {"undo": "1"}
+        )
+
+    assert undone.status_code == 302
+    assert Athlete.objects.get(pk=athlete.pk).photo.name == photo
+    assert all(default_storage.exists(name) for name in files_of(photo))
+    assert not any(default_storage.exists(removed_name(name)) for name in files_of(photo))
 
 
 def sqlite_file(path, value):
