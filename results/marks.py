@@ -307,22 +307,14 @@ def _metres_to_mm(typed, discipline, cleaned):
         raise _invalid(typed, discipline)
     metres = Decimal(cleaned)
     record = field_event_record(discipline.code)
+    reason = None
     if record is not None and metres > Decimal(str(record)) * FIELD_MARK_MARGIN:
-        raise _refused(
-            typed,
-            discipline,
-            _("%(mark)s m is more than a fifth beyond the world record of %(record)s m")
-            % {"mark": f"{metres:.2f}", "record": f"{record:.2f}"},
-            code="mark_implausible",
-        )
-    if record is not None and metres * FIELD_MARK_FLOOR < Decimal(str(record)):
-        raise _refused(
-            typed,
-            discipline,
-            _("%(mark)s m is under a twenty-fifth of the world record of %(record)s m")
-            % {"mark": f"{metres:.2f}", "record": f"{record:.2f}"},
-            code="mark_implausible",
-        )
+        reason = _("%(mark)s m is more than a fifth beyond the world record of %(record)s m")
+    elif record is not None and metres * FIELD_MARK_FLOOR < Decimal(str(record)):
+        reason = _("%(mark)s m is under a twenty-fifth of the world record of %(record)s m")
+    if reason:
+        values = {"mark": f"{metres:.2f}", "record": f"{record:.2f}"}
+        raise _refused(typed, discipline, reason % values, code="mark_implausible")
     return int((metres * 1000).to_integral_value(ROUND_HALF_UP))
 
 
