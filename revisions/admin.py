@@ -347,14 +347,15 @@ class ArchiveAdmin(SafeAutocompleteFields, admin.ModelAdmin):
         try:
             check_scope_token(request.POST.get("token"), delete_scopes(objs))
         except ValidationError as error:
-            # What changed, after a first line of the delete's own.
-            lines = [
-                _(
+            # What changed, after a first line of the delete's own (a token that is none is
+            # said as it is).
+            lines = error.messages
+            if getattr(error, "code", None) != "altered":
+                first = _(
                     "Since this page was shown, others changed the rows this delete takes: "
                     "nothing was deleted. Check them as they are now and confirm again."
-                ),
-                *error.messages[1:],
-            ]
+                )
+                lines = [first, *lines[1:]]
             for line in lines:
                 self.message_user(request, line, messages.ERROR)
             return True

@@ -56,7 +56,8 @@ def check_scope_token(token, scopes):
         shown_at = datetime.fromisoformat(seen["at"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise ValidationError(
-            _("This page is out of date or was altered: open it again; nothing was saved.")
+            _("This page is out of date or was altered: open it again; nothing was saved."),
+            code="altered",
         ) from None
     if _digest(scopes, lock=True) == seen["digest"]:
         return

@@ -579,3 +579,12 @@ def test_deleting_selected_rows_changed_since_the_confirmation_is_refused(ana, b
     page = action_page(ana, "delete_selected", first, second)
     ana.post(changelist_url(Result), form_data(page, form_id="delete-form"))
     assert final.results.count() == 1
+
+
+def test_a_delete_posted_without_the_pages_token_says_the_page_is_out_of_date(ana, walker):
+    url = reverse("admin:athletes_athlete_delete", args=[walker.pk])
+    response = ana.post(url, {"post": "yes", "token": "abc"}, follow=True)
+    said = page_html(response)
+    assert "This page is out of date or was altered" in said
+    assert "others changed the rows" not in said
+    assert Athlete.objects.filter(pk=walker.pk).exists()
