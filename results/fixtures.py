@@ -397,6 +397,8 @@ class Loader:
             )
             return
         target.files[obj.path] = obj.number
+        if obj.model is Result:
+            self.merge_precision(obj, target, values)
         for name, value in values.items():
             self.merge_value(obj, target, name, value)
         for name, rows in m2m.items():
@@ -416,6 +418,30 @@ class Loader:
             target = Target(obj.model(), stored=False)
         self.targets[(obj.label, obj.key)] = target
         return target
+
+    def merge_precision(self, obj, target, values):
+        """
+        A time given to fewer decimals than the archive's (or another file's of this call)
+        is the same time when it is the finer one rounded up, as results are (a newspaper's
+        26:49 is a statistician's 26:48.37): no conflict, and the finer one is kept,
+        whichever came first. Any other difference is left to `merge_value`.
+        """
+        instance = target.instance
+        mark, decimals = values.get("mark"), values.get("decimals")
+        if None in (mark, decimals, instance.mark, instance.decimals):
+            return
+        if decimals == instance.decimals:
+            return
+        (coarse, coarse_mark), (fine, fine_mark) = sorted(
+            [(decimals, mark), (instance.decimals, instance.mark)]
+        )
+        if marks.rounded_up(fine_mark, coarse) != coarse_mark:
+            return
+        del values["mark"], values["decimals"]
+        if decimals == fine:
+            instance.mark, instance.decimals = mark, decimals
+            target.set_by["mark"] = target.set_by["decimals"] = obj.path
+            target.changed = True
 
     def merge_value(self, obj, target, name, value):
         field_obj = obj.model._meta.get_field(name)

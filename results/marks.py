@@ -503,6 +503,15 @@ def typed_decimals(text, discipline):
     return len(fraction.group(1)) if fraction else 0
 
 
+def rounded_up(value, decimals):
+    """
+    A time in milliseconds to `decimals` decimals, rounded up as results are (26:48.37 to
+    the second is 26:49): what a source that gives fewer decimals prints for it.
+    """
+    unit = 10 ** (3 - min(decimals, MAX_DECIMALS))  # milliseconds
+    return -(-value // unit) * unit
+
+
 def format_mark(value, discipline, hand_timed=False, decimals=None):
     """
     The stored integer as a statistician writes it; "" for no mark. `decimals`, those its

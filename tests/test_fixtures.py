@@ -658,3 +658,39 @@ def test_a_time_written_as_the_source_prints_it_keeps_its_decimals_through_an_ex
     result.delete()
     load(tmp_path / "exported.json")
     assert Result.objects.get_by_natural_key(*key).mark_display == "26:49.00"
+
+
+def test_a_time_to_fewer_decimals_that_is_not_the_finer_one_rounded_up_is_a_conflict(
+    perez, tmp_path
+):
+    path, key = one_result(tmp_path, "10000", mark="26:48.37")
+    load(path)
+    (tmp_path / "other").mkdir()
+    truncated, _key = one_result(tmp_path / "other", "10000", mark="26:48")
+
+    message = refused(truncated)
+
+    assert "mark" in message and "1608370" in message and "1608000" in message
+    assert Result.objects.get_by_natural_key(*key).mark_display == "26:48.37"
+
+
+@pytest.mark.parametrize("together", [False, True], ids=["archive", "same call"])
+@pytest.mark.parametrize("finer_first", [True, False], ids=["finer first", "coarser first"])
+def test_a_finer_time_that_agrees_is_taken_in_any_order(perez, tmp_path, together, finer_first):
+    # Sources print one time to different precisions, rounding up as results are: a
+    # statistician's 26:48.37 is a newspaper's 26:49. That is no conflict, whatever came
+    # first, and the archive keeps the finer time.
+    (tmp_path / "fine").mkdir()
+    (tmp_path / "coarse").mkdir()
+    fine, key = one_result(tmp_path / "fine", "10000", mark="26:48.37")
+    coarse, _key = one_result(tmp_path / "coarse", "10000", mark="26:49")
+    files = [fine, coarse] if finer_first else [coarse, fine]
+
+    if together:
+        load(*files)
+    else:
+        for path in files:
+            load(path)
+
+    result = Result.objects.get_by_natural_key(*key)
+    assert (result.mark, result.mark_display) == (1_608_370, "26:48.37")
