@@ -377,6 +377,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Photos: what an editor may upload (checked with Pillow, not by file name).
 PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 8 * 1024 * 1024))
 PHOTO_MAX_PIXELS = int(os.environ.get("PHOTO_MAX_PIXELS", 40_000_000))
+# How long a replaced or deleted photo stays under removed/, where an undo finds it, before
+# `manage.py purge_removed_photos` deletes it.
+PHOTO_REMOVED_DAYS = int(os.environ.get("PHOTO_REMOVED_DAYS", 30))
 # Any request body larger than this is refused before it is read: a photo and its form.
 MAX_REQUEST_BYTES = int(os.environ.get("MAX_REQUEST_BYTES", PHOTO_MAX_BYTES + 2 * 1024 * 1024))
 # What a 503 (database busy or unreachable) asks a client to wait before trying again.

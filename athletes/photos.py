@@ -15,6 +15,7 @@ import logging
 import struct
 import warnings
 from contextlib import contextmanager
+from datetime import timedelta
 from io import BytesIO
 from pathlib import PurePosixPath
 
@@ -24,6 +25,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -287,7 +289,8 @@ def thumbnail_url(athlete, width):
 
 # Where a photo that nothing uses any more goes, under its own name: out of the photos the
 # site serves, and back when the change or the delete that left it is undone (an undo saves
-# its athlete again, with the photo's name; see `bring_back_removed_photo`).
+# its athlete again, with the photo's name; see `bring_back_removed_photo`), until
+# `purge_removed_photos` deletes it once PHOTO_REMOVED_DAYS have passed.
 REMOVED = "removed"
 
 
@@ -357,3 +360,43 @@ def forget_deleted_photo(sender, instance, **kwargs):
     name = instance.photo.name
     if name:
         transaction.on_commit(lambda: _unused(name, instance.pk) and delete_photo_files(name))
+
+
+def _stored_files(folder):
+    """
+    The names of the files under `folder`, through the storage's API alone: on an object
+    store folders are only prefixes, and one that holds nothing does not exist.
+    """
+    try:
+        folders, files = default_storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{folder}/{name}"
+    for name in folders:
+        yield from _stored_files(f"{folder}/{name}")
+
+
+def purge_removed_photos(*, older_than, dry_run=False):
+    """
+    Delete the files set aside under `removed/` more than `older_than` days ago (their
+    storage's modification time is when they were moved there) and return each one's name
+    and that time; with `dry_run`, only return them. A file that a current athlete's photo
+    names, or its thumbnail, is kept whatever its age: it is that photo's only copy.
+    """
+    from .models import Athlete
+
+    before = timezone.now() - timedelta(days=older_than)
+    photos = Athlete.objects.exclude(photo="").values_list("photo", flat=True).distinct()
+    in_use = {removed_name(name) for photo in photos for name in photo_files(photo)}
+    purged = []
+    for name in sorted(_stored_files(REMOVED)):
+        if name in in_use:
+            continue
+        set_aside = default_storage.get_modified_time(name)
+        if set_aside >= before:
+            continue
+        if not dry_run:
+            default_storage.delete(name)
+        purged.append((name, set_aside))
+    return purged

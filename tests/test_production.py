@@ -1,21 +1,27 @@
 """
 What an operator relies on: oversized bodies refused unread, a busy or unreachable database
 answered with a friendly 503 (and the next request served), styled error pages, no stale
-photo files, robots.txt that does not point at the admin.
+photo files (and the ones set aside purged once old), robots.txt that does not point at the
+admin.
 """
 
 import http.client
 import os
+import uuid
 from contextlib import closing
+from datetime import timedelta
+from io import StringIO
 from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
 from django.urls import reverse
+from django.utils import timezone
 
 from athletes.models import Athlete
 from athletes.photos import THUMBNAIL_WIDTHS, removed_name, thumbnail_name
@@ -87,7 +93,16 @@ def test_robots_txt_does_not_advertise_the_admin(client):
 
 @pytest.fixture
 def media_root(settings, tmp_path):
+    """
+    The test's own photos: a directory on disk, or a folder of its own in the bucket when
+    the run keeps photos in object storage (a purge must not reach other workers' files).
+    """
     settings.MEDIA_ROOT = tmp_path / "media"
+    storage = settings.STORAGES["default"]
+    if "OPTIONS" in storage:
+        location = f"{storage['OPTIONS'].get('location', '')}/test-{uuid.uuid4().hex}".lstrip("/")
+        options = {**storage["OPTIONS"], "location": location}
+        settings.STORAGES = {**settings.STORAGES, "default": {**storage, "OPTIONS": options}}
     return settings.MEDIA_ROOT
 
 
@@ -150,6 +165,93 @@ def test_undoing_the_delete_of_an_athlete_brings_back_the_photo(
     assert Athlete.objects.get(pk=athlete.pk).photo.name == photo
     assert all(default_storage.exists(name) for name in files_of(photo))
     assert not any(default_storage.exists(removed_name(name)) for name in files_of(photo))
+
+
+def replaced(athlete, photo):
+    """Give `athlete` another photo, as a save does: the old one is set aside."""
+    athlete.photo = photo
+    athlete.save()
+
+
+def later(days):
+    """The clock `days` days on: object stores date a file by its upload, which no test sets."""
+    return mock.patch("django.utils.timezone.now", return_value=timezone.now() + timedelta(days))
+
+
+def purge(*args):
+    output = StringIO()
+    call_command("purge_removed_photos", *args, stdout=output)
+    return output.getvalue()
+
+
+def test_the_purge_deletes_the_photos_set_aside_longer_ago_than_asked(
+    reference_data, media_root, django_capture_on_commit_callbacks
+):
+    old, new = stored_photo("athletes/old.jpg"), stored_photo("athletes/new.jpg")
+    athlete = AthleteFactory(photo=old)
+    with django_capture_on_commit_callbacks(execute=True):
+        replaced(athlete, new)
+
+    with later(10):
+        assert purge("--older-than", "30").splitlines()[-1] == (
+            "Deleted 0 files set aside more than 30 days ago."
+        )
+        assert all(default_storage.exists(removed_name(name)) for name in files_of(old))
+        said = purge("--older-than", "7")
+
+    assert said.splitlines()[-1] == "Deleted 3 files set aside more than 7 days ago."
+    assert not any(default_storage.exists(removed_name(name)) for name in files_of(old))
+    assert all(default_storage.exists(name) for name in files_of(new))
+
+
+def test_the_purge_waits_the_days_the_settings_give_by_default(
+    reference_data, media_root, settings, django_capture_on_commit_callbacks
+):
+    settings.PHOTO_REMOVED_DAYS = 5
+    old = stored_photo("athletes/old.jpg")
+    athlete = AthleteFactory(photo=old)
+    with django_capture_on_commit_callbacks(execute=True):
+        replaced(athlete, "")
+    with later(4):
+        assert purge().splitlines()[-1] == "Deleted 0 files set aside more than 5 days ago."
+    with later(6):
+        assert purge().splitlines()[-1] == "Deleted 3 files set aside more than 5 days ago."
+
+
+def test_a_dry_run_lists_what_the_purge_would_delete_and_deletes_nothing(
+    reference_data, media_root, django_capture_on_commit_callbacks
+):
+    old = stored_photo("athletes/old.jpg")
+    athlete = AthleteFactory(photo=old)
+    with django_capture_on_commit_callbacks(execute=True):
+        replaced(athlete, "")
+
+    with later(31):
+        said = purge("--dry-run").splitlines()
+
+    assert [line.split()[0] for line in said[:-1]] == sorted(map(removed_name, files_of(old)))
+    assert said[-1] == "Would delete 3 files set aside more than 30 days ago (dry run)."
+    assert all(default_storage.exists(removed_name(name)) for name in files_of(old))
+
+
+def test_the_purge_never_deletes_a_file_an_athletes_photo_uses(reference_data, media_root):
+    # An athlete written back without its signals (a restored database, a raw load) may
+    # name a photo whose files are still set aside: they are the only copy.
+    used = "athletes/used.jpg"
+    AthleteFactory(photo=used)
+    for name in files_of(used):
+        default_storage.save(removed_name(name), ContentFile(b"jpeg"))
+
+    with later(31):
+        said = purge()
+
+    assert said.splitlines()[-1] == "Deleted 0 files set aside more than 30 days ago."
+    assert all(default_storage.exists(removed_name(name)) for name in files_of(used))
+
+
+def test_the_purge_refuses_a_negative_age(reference_data, media_root):
+    with pytest.raises(CommandError, match="--older-than must be 0 or more days, not -1"):
+        purge("--older-than", "-1")
 
 
 def sqlite_file(path, value):
