@@ -340,6 +340,11 @@ def bring_back_removed_photo(sender, instance, raw=False, **kwargs):
             logger.warning("Could not bring back %s", file_name, exc_info=True)
 
 
+def photo_is_gone(photo_name):
+    """Whether a photo's file is neither among the photos nor set aside: purged, or lost."""
+    return not any(map(default_storage.exists, (photo_name, removed_name(photo_name))))
+
+
 def _unused(photo_name, athlete_pk):
     from .models import Athlete
 
@@ -381,8 +386,9 @@ def purge_removed_photos(*, older_than, dry_run=False):
     """
     Delete the files set aside under `removed/` more than `older_than` days ago (their
     storage's modification time is when they were moved there) and return each one's name
-    and that time; with `dry_run`, only return them. A file that a current athlete's photo
-    names, or its thumbnail, is kept whatever its age: it is that photo's only copy.
+    and that time; with `dry_run`, only return them. An undo that would give one back is
+    refused then (`Athlete.undo_refusal`). A file that a current athlete's photo names, or its
+    thumbnail, is kept whatever its age: it is that photo's only copy.
     """
     from .models import Athlete
 

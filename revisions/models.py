@@ -160,3 +160,11 @@ class ArchiveModel(QuickLoad, models.Model):
     def history_value(self, name, value):
         """A value of this row's field as its history shows it; marks override it."""
         return value
+
+    def undo_refusal(self, replaced):
+        """
+        Why an undo cannot write this row back as a snapshot holds it, over `replaced` (the
+        row as the undone revision left it; None when it deleted it): a message, or None.
+        Athletes refuse a photo whose file is gone.
+        """
+        return None

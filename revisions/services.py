@@ -91,6 +91,21 @@ def _check_parents(snapshot):
         )
 
 
+def _refusal(record):
+    """
+    Why the row `record` wrote cannot be written back as it was before (see
+    `ArchiveModel.undo_refusal`), or None. Asked of every row before any is written: a
+    refusal halfway would leave behind what the rows written before it did outside the
+    database (a photo's files brought back for an athlete who is not).
+    """
+    if record.history_type == "~":
+        previous = record.prev_record
+        return previous.instance.undo_refusal(record.instance) if previous else None
+    if record.history_type == "-":
+        return record.instance.undo_refusal(None)
+    return None
+
+
 def _restore(snapshot, citations_from):
     """Write a row back as `snapshot` shows it; its citations as `citations_from` has them."""
     _check_parents(snapshot)
@@ -123,7 +138,8 @@ def revision_undo(*, revision_id, user):
     """
     Undo the revision `revision_id` as `user`; returns the undoing revision. Raises
     UndoRefused (nothing changed) when it was undone already, or a row it wrote has been
-    changed since by another revision, or a row it added is now needed by another.
+    changed since by another revision, or a row it added is now needed by another, or a row
+    cannot be written back as it was (its photo purged since).
     """
     wait_for_writers()
     undone = Revision.objects.select_for_update().filter(pk=revision_id).first()
@@ -148,6 +164,8 @@ def revision_undo(*, revision_id, user):
                     "when": later.history_date.strftime("%Y-%m-%d %H:%M"),
                 }
             )
+        if refusal := _refusal(record):
+            raise UndoRefused(refusal)
     comment = _("Undo of %(revision)s") % {"revision": undone}
     try:
         with revision(kind=Revision.Kind.UNDO, user=user, comment=comment) as state:

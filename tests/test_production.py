@@ -10,25 +10,27 @@ import os
 import uuid
 from contextlib import closing
 from datetime import timedelta
-from io import StringIO
+from io import BytesIO, StringIO
 from unittest import mock
 from urllib.parse import urlsplit
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from athletes.models import Athlete
 from athletes.photos import THUMBNAIL_WIDTHS, removed_name, thumbnail_name
 from revisions.models import Revision
 
 from .factories import AthleteFactory
-from .helpers import confirm_delete
+from .helpers import action_page, changelist_url, confirm_delete, form_data, page_html, save_change
 
 pytestmark = pytest.mark.django_db
 
@@ -252,6 +254,71 @@ def test_the_purge_never_deletes_a_file_an_athletes_photo_uses(reference_data, m
 def test_the_purge_refuses_a_negative_age(reference_data, media_root):
     with pytest.raises(CommandError, match="--older-than must be 0 or more days, not -1"):
         purge("--older-than", "-1")
+
+
+def jpeg_upload(name):
+    buffer = BytesIO()
+    Image.frombytes("RGB", (20, 10), os.urandom(600)).save(buffer, "JPEG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def undo(client, revision):
+    return client.post(
+        reverse("admin:revisions_revision_change", args=[revision.pk]), {"undo": "1"}, follow=True
+    )
+
+
+def test_undoing_a_photo_change_whose_old_photo_was_purged_is_refused(
+    ana, media_root, django_capture_on_commit_callbacks
+):
+    # The undo gave the athlete back the old photo's name, pointing at no file: a broken
+    # image on the profile, and nothing said.
+    old = stored_photo("athletes/old.jpg")
+    athlete = AthleteFactory(given_name="Rosa", family_name="Mota", photo=old)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert save_change(ana, athlete, photo=jpeg_upload("new.jpg")).status_code == 302
+    changed = Revision.objects.latest("pk")
+    new = Athlete.objects.get(pk=athlete.pk).photo.name
+    with later(31):
+        purge()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        said = page_html(undo(ana, changed))
+
+    assert "The photo of “Rosa Mota” (athletes/old.jpg) cannot be put back" in said
+    assert Athlete.objects.get(pk=athlete.pk).photo.name == new
+    assert default_storage.exists(new)
+    assert Revision.objects.get(pk=changed.pk).undone_by is None
+
+    # The file put back from a backup, under its name: the undo goes through.
+    default_storage.save(old, ContentFile(b"jpeg"))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "cannot be put back" not in page_html(undo(ana, changed))
+    assert Athlete.objects.get(pk=athlete.pk).photo.name == old
+
+
+def test_undoing_a_delete_of_athletes_one_of_whose_photos_was_purged_is_refused_whole(
+    ana, media_root, django_capture_on_commit_callbacks
+):
+    purged, kept = stored_photo("athletes/purged.jpg"), stored_photo("athletes/kept.jpg")
+    first = AthleteFactory(given_name="Rosa", family_name="Mota", photo=purged)
+    second = AthleteFactory(given_name="Fernanda", family_name="Ribeiro", photo=kept)
+    page = action_page(ana, "delete_selected", first, second)
+    with django_capture_on_commit_callbacks(execute=True):
+        ana.post(changelist_url(Athlete), form_data(page, form_id="delete-form"))
+    deleted = Revision.objects.latest("pk")
+    assert deleted.kind == Revision.Kind.DELETE
+    for name in files_of(purged):
+        default_storage.delete(removed_name(name))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        said = page_html(undo(ana, deleted))
+
+    assert "The photo of “Rosa Mota” (athletes/purged.jpg) cannot be put back" in said
+    assert not Athlete.objects.filter(pk__in=[first.pk, second.pk]).exists()
+    # Nothing moved either: the other photo stays set aside, for a later undo.
+    assert all(default_storage.exists(removed_name(name)) for name in files_of(kept))
+    assert not default_storage.exists(kept)
 
 
 def sqlite_file(path, value):
