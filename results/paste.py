@@ -6,12 +6,13 @@ Reading a result list pasted as sources print it:
     3 SEGURA Bernardo MEX 1:20:23
     =4 Bob Brown (JAM) 20.31 (+0.3)
     T5 Carl Cole USA 20.35 -0.2 q
+    6 Dan Dale USA 20.41 PB (+0.3) (q)
     DNF Name (MEX)
 
 Each line becomes a `PastedRow`: place or status, the name as written, the nation's code
 (IOC, or the vehicle code some sources print: EC, E, PL…), the mark as text with the wind
-written after it and whether it is a hand time ("10.1h"), the tags printed after those
-("WR", "Q", "PB": see `split_tags`), the one
+written after it and whether it is a hand time ("10.1h"), the tags printed with those
+("WR", "Q", "(PB)": see `split_tags`), the one
 athlete whose name it is (accents, case and word order ignored) and, when there is none,
 the athletes whose name is near (a typo, a missing middle name, a family name alone),
 offered to the editor and never chosen for them.
@@ -81,6 +82,12 @@ _PLAIN_MARK = re.compile(r"^\d[\d:.,]*(?:\s*m)?$", re.IGNORECASE)
 # word of letters (and digits: "WU20R"), an equals sign before it at most, other than the
 # letters that belong to the mark ("10.1 h", "7.95 w", "8.12 m").
 _TAGS = re.compile(r"(?:\s+(?![hmw]$|[hmw]\s)=?[^\W\d_]\w*)+$", re.IGNORECASE)
+# Tags in brackets ("10.05 (Q)", "9.58 [WR]", "10.05 (+0.3) (NR, Q)"): brackets whose words
+# all start with a letter. A number in brackets is a wind reading ("(+0.3)"), and a "w" the
+# mark's own ("7.95 (w)").
+_BRACKETED = re.compile(r"\s*(?:\((?P<round>[^()\[\]]*)\)|\[(?P<square>[^()\[\]]*)\])$")
+_BRACKETED_TAG = re.compile(r"=?[^\W\d_]\w*")
+_BRACKETED_SEPARATOR = re.compile(r"[\s,;/]+")
 # Q and q (qualified by place, by time) are the result's, and kept in its note as printed.
 _QUALIFIED = {"Q", "q"}
 # Personal, season and world-leading marks, and their equals, are what the archive works out
@@ -115,7 +122,7 @@ class PastedRow:
     # The wind as written ("+0.3"), "w" for a wind-aided mark with no reading, or "".
     wind: str = ""
     hand_timed: bool = False
-    # The tags printed after the mark: record tags (or words that are none, for the form to
+    # The tags printed with the mark: record tags (or words that are none, for the form to
     # refuse), the qualification for the note, and those left out, as printed.
     records: str = ""
     note: str = ""
@@ -145,7 +152,9 @@ def split_line(line, codes):
         # Something where the place goes that is no place ("2.=", "#2"): kept at the head
         # of the name, where the form refuses it, and kept out of the search for the mark.
         rest = rest[len(unread) :].strip()
-    bracketed = _NATION_IN_BRACKETS.search(rest)
+    # A code in brackets is the nation's before the mark only: after it, "(Q)" is a tag.
+    mark_start = _MARK_START.search(rest)
+    bracketed = _NATION_IN_BRACKETS.search(rest[: mark_start.start() if mark_start else None])
     if bracketed:
         row.nation = bracketed.group("code").upper()
         row.name = rest[: bracketed.start()].strip()
@@ -204,13 +213,49 @@ def split_mark(text):
 def split_tags(text):
     """
     ("10.05 -0.2", ["NR", "Q"]) from "10.05 -0.2 NR Q": the mark with its wind, and the
-    words printed after them. Only words after a mark are tags: a name ending as one does
-    ("Kevin MR") comes before the mark, and a line with no mark has none.
+    tags printed with them, in their order: after the wind, between the mark and the wind
+    ("10.05 NR -0.2 Q") or in brackets ("10.05 (NR) (-0.2) (Q)"). Only words after a mark
+    are tags: a name ending as one does ("Kevin MR") comes before the mark, and a line with
+    no mark has none. Words before a wind are tags only after a mark of digits, the only
+    kind a wind follows: in a time written in units ("1 h 20' 07.5") they are the mark's.
     """
-    tags = _TAGS.search(text)
-    if tags is None or not any(char.isdigit() for char in text[: tags.start()]):
-        return text, []
-    return text[: tags.start()], tags.group().split()
+    text, tags = _trailing_tags(text)
+    reading = _WIND_AFTER_MARK.search(text)
+    if reading:
+        mark, between = _trailing_tags(text[: reading.start()])
+        if between and _is_plain_mark(mark):
+            text, tags = mark + text[reading.start() :], between + tags
+    return text, tags
+
+
+def _trailing_tags(text):
+    """("10.05", ["NR", "Q"]) from "10.05 (NR) Q": the tags, bare or bracketed, text ends with."""
+    tags = []
+    while True:
+        bare = _TAGS.search(text)
+        bracketed = None if bare else _BRACKETED.search(text)
+        if bare:
+            words = bare.group().split()
+        elif bracketed:
+            inside = bracketed.group("round") or bracketed.group("square") or ""
+            words = _BRACKETED_SEPARATOR.split(inside.strip())
+            if len(words) == 1 and words[0].lower() in ("h", "m", "w"):
+                break
+            if not all(_BRACKETED_TAG.fullmatch(word) for word in words):
+                break
+        else:
+            break
+        start = (bare or bracketed).start()
+        if not any(char.isdigit() for char in text[:start]):
+            break
+        text, tags = text[:start], words + tags
+    return text, tags
+
+
+def _is_plain_mark(text):
+    """Whether `text` is a mark of digits ("10.05", "10.1h", "7.95 w"), with no wind reading."""
+    mark, wind, _hand_timed = split_mark(text)
+    return bool(_PLAIN_MARK.match(mark)) and wind in ("", "w")
 
 
 def sort_tags(tags):

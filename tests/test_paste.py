@@ -226,7 +226,9 @@ def test_a_hand_time_is_shown_and_saved_as_hand_timed(ana, mark):
     assert result.mark_display == "10.1"
 
 
-@pytest.mark.parametrize("line", ["1 Al Able USA 7.95w", "1 Al Able USA 7.95 w"])
+@pytest.mark.parametrize(
+    "line", ["1 Al Able USA 7.95w", "1 Al Able USA 7.95 w", "1 Al Able USA 7.95 (w)"]
+)
 def test_wind_aided_without_a_reading_asks_the_editor_for_one(ana, line):
     long_jump = event_in("LJ")
     response = paste_preview(ana, long_jump, line)
@@ -395,6 +397,123 @@ def test_a_name_ending_in_a_tags_letters_is_left_whole(ana, line, name, records,
     assert paste_save(ana, hundred, response).status_code == 302
     result = hundred.results.get()
     assert (result.athlete.name, result.records, result.note) == (name.title(), records, note)
+
+
+# Tags printed elsewhere than after the wind, as many sheets print them: between the mark
+# and the wind, or in brackets. Each is read as the same tags after the wind are.
+
+# A line's tail as a sheet prints it, and as it reads with the tags after the wind.
+TAGS_ELSEWHERE = [
+    ("10.05 Q -0.2", "10.05 -0.2 Q"),
+    ("10.05 q +1.1", "10.05 +1.1 q"),
+    ("9.58 WR +0.9", "9.58 +0.9 WR"),
+    ("10.05 PB (+0.3)", "10.05 (+0.3) PB"),
+    ("10.05 NR -0.2 Q", "10.05 -0.2 NR Q"),
+    ("10.05 (Q)", "10.05 Q"),
+    ("10.05 [WR]", "10.05 WR"),
+    ("10.05 (PB)", "10.05 PB"),
+    ("10.05(q)", "10.05 q"),
+    ("10.05 (+0.3) (Q)", "10.05 (+0.3) Q"),
+    ("10.05 (Q) -0.2", "10.05 -0.2 Q"),
+    ("10.05 [=WR] (+1.1)", "10.05 (+1.1) =WR"),
+    ("10.05 (NR, Q)", "10.05 NR Q"),
+    ("10.05 (SB) +0.3 (q)", "10.05 +0.3 SB q"),
+]
+READ_FIELDS = ("place", "name", "nation", "mark", "wind", "records", "note", "left_out")
+
+
+@pytest.mark.parametrize(("printed", "after_the_wind"), TAGS_ELSEWHERE)
+def test_tags_between_the_mark_and_the_wind_or_in_brackets_read_as_after_the_wind(
+    ana, printed, after_the_wind
+):
+    hundred = event_in("100")
+    expected = paste_preview(ana, hundred, f"1 Fred Fox USA {after_the_wind}")
+    response = paste_preview(ana, hundred, f"1 Fred Fox USA {printed}")
+    form, read_before = (r.context["formset"].forms[0] for r in (response, expected))
+    assert not form.errors
+    assert [form[name].value() for name in READ_FIELDS] == [
+        read_before[name].value() for name in READ_FIELDS
+    ]
+    assert form["mark"].value() in ("10.05", "9.58")
+    # Each in its column of the preview: the wind, the record tags, the note, and what is
+    # left out said so.
+    row = unescape(row_html(response, 1))
+    for name in ("wind", "records", "note"):
+        if form[name].value():
+            assert f'name="form-0-{name}" value="{form[name].value()}"' in row
+    if form["left_out"].value():
+        assert f"Not saved: {form['left_out'].value()}" in row
+    assert paste_save(ana, hundred, response).status_code == 302
+    result = hundred.results.get()
+    wind = form["wind"].value()
+    assert (result.wind, result.records, result.note) == (
+        Decimal(wind) if wind else None,
+        form["records"].value(),
+        form["note"].value(),
+    )
+
+
+def test_a_semi_final_sheet_with_tags_before_the_wind_and_in_brackets_is_read(ana):
+    hundred = event_in("100")
+    lines = "\n".join(
+        [
+            "1 Ed Ewing USA 9.98 Q -0.2",
+            "2 Bob Brown (JAM) 10.02 (Q) -0.2",
+            "3 Carl Cole USA 10.05 PB q -0.2",
+            "4 Dan Dale USA 10.11 (SB) -0.2",
+            "5 Fred Fox USA 10.20 -0.2",
+        ]
+    )
+    response = paste_preview(ana, hundred, lines)
+    forms = response.context["formset"].forms
+    assert not any(form.errors for form in forms)
+    assert [
+        (form["name"].value(), form["nation"].value(), form["note"].value()) for form in forms
+    ] == [
+        ("Ed Ewing", "USA", "Q"),
+        ("Bob Brown", "JAM", "Q"),
+        ("Carl Cole", "USA", "q"),
+        ("Dan Dale", "USA", ""),
+        ("Fred Fox", "USA", ""),
+    ]
+    assert "Not saved: PB" in row_html(response, 3)
+    assert "Not saved: SB" in row_html(response, 4)
+    assert paste_save(ana, hundred, response).status_code == 302
+    assert list(hundred.results.order_by("place").values_list("mark", "wind", "note")) == [
+        (9_980, Decimal("-0.2"), "Q"),
+        (10_020, Decimal("-0.2"), "Q"),
+        (10_050, Decimal("-0.2"), "q"),
+        (10_110, Decimal("-0.2"), ""),
+        (10_200, Decimal("-0.2"), ""),
+    ]
+
+
+# A word in brackets, or between the mark and the wind, that is no tag the paste reads.
+JUNK_TAGS = [
+    ("1 Fred Fox USA 10.05 (foo)", "foo"),
+    ("1 Fred Fox USA 10.05 [foo] +0.3", "foo"),
+    ("1 Fred Fox USA 10.05 (+0.3) (foo)", "foo"),
+    ("1 Bob Brown (JAM) 10.05 (foo)", "foo"),
+    ("1 Fred Fox USA 10.05 foo -0.2", "foo"),
+]
+
+
+@pytest.mark.parametrize(("line", "word"), JUNK_TAGS)
+def test_a_word_in_brackets_that_is_no_tag_is_a_row_error_naming_it(ana, line, word):
+    hundred = event_in("100")
+    response = paste_preview(ana, hundred, line)
+    form = response.context["formset"].forms[0]
+    # The nation and the name are read as ever: the word is no nation.
+    assert form["nation"].value() in ("USA", "JAM")
+    assert form["name"].value() in ("Fred Fox", "Bob Brown")
+    assert form["mark"].value() == "10.05"
+    row = unescape(row_html(response, 1))
+    assert f"“{word}” is no record tag" in row
+    assert line in row
+    assert f"Row 1, record tags: “{word}”" in page_html(response)
+    before = row_counts()
+    assert paste_save(ana, hundred, response).status_code == 200
+    assert row_counts() == before
 
 
 # Matching names: an exact match is chosen, a near one only offered.
