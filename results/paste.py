@@ -88,6 +88,11 @@ _TAGS = re.compile(r"(?:\s+(?![hmw]$|[hmw]\s)=?[^\W\d_]\w*)+$", re.IGNORECASE)
 _BRACKETED = re.compile(r"\s*(?:\((?P<round>[^()\[\]]*)\)|\[(?P<square>[^()\[\]]*)\])$")
 _BRACKETED_TAG = re.compile(r"=?[^\W\d_]\w*")
 _BRACKETED_SEPARATOR = re.compile(r"[\s,;/]+")
+# A mark of digits at the start of a line's mark text, and the words after it: each a word,
+# or brackets and what they hold.
+_LEADING_MARK = re.compile(r"^\d[\d:.,]*h?(?=[\s(\[])", re.IGNORECASE)
+_WORD_AFTER_MARK = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|[^\s(\[]+")
+_WIND_READING = re.compile(r"[-+−–]?\d{1,2}[.,]\d|m/s", re.IGNORECASE)
 # Q and q (qualified by place, by time) are the result's, and kept in its note as printed.
 _QUALIFIED = {"Q", "q"}
 # Personal, season and world-leading marks, and their equals, are what the archive works out
@@ -256,6 +261,26 @@ def _is_plain_mark(text):
     """Whether `text` is a mark of digits ("10.05", "10.1h", "7.95 w"), with no wind reading."""
     mark, wind, _hand_timed = split_mark(text)
     return bool(_PLAIN_MARK.match(mark)) and wind in ("", "w")
+
+
+def unplaced_after_mark(text):
+    """
+    The words after the mark of digits that starts `text` when each is a wind reading or a
+    tag, in brackets or not, and together they are no one wind with tags: "(+0.3 Q)" in
+    "10.05 (+0.3 Q)", "+0.3 Q -0.2" (two winds) in "10.05 +0.3 Q -0.2". Else "": `text`
+    reads, or holds something else (a time in units, "1 h 99' 07.5", whose own message
+    says more).
+    """
+    lead = _LEADING_MARK.match(text)
+    if lead is None or _is_plain_mark(split_tags(text)[0]):
+        return ""
+    after = text[lead.end() :].strip()
+    for word in _WORD_AFTER_MARK.findall(after):
+        for part in _BRACKETED_SEPARATOR.split(word.strip("()[]").strip()):
+            known = _WIND_READING.fullmatch(part) or _BRACKETED_TAG.fullmatch(part)
+            if not known or part.lower() in ("h", "m", "w"):
+                return ""
+    return after
 
 
 def sort_tags(tags):
@@ -644,6 +669,26 @@ class PastedRowForm(forms.Form):
             )
         return name
 
+    def clean_mark(self):
+        mark = self.cleaned_data["mark"]
+        unplaced = unplaced_after_mark(mark.strip())
+        if unplaced:
+            raise ValidationError(
+                _(
+                    "“%(line)s” cannot be read: after the mark %(mark)s, “%(words)s” is not one "
+                    "wind reading with tags (a number in brackets is the wind, a word a tag). "
+                    "Type the mark, the wind and the tags in their own columns, or leave this "
+                    "line out."
+                )
+                % {
+                    "line": self.cleaned_data.get("line") or mark,
+                    "mark": _LEADING_MARK.match(mark.strip()).group(),
+                    "words": unplaced,
+                },
+                code="unreadable",
+            )
+        return mark
+
     def clean_records(self):
         tags = self.cleaned_data["records"].split()
         unknown = [tag for tag in tags if tag not in RECORD_TAGS]
@@ -750,10 +795,13 @@ class BasePastedRowFormSet(forms.BaseFormSet):
 
     @cached_property
     def shows_tags(self):
-        """Columns for the record tags and the note where a row has tags after its mark."""
+        """
+        Columns for the record tags and the note where a row has tags after its mark, or words
+        after its mark that could not be placed (for the editor to type the tags in).
+        """
         return any(
             form[name].value() for form in self.forms for name in ("records", "note", "left_out")
-        )
+        ) or any(unplaced_after_mark(str(form["mark"].value() or "")) for form in self.forms)
 
     @cached_property
     def shows_hand_timed(self):

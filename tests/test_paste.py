@@ -516,6 +516,43 @@ def test_a_word_in_brackets_that_is_no_tag_is_a_row_error_naming_it(ana, line, w
     assert row_counts() == before
 
 
+# Lines whose words after the mark are each a wind or a tag, but not as one wind and tags:
+# the words the paste cannot place.
+AMBIGUOUS_TAILS = [
+    ("1 Fred Fox USA 10.05 (+0.3 Q)", "(+0.3 Q)"),
+    ("1 Fred Fox USA 10.05 (Q +0.3)", "(Q +0.3)"),
+    ("1 Fred Fox USA 10.05 +0.3 Q -0.2", "+0.3 Q -0.2"),
+    ("1 Fred Fox USA 10.05 (+0.3) Q (-0.2)", "(+0.3) Q (-0.2)"),
+]
+
+
+@pytest.mark.parametrize(("line", "words"), AMBIGUOUS_TAILS)
+def test_a_line_with_two_winds_or_a_wind_and_a_tag_in_one_bracket_is_a_row_error(ana, line, words):
+    hundred = event_in("100")
+    response = paste_preview(ana, hundred, line)
+    message = f"“{line}” cannot be read: after the mark 10.05, “{words}” is not one wind"
+    assert message in unescape(row_html(response, 1))
+    assert f"Row 1, mark: {message}" in page_html(response)
+    # The columns to type them in are there.
+    assert all(f'name="form-0-{name}"' in row_html(response, 1) for name in ("wind", "note"))
+    before = row_counts()
+    refused = paste_save(ana, hundred, response)
+    assert refused.status_code == 200
+    assert row_counts() == before
+    # Typed in their own columns, the mark, the wind and the tag save.
+    corrected = {"form-0-mark": "10.05", "form-0-wind": "+0.3", "form-0-note": "Q"}
+    assert paste_save(ana, hundred, refused, **corrected).status_code == 302
+    result = hundred.results.get()
+    assert (result.mark, result.wind, result.note) == (10_050, Decimal("0.3"), "Q")
+
+
+def test_a_time_in_units_that_does_not_read_keeps_the_marks_own_message(ana, final_2001):
+    response = paste_preview(ana, final_2001, "1. Ilya Markov (RUS) 1 h 99' 07.5")
+    row = unescape(row_html(response, 1))
+    assert "cannot be read" not in row
+    assert "is not a valid mark for 20 km race walk" in row
+
+
 # Matching names: an exact match is chosen, a near one only offered.
 
 # Names as a sheet may write them, and the athlete of the archive each one is.
