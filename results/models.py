@@ -16,6 +16,7 @@ are legal (`Result.is_legal`, `Result.kept_apart` and `ResultQuerySet.legal`).
 
 from decimal import Decimal
 
+from django import forms
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -551,6 +552,8 @@ class ResultQuerySet(models.QuerySet):
         return self.order_by(Result.status_as_listed(), F("place").asc(nulls_last=True), mark, "pk")
 
 
+# The record tags in the one order a result keeps them, pages and downloads show them and
+# the README, the admin's help and its messages list them: "WR OR", never "OR WR".
 RECORD_TAGS = {
     "WR": _("World record"),
     "OR": _("Olympic record"),
@@ -560,6 +563,45 @@ RECORD_TAGS = {
     "NR": _("National record"),
     "MR": _("Meeting record"),
 }
+
+
+def canonical_records(text):
+    """
+    Record tags as a result keeps them: each once, in the order of `RECORD_TAGS`, so that
+    one set is one value ("OR WR WR" is "WR OR") whether the admin, a pasted sheet or a
+    fixture wrote it, and a fixture giving the same tags in another order is no conflict.
+    A word that is no record tag follows as typed, for `Result.clean()` to name.
+    """
+    if not isinstance(text, str):
+        return text
+    tags = dict.fromkeys(text.split())
+    known = [tag for tag in RECORD_TAGS if tag in tags]
+    return " ".join(known + [tag for tag in tags if tag not in RECORD_TAGS])
+
+
+class RecordTagsFormField(forms.CharField):
+    """Record tags typed in any order, cleaned to the order the result keeps."""
+
+    def to_python(self, value):
+        return canonical_records(super().to_python(value))
+
+
+class RecordTagsField(models.CharField):
+    """
+    A result's record tags, space-separated, kept in the order of `canonical_records`
+    wherever they come in: read by a form, by a fixture (`to_python`), or saved by code.
+    """
+
+    def to_python(self, value):
+        return canonical_records(super().to_python(value))
+
+    def pre_save(self, model_instance, add):
+        value = canonical_records(getattr(model_instance, self.attname))
+        setattr(model_instance, self.attname, value)
+        return value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": RecordTagsFormField, **kwargs})
 
 
 class Result(RemembersLoaded, ArchiveModel):
@@ -634,7 +676,7 @@ class Result(RemembersLoaded, ArchiveModel):
         validators=[MinValueValidator(-MAX_WIND), MaxValueValidator(MAX_WIND)],
         help_text=_("Leave empty when not measured: 0.0 is a measured calm."),
     )
-    records = models.CharField(
+    records = RecordTagsField(
         _("record tags"),
         max_length=40,
         blank=True,

@@ -47,7 +47,7 @@ from revisions.tokens import check_scope_token, scope_token
 from . import marks
 from .bestmarks import deferred
 from .forms import WindField
-from .models import MAX_PLACE, RECORD_TAGS, Event, Result
+from .models import MAX_PLACE, RECORD_TAGS, Event, Result, canonical_records
 from .rules import result_list_problems, saved_row_problem
 
 _STATUSES = {"DNF": "DNF", "DNS": "DNS", "DQ": "DQ", "DSQ": "DQ", "NM": "NM"}
@@ -286,22 +286,22 @@ def unplaced_after_mark(text):
 def sort_tags(tags):
     """
     The record tags, the qualification and the tags left out among `tags`. A record
-    equalled ("=WR") is the record's tag, as the rules ratify a record equalled; a word that
-    is no tag the paste reads goes with the record tags, where the row's form refuses it.
+    equalled ("=WR") is the record's tag, as the rules ratify a record equalled; the record
+    tags come once each, in the order a result keeps them; a word that is no tag the paste
+    reads goes with the record tags, where the row's form refuses it.
     """
     records, note, left_out = [], [], []
     for tag in tags:
         plain = tag.removeprefix("=")
         if plain in RECORD_TAGS:
-            if plain not in records:
-                records.append(plain)
+            records.append(plain)
         elif tag in _QUALIFIED:
             note.append(tag)
         elif plain in _WORKED_OUT:
             left_out.append(tag)
         else:
             records.append(tag)
-    return records, note, left_out
+    return canonical_records(" ".join(records)).split(), note, left_out
 
 
 def starts_a_name(text):
@@ -702,7 +702,8 @@ class PastedRowForm(forms.Form):
                 % {"tags": " ".join(unknown), "known": " ".join(RECORD_TAGS)},
                 code="unknown_tag",
             )
-        return " ".join(dict.fromkeys(tags))
+        # Once each, in the result's order: the field's own cleaning (`RecordTagsFormField`).
+        return self.cleaned_data["records"]
 
     def full_clean(self):
         super().full_clean()

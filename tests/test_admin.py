@@ -592,6 +592,26 @@ def test_a_fault_of_the_saved_list_does_not_block_another_results_edit(editor_cl
     assert third.note == "lane 9"
 
 
+def test_record_tags_typed_in_any_order_are_saved_once_each_in_one_order(editor_client, hundred):
+    winner = hundred.results.get()
+
+    response = save_change(editor_client, winner, records="OR WR OR")
+
+    assert response.status_code == 302, page_html(response)
+    winner.refresh_from_db()
+    assert winner.records == "WR OR"
+    assert 'name="records" value="WR OR"' in page_html(editor_client.get(change_url(winner)))
+
+
+def test_record_tags_typed_on_the_events_page_are_saved_in_one_order(editor_client, hundred):
+    response = save_change(editor_client, hundred, **{"results-0-records": "NR CR AR"})
+
+    assert response.status_code == 302, page_html(response)
+    assert hundred.results.get().records == "AR CR NR"
+    page = page_html(editor_client.get(change_url(hundred)))
+    assert 'name="results-0-records" value="AR CR NR"' in page
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [

@@ -1,9 +1,11 @@
 """The rules that must never break live in the database; the rest in clean()."""
 
 import datetime
+import importlib
 import re
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
@@ -89,6 +91,25 @@ def test_clean_refuses_unknown_record_tags(reference_data):
     with pytest.raises(ValidationError) as raised:
         result.full_clean()
     assert "XX" in raised.value.message_dict["records"][0]
+
+
+def test_record_tags_saved_in_another_order_are_kept_once_each_in_one_order(reference_data):
+    result = ResultFactory(records="NR OR WR NR")
+    result.refresh_from_db()
+    assert result.records == "WR OR NR"
+
+
+def test_the_migration_puts_stored_record_tags_in_one_order(reference_data):
+    migration = importlib.import_module("results.migrations.0018_record_tags_in_one_order")
+    typed = ResultFactory()
+    # Written past the field, as the admin and a paste stored them before the order.
+    Result.objects.filter(pk=typed.pk).update(records="OR WR WR")
+    untagged = ResultFactory()
+
+    migration.record_tags_in_one_order(apps, None)
+
+    assert Result.objects.get(pk=typed.pk).records == "WR OR"
+    assert Result.objects.get(pk=untagged.pk).records == ""
 
 
 def test_a_world_record_since_beaten_is_shown_as_ex_wr(perez):

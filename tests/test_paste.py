@@ -291,11 +291,13 @@ def test_a_500_line_sprint_with_winds_previews_in_few_queries(ana, django_assert
 # A line, and the record tags, note and wind its result is saved with.
 TAGS_KEPT = [
     ("1 Carl Cole USA 10.05 WR", "WR", "", None),
-    ("1 Carl Cole USA 10.05 -0.2 NR CR", "NR CR", "", Decimal("-0.2")),
+    ("1 Carl Cole USA 10.05 -0.2 CR NR", "CR NR", "", Decimal("-0.2")),
     ("1 Carl Cole USA 10.05 (+1.1) =WR", "WR", "", Decimal("1.1")),
     ("4 Carl Cole USA 10.05 -0.2 Q", "", "Q", Decimal("-0.2")),
     ("4 Carl Cole USA 10.05 +0.3 q", "", "q", Decimal("0.3")),
     ("1 Carl Cole USA 10.05 AR Q", "AR", "Q", None),
+    # Record tags in the archive's one order, once each, however the sheet prints them.
+    ("1 Carl Cole USA 10.05 NR =WR AR NR", "WR AR NR", "", None),
 ]
 
 
