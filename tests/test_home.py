@@ -3,9 +3,10 @@
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from athletes.models import Athlete, Country
+from results.models import Competition
 
 from .factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
 from .helpers import page_text, save_change
@@ -45,6 +46,53 @@ def test_a_new_athlete_shows_as_added(client, perez):
     AthleteFactory(given_name="Nova", family_name="Walker", slug="nova-walker")
     changes = client.get("/").context["changes"]
     assert (changes[0].name, changes[0].added) == ("Nova Walker", True)
+
+
+# What the Spanish catalogue says of each kind of change: a competition is feminine, and an
+# athlete is "el atleta" or "la atleta" as the person is.
+SPANISH_CHANGES = {
+    ("competition", "added"): "añadida",
+    ("competition", "corrected"): "corregida",
+    ("athlete, man", "added"): "añadido",
+    ("athlete, man", "corrected"): "corregido",
+    ("athlete, woman", "added"): "añadida",
+    ("athlete, woman", "corrected"): "corregida",
+}
+
+
+@pytest.fixture
+def kinds_of_change(editor_client, perez):
+    """A competition and a woman added, a man and a competition corrected, by an editor."""
+    CompetitionFactory(name="Gran Premio Cantones 2009", year=2009)
+    AthleteFactory(given_name="Nova", family_name="Walker", sex="W", slug="nova-walker")
+    borchin = Athlete.objects.get(slug="valery-borchin")
+    assert save_change(editor_client, borchin, birthplace="Saransk").status_code == 302
+    atlanta = Competition.objects.get(slug="olympic-games-1996")
+    assert save_change(editor_client, atlanta, city="Atlanta, Georgia").status_code == 302
+    editor_client.logout()
+
+
+def test_each_kind_of_change_is_told_on_the_home_page(client, kinds_of_change):
+    text = home_text(client)
+    assert " Gran Premio Cantones 2009 added " in text
+    assert " Nova Walker added " in text
+    assert " Valery Borchin corrected " in text
+    assert " Olympic Games Atlanta 1996 corrected " in text
+
+
+def test_each_kind_of_change_has_its_own_words_to_translate(client, kinds_of_change, monkeypatch):
+    # The Spanish the catalogue is to hold for each kind, given to it for this test: a
+    # competition is "añadida", as a woman is; a man "añadido".
+    catalogue = translation.trans_real.translation("es")._catalog._catalogs[0]
+    for (context, message), spanish in SPANISH_CHANGES.items():
+        monkeypatch.setitem(catalogue, f"{context}\x04{message}", spanish)
+
+    text = page_text(client.get("/", headers={"Accept-Language": "es"}))
+
+    assert " Gran Premio Cantones 2009 añadida " in text
+    assert " Nova Walker añadida " in text
+    assert " Valery Borchin corregido " in text
+    assert " Olympic Games Atlanta 1996 corregida " in text
 
 
 def test_on_this_day_lists_the_winners_and_birthdays_of_todays_date(client, perez):

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
-from athletes.models import NAME_ORDER, Athlete
+from athletes.models import NAME_ORDER, Athlete, Sex
 from revisions.models import Revision
 
 from ..models import Competition, Event, Medal, Result
@@ -38,6 +39,27 @@ class Change:
     added: bool
     name: str
     url: str
+    # "added" or "corrected", in words that agree with what was (see `what_happened`).
+    happened: str
+
+
+def what_happened(obj, added):
+    """
+    "added" or "corrected" said of a competition, a man or a woman: one string for each, told
+    apart by its context, since a language may say them differently (Spanish: a competition
+    "añadida", an athlete "añadido" if he is a man, "añadida" if she is a woman).
+    """
+    if isinstance(obj, Competition):
+        if added:
+            return pgettext("competition", "added")
+        return pgettext("competition", "corrected")
+    if obj.sex == Sex.WOMEN:
+        if added:
+            return pgettext("athlete, woman", "added")
+        return pgettext("athlete, woman", "corrected")
+    if added:
+        return pgettext("athlete, man", "added")
+    return pgettext("athlete, man", "corrected")
 
 
 def featured_athletes():
@@ -86,14 +108,16 @@ def latest_changes():
         for pk, row in newest.items():
             if pk in current:
                 obj = current[pk]
+                # A row written by a fixture load arrived with it, whatever the load's own
+                # saves recorded.
+                added = row["history_type"] == "+" or row["revision__kind"] == LOADED
                 changes.append(
                     Change(
                         when=row["history_date"],
-                        # A row written by a fixture load arrived with it, whatever
-                        # the load's own saves recorded.
-                        added=row["history_type"] == "+" or row["revision__kind"] == LOADED,
+                        added=added,
                         name=str(obj),
                         url=obj.get_absolute_url(),
+                        happened=what_happened(obj, added),
                     )
                 )
     changes.sort(key=lambda change: change.when, reverse=True)
