@@ -25,7 +25,7 @@ from athletes.models import NAME_ORDER, Athlete
 from results.filters import AllTimeFilter, CompetitionFilter, CountedMarksForm, MedalFilter
 from results.models import Championship, Competition, Discipline, Event, ListedMark, Result
 from results.standings import events
-from results.standings.athlete import athlete_results
+from results.standings.athlete import SEASON_ORDER, athlete_results
 from results.standings.bests import personal_bests
 from results.standings.events import competition_podiums
 from results.standings.medals import (
@@ -216,18 +216,24 @@ class EventDetail(ArchiveView, generics.RetrieveAPIView):
 # Results ----------------------------------------------------------------------------------------
 
 
+# Newest seasons first, each season's races as a profile lists them, each race's results
+# as its sheet does; a shared place by the athletes' names. Read from the data alone, so
+# that two archives holding the same results (one exported and reloaded) answer alike.
+RESULT_LIST_ORDER = (
+    "-event__competition__year",
+    *SEASON_ORDER,
+    Result.status_as_listed(),
+    F("place").asc(nulls_last=True),
+    Discipline.best_mark_first(),
+    "athlete__sort_name",
+    "athlete__slug",
+)
+
+
 @extend_schema(summary=_("Results, newest seasons first, each event's in place order"))
 class ResultList(ArchiveView, generics.ListAPIView):
     queryset = (
-        Result.objects.with_related()
-        .prefetch_related("sources")
-        .order_by(
-            "-event__competition__year",
-            "event_id",
-            Result.status_as_listed(),
-            F("place").asc(nulls_last=True),
-            "pk",
-        )
+        Result.objects.with_related().prefetch_related("sources").order_by(*RESULT_LIST_ORDER)
     )
     serializer_class = api.ResultWithEventSerializer
     filter_backends = [DjangoFilterBackend]

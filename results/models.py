@@ -150,6 +150,18 @@ class Discipline(ArchiveModel):
             return F(field).asc(nulls_last=True)
         return F(field).desc(nulls_last=True)
 
+    @staticmethod
+    def best_mark_first(discipline="event__discipline", field="mark"):
+        """
+        `mark_order` for rows of any discipline, through their `discipline` relation: within
+        each discipline the best mark first (the lowest time, the longest distance, the most
+        points), missing marks last.
+        """
+        return Case(
+            When(**{f"{discipline}__measure": marks.TIME}, then=F(field)),
+            default=-F(field),
+        ).asc(nulls_last=True)
+
     def best_of(self, field="mark"):
         """The aggregate that gives the best mark of a group of rows."""
         return Min(field) if self.lower_is_better else Max(field)

@@ -4,9 +4,11 @@ number of queries whatever the archive holds; conditional GETs, throttling, bad 
 the OpenAPI schema and its documentation page.
 """
 
+import datetime
 import json
 import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import yaml
@@ -19,8 +21,11 @@ from results.caching import archive_changed
 from results.models import Championship, Competition, Discipline, Event, Result
 from results.standings.medals import medal_results, medals_by_athlete, medals_by_nation
 
+from .conftest import PEREZ_FIXTURE
 from .factories import AthleteFactory, CompetitionFactory, EventFactory, ResultFactory
-from .helpers import grow_archive
+from .helpers import delete_all_but_reference_data, grow_archive, load
+
+RIVAL_FIXTURE = Path(__file__).parent / "data" / "rival-fernandez.json"
 
 pytestmark = pytest.mark.django_db
 
@@ -311,6 +316,53 @@ def test_the_result_list_gives_each_events_finishers_before_those_who_did_not_fi
 
     assert [row["place"] for row in listed[:3]] == [1, 2, 3]
     assert [(row["status"], row["place"]) for row in listed[-2:]] == [("OK", None), ("DNF", None)]
+
+
+def result_keys(client, query=""):
+    """Each result the list gives, by its natural key, in the list's order."""
+    rows = get_json(client, API + "results/?page_size=200&" + query)["results"]
+    return [
+        (
+            row["event"]["competition"]["slug"],
+            row["event"]["discipline"]["code"],
+            row["event"]["sex"],
+            row["event"]["round"],
+            row["athlete"]["slug"],
+        )
+        for row in rows
+    ]
+
+
+def test_two_archives_holding_the_same_results_list_them_in_the_same_order(client, reference_data):
+    load(RIVAL_FIXTURE, PEREZ_FIXTURE)
+    rival_first = result_keys(client)
+    delete_all_but_reference_data()
+    archive_changed()
+
+    load(PEREZ_FIXTURE, RIVAL_FIXTURE)
+
+    assert result_keys(client) == rival_first
+    assert len(rival_first) == Result.objects.count()
+
+
+def test_the_result_list_gives_a_seasons_races_in_the_order_they_were_held(client, perez):
+    walk = Discipline.objects.get(code="20KW")
+    # Added last, held first: before Pérez's races of 2004 (Naumburg in May, Athens in August).
+    spring = CompetitionFactory(year=2004, start_date=datetime.date(2004, 3, 6))
+    early = EventFactory(competition=spring, discipline=walk, date=datetime.date(2004, 3, 6))
+    ResultFactory(event=early, place=1, mark=4_900_000)
+    # Two shared a place: the tie is listed by name, whichever row came first.
+    zapata = ResultFactory(event=early, place=2, mark=4_950_000, athlete__family_name="Zapata")
+    ResultFactory(event=early, place=2, mark=4_950_000, athlete__family_name="Abad")
+
+    season = result_keys(client, "year=2004")
+
+    assert season[0][0] == spring.slug
+    assert [key[4] for key in season[1:3]] == [
+        Athlete.objects.get(family_name="Abad").slug,
+        zapata.athlete.slug,
+    ]
+    assert spring.slug not in {key[0] for key in season[3:]}
 
 
 def test_the_competition_has_its_events_with_podiums_and_medal_table(client, perez):

@@ -104,6 +104,9 @@ def test_better_marks_read_the_same_way_in_python_and_sql(reference_data):
         ordered = list(marks.order_by(discipline.mark_order()).values_list("mark", flat=True))
         assert ordered[0] == best
         assert all(discipline.beats(a, b) for a, b in zip(ordered, ordered[1:], strict=False))
+        # The order of rows of any discipline (the API's result list) is the same here.
+        across = marks.order_by(Discipline.best_mark_first()).values_list("mark", flat=True)
+        assert list(across) == ordered
         assert rows(marks.filter(discipline.better_than(9_500))) == {
             r.pk for r in marks if discipline.beats(r.mark, 9_500)
         }

@@ -14,18 +14,25 @@ from .bests import barrier_counts, by_discipline, personal_bests, progression
 from .events import top_three_by_event
 from .medals import MedalTable, athlete_medals_by_championship
 
-# An athlete's results, oldest first: the order of their profile and of a head-to-head.
-RESULT_ORDER = (
-    "event__competition__year",
+# The races of one season in the order they were held, read from what the archive says of
+# them (never from row ids, which an export and a reload renumber): the order of a profile,
+# of a head-to-head and of the API's result list.
+SEASON_ORDER = (
     F("event__date").asc(nulls_last=True),
     F("event__competition__start_date").asc(nulls_last=True),
-    # Undated races of one year keep a stable order that survives an export.
+    # Undated races of one year keep a stable order that survives an export: the
+    # competition's and the discipline's unique keys settle what their names leave equal.
     "event__competition__name",
+    "event__competition__slug",
     "event__discipline__position",
+    "event__discipline__code",
     "event__sex",
     # Heats before their final, when the day does not already say so.
     Event.round_as_run("event__round"),
 )
+
+# An athlete's results, oldest first: the order of their profile and of a head-to-head.
+RESULT_ORDER = ("event__competition__year", *SEASON_ORDER)
 
 
 def athlete_results(athlete):
