@@ -615,6 +615,13 @@ class RecordTagsField(models.CharField):
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": RecordTagsFormField, **kwargs})
 
+    def deconstruct(self):
+        # The column is a CharField's: migrations see one, so that no schema change is
+        # made for what only orders the values (on SQLite, altering a column's class
+        # copies the whole table: minutes for millions of results).
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.CharField", args, kwargs
+
 
 class Result(RemembersLoaded, ArchiveModel):
     """One athlete's outcome in one event."""
