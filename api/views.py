@@ -23,7 +23,15 @@ from rest_framework.response import Response
 
 from athletes.models import NAME_ORDER, Athlete
 from results.filters import AllTimeFilter, CompetitionFilter, CountedMarksForm, MedalFilter
-from results.models import Championship, Competition, Discipline, Event, ListedMark, Result
+from results.models import (
+    BY_ATHLETE_NAME,
+    Championship,
+    Competition,
+    Discipline,
+    Event,
+    ListedMark,
+    Result,
+)
 from results.standings import events
 from results.standings.athlete import SEASON_ORDER, athlete_results
 from results.standings.bests import personal_bests
@@ -225,8 +233,7 @@ RESULT_LIST_ORDER = (
     Result.status_as_listed(),
     F("place").asc(nulls_last=True),
     Discipline.best_mark_first(),
-    "athlete__sort_name",
-    "athlete__slug",
+    *BY_ATHLETE_NAME,
 )
 
 

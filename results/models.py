@@ -25,7 +25,7 @@ from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from athletes.links import link
-from athletes.models import Athlete, Country, Sex, Source, data_name
+from athletes.models import NAME_ORDER, Athlete, Country, Sex, Source, data_name
 from revisions.loading import QuickLoad
 from revisions.models import ArchiveModel, NaturalKeyManager
 
@@ -558,10 +558,20 @@ class ResultQuerySet(models.QuerySet):
     def in_sheet_order(self, discipline):
         """
         The order of a result sheet: finishers by place then best mark, then those with
-        neither, then DNF, DNS, DQ and NM (the order of `Result.Status`).
+        neither, then DNF, DNS, DQ and NM (the order of `Result.Status`); a shared place with
+        one mark (a tie), or two DNFs, by the athletes' names.
         """
         mark = discipline.mark_order() if discipline is not None else F("mark").asc()
-        return self.order_by(Result.status_as_listed(), F("place").asc(nulls_last=True), mark, "pk")
+        return self.order_by(
+            Result.status_as_listed(), F("place").asc(nulls_last=True), mark, *BY_ATHLETE_NAME
+        )
+
+
+# Results equal on everything a sheet ranks by, in the athletes' alphabetical order: read
+# from the data alone (never row ids), so that two archives holding the same results, one
+# exported and reloaded, list them alike. The athlete's slug makes it a total order in an
+# event, where an athlete has one result.
+BY_ATHLETE_NAME = tuple(f"athlete__{field}" for field in NAME_ORDER)
 
 
 # The record tags in the one order a result keeps them, pages and downloads show them and

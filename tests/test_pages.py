@@ -3,8 +3,11 @@ Every public page renders for the shipped archive and for an empty one, runs a f
 number of SQL queries whatever the archive holds, and never answers junk input with a 500.
 """
 
+import csv
 import html
+import io
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
@@ -387,6 +390,60 @@ def test_a_mass_race_is_listed_a_page_at_a_time_with_ties_across_pages(
     assert "1:20:20 =" in second
     last = page_text(client.get(url, {"page": 3}))
     assert "Full results, 7–7 of 7" in last and "DNF" in last
+
+
+# A final's sheet: three share third place with one mark (two of them namesakes, told
+# apart by their slugs), two did not finish. As the data lists them, by name after place.
+SHARED_THIRD = [
+    ("Bell", "bell", 1, 4_800_000),
+    ("Cole", "cole", 2, 4_810_000),
+    ("Abad", "ana-abad", 3, 4_820_000),
+    ("Abad", "ana-abad-1990", 3, 4_820_000),
+    ("Zapata", "zapata", 3, 4_820_000),
+    ("Luna", "luna", None, None),
+    ("Mora", "mora", None, None),
+]
+
+
+def athlete_slugs(html):
+    """The athletes a page links to, each once, in the page's order."""
+    return list(dict.fromkeys(re.findall(r'href="/athletes/([^/"]+)/"', html)))
+
+
+@pytest.mark.parametrize("inserted", [SHARED_THIRD, SHARED_THIRD[::-1]], ids=["listed", "reversed"])
+def test_a_shared_place_is_listed_by_name_whichever_row_was_added_first(
+    client, reference_data, inserted
+):
+    event = EventFactory(round=Event.Round.FINAL)
+    for family_name, slug, place, mark in inserted:
+        status = Result.Status.FINISHED if place else Result.Status.DID_NOT_FINISH
+        athlete = AthleteFactory(given_name="Ana", family_name=family_name, slug=slug)
+        ResultFactory(event=event, athlete=athlete, place=place, mark=mark, status=status)
+    listed = [slug for _, slug, _, _ in SHARED_THIRD]
+
+    page = client.get(event.get_absolute_url())
+    assert athlete_slugs(page.content.decode()) == listed
+    assert page_text(page).count("1:20:20 =") == 3
+    api = client.get(reverse("api:v1:event", kwargs=event_api_keys(event))).json()
+    assert [row["athlete"]["slug"] for row in api["results"]] == listed
+    download = client.get(event.get_absolute_url(), {"format": "csv"}).content.decode()
+    assert athlete_slugs_in_csv(download) == listed
+    podium = client.get(event.competition.get_absolute_url()).content.decode()
+    assert athlete_slugs(podium) == listed[:5]
+
+
+def event_api_keys(event):
+    return {
+        "slug": event.competition.slug,
+        "code": event.discipline.code,
+        "sex": event.sex.lower(),
+        "round": event.round,
+    }
+
+
+def athlete_slugs_in_csv(text):
+    rows = csv.DictReader(io.StringIO(text))
+    return [urlsplit(row["athlete_url"]).path.split("/")[2] for row in rows]
 
 
 @pytest.mark.parametrize(

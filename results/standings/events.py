@@ -11,7 +11,7 @@ from django.db.models.expressions import RawSQL
 from athletes.models import Source
 from revisions.paging import page_asked
 
-from ..models import Event, Result
+from ..models import BY_ATHLETE_NAME, Event, Result
 from ..pagination import CountedPaginator
 
 
@@ -125,7 +125,7 @@ def top_three_by_event(results):
         results.finished()
         .filter(place__lte=Result.PODIUM_PLACES)
         .select_related("athlete", "country")
-        .order_by("place", "mark", "athlete__sort_name")
+        .order_by("place", "mark", *BY_ATHLETE_NAME)
     )
     for result in podium_results:
         by_event[result.event_id].append(result)
