@@ -22,6 +22,7 @@ instead, as DESIGN.md ("Fixtures") asks:
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,7 +141,7 @@ def read_file(path):
     except json.JSONDecodeError as error:
         raise FixtureError(
             [
-                f"{path}: line {error.lineno}, column {error.colno}: {error.msg}. "
+                f"{path}: {json_mistake(text, error)}. "
                 "The file is not valid JSON; nothing was loaded."
             ]
         ) from None
@@ -169,6 +170,83 @@ def read_file(path):
     if problems:
         raise FixtureError(problems)
     return objects
+
+
+def _line_and_column(text, position):
+    """Where `position` is in `text`, counted from 1 as `json.JSONDecodeError` counts."""
+    line = text.count("\n", 0, position) + 1
+    return line, position - text.rfind("\n", 0, position)
+
+
+def _open_brackets(text, end):
+    """The brackets open at `end` of a valid start of a JSON text, outermost first."""
+    opened, in_string, escaped = [], False, False
+    for position, char in enumerate(text[:end]):
+        if escaped:
+            escaped = False
+        elif in_string:
+            escaped = char == "\\"
+            in_string = char != '"'
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            opened.append(position)
+        elif char in "]}":
+            opened.pop()
+    return opened
+
+
+CLOSING = {"[": "]", "{": "}"}
+
+
+def json_mistake(text, error):
+    """
+    What is wrong at a `json.JSONDecodeError`, and where, in the words of someone who edits
+    a fixture by hand: the usual slips (a comma after the last item, a comma left out,
+    single quotes, a key without quotes, a file cut short) said plainly; any other mistake
+    in Python's words, at its line and column.
+    """
+    position = error.pos
+    line, column = error.lineno, error.colno
+    before = text[:position].rstrip()
+    char = text[position : position + 1]
+    if not text[position:].strip() and (opened := _open_brackets(text, len(before))):
+        brackets = " and ".join(
+            f"the '{text[start]}' of line {_line_and_column(text, start)[0]}" for start in opened
+        )
+        closers = "".join(CLOSING[text[start]] for start in reversed(opened))
+        closed = "is" if len(opened) == 1 else "are"
+        ending = f"the file ends before {brackets} {closed} closed: end it with '{closers}'"
+        if before.endswith(","):
+            comma_line, comma_column = _line_and_column(text, len(before) - 1)
+            ending += f", without the comma of line {comma_line}, column {comma_column}"
+        return ending
+    if char in ("]", "}") and before.endswith(","):
+        comma_line, comma_column = _line_and_column(text, len(before) - 1)
+        item = "field" if char == "}" else "item"
+        return (
+            f"line {comma_line}, column {comma_column}: a comma after the last {item}, before "
+            f"the '{char}' of line {line}: remove the comma"
+        )
+    if char == "'":
+        return (
+            f"line {line}, column {column}: single quotes (') where JSON takes double quotes"
+            ' (") around keys and text'
+        )
+    if error.msg.startswith("Expecting property name") and (
+        key := re.match(r"\w+", text[position:])
+    ):
+        return f'line {line}, column {column}: the key {key[0]} has no quotes: write "{key[0]}"'
+    if error.msg == "Expecting ',' delimiter" and (char in ("[", "{", '"', "-") or char.isdigit()):
+        innermost = text[_open_brackets(text, position)[-1]]
+        this = "field" if innermost == "{" else "object" if char == "{" else "item"
+        previous_line, previous_column = _line_and_column(text, len(before) - 1)
+        return (
+            f"line {line}, column {column}: a comma is missing between this {this} and the one "
+            f"before it: add one after the '{before[-1]}' of line {previous_line}, column "
+            f"{previous_column}"
+        )
+    return f"line {line}, column {column}: {error.msg}"
 
 
 def dependency_order(models_present):

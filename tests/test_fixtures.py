@@ -420,13 +420,85 @@ def test_a_missing_source_is_named(reference_data, tmp_path):
     assert 'sources ["no-such-sheet"]: this source is neither in the archive' in message
 
 
-def test_a_json_syntax_error_gives_line_and_column(reference_data, tmp_path):
+def test_a_json_syntax_error_gives_line_and_column_in_pythons_words(reference_data, tmp_path):
     path = tmp_path / "broken.json"
-    path.write_text('[\n  {"model": "athletes.source", "fields": {"slug": "x",}}\n]\n')
+    path.write_text('[\n  {"model": "athletes.source", "fields": {"slug" "x"}}\n]\n')
 
     message = refused(path)
 
-    assert f"{path}: line 2, column 55" in message
+    assert f"{path}: line 2, column 50: Expecting ':' delimiter." in message
+    assert "nothing was loaded" in message
+
+
+SOURCE = '{"model": "athletes.source", "fields": {"slug": "x", "title": "X"}}'
+
+
+# The slips of a fixture edited by hand, each said in plain words where it is.
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        pytest.param(
+            f"[\n  {SOURCE},\n]\n",
+            "line 2, column 70: a comma after the last item, before the ']' of line 3: "
+            "remove the comma.",
+            id="trailing comma in a list",
+        ),
+        pytest.param(
+            '[\n  {"model": "athletes.source", "fields": {"slug": "x",}}\n]\n',
+            "line 2, column 54: a comma after the last field, before the '}' of line 2: "
+            "remove the comma.",
+            id="trailing comma in an object",
+        ),
+        pytest.param(
+            f"[\n  {SOURCE}\n  {SOURCE}\n]\n",
+            "line 3, column 3: a comma is missing between this object and the one before it: "
+            "add one after the '}' of line 2, column 69.",
+            id="missing comma between objects",
+        ),
+        pytest.param(
+            '[{"model": "athletes.source"\n  "fields": {}}]',
+            "line 2, column 3: a comma is missing between this field and the one before it: "
+            "add one after the '\"' of line 1, column 28.",
+            id="missing comma between fields",
+        ),
+        pytest.param(
+            "[{'model': 'athletes.source', 'fields': {}}]",
+            "line 1, column 3: single quotes (') where JSON takes double quotes (\") around "
+            "keys and text.",
+            id="single quotes around a key",
+        ),
+        pytest.param(
+            '[{"model": \'athletes.source\', "fields": {}}]',
+            "line 1, column 12: single quotes (')",
+            id="single quotes around text",
+        ),
+        pytest.param(
+            '[\n  {model: "athletes.source", "fields": {}}\n]',
+            'line 2, column 4: the key model has no quotes: write "model".',
+            id="unquoted key",
+        ),
+        pytest.param(
+            f"[\n  {SOURCE}\n",
+            "the file ends before the '[' of line 1 is closed: end it with ']'.",
+            id="missing bracket at the end",
+        ),
+        pytest.param(
+            '[\n  {"model": "athletes.source",\n   "fields": {"slug": "x"},\n',
+            "the file ends before the '[' of line 1 and the '{' of line 2 are closed: end it "
+            "with '}]', without the comma of line 3, column 27.",
+            id="file cut short after a comma",
+        ),
+    ],
+)
+def test_a_slip_in_a_hand_edited_fixture_is_said_plainly(reference_data, tmp_path, text, said):
+    path = tmp_path / "edited.json"
+    path.write_text(text)
+
+    message = refused(path)
+
+    assert f"{path}: {said}" in message
+    assert message.endswith("The file is not valid JSON; nothing was loaded.")
+    assert "Expecting" not in message
 
 
 def test_unknown_model_and_field_are_named(reference_data, tmp_path):
