@@ -1,6 +1,8 @@
+from functools import partial
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.text import capfirst
@@ -12,7 +14,7 @@ from revisions.tokens import run_if_unchanged, scope_token
 from .forms import AthleteAdminForm, HighlightForm
 from .merge import merge_athletes, merge_plan
 from .models import Alias, Athlete, Country, Highlight, Source, athlete_relations, fold
-from .photos import make_thumbnails
+from .photos import make_thumbnails, photo_is_back
 
 # Editors paste addresses without a scheme; they are web pages (Django 6 assumes https too).
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -102,8 +104,14 @@ class AthleteAdmin(ArchiveAdmin):
     def save_model(self, request, obj, form, change):
         # Thumbnails are made here, once, rather than on a visitor's page view.
         super().save_model(request, obj, form, change)
-        if obj.photo:
+        if not obj.photo:
+            return
+        if photo_is_back(obj):
             make_thumbnails(obj)
+        else:
+            # Its files come back from removed/ when the save is committed, and the
+            # thumbnails are made from them then (callbacks run in the order given).
+            transaction.on_commit(partial(make_thumbnails, obj))
 
     @admin.action(description=_("Merge two records of the same person"), permissions=["change"])
     def merge_athletes(self, request, queryset):

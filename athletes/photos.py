@@ -16,6 +16,7 @@ import struct
 import warnings
 from contextlib import contextmanager
 from datetime import timedelta
+from functools import partial
 from io import BytesIO
 from pathlib import PurePosixPath
 
@@ -323,21 +324,36 @@ def delete_photo_files(photo_name):
             logger.warning("Could not remove %s", name, exc_info=True)
 
 
-def bring_back_removed_photo(sender, instance, raw=False, **kwargs):
-    """
-    pre_save: an athlete saved with a photo whose files were moved to `removed/` (the undo
-    of its replacement or of the athlete's delete) gets them back, instead of pointing at
-    nothing.
-    """
-    name = instance.photo.name if instance.photo else ""
-    if raw or not name or default_storage.exists(name):
-        return
-    for file_name in photo_files(name):
+def _bring_back(photo_name):
+    """Move a photo's files set aside under `removed/` back among the photos."""
+    for file_name in photo_files(photo_name):
         try:
             if default_storage.exists(removed_name(file_name)):
                 _move(removed_name(file_name), file_name)
         except OSError:
             logger.warning("Could not bring back %s", file_name, exc_info=True)
+
+
+def bring_back_removed_photo(sender, instance, raw=False, **kwargs):
+    """
+    pre_save: an athlete saved with a photo whose files were moved to `removed/` (the undo
+    of its replacement or of the athlete's delete) gets them back, instead of pointing at
+    nothing; once the save is committed: a save rolled back (an undo refused on a later row,
+    a database error) leaves them set aside, where an undo finds them and the purge reaches
+    them, not among the photos with no athlete using them.
+    """
+    name = instance.photo.name if instance.photo else ""
+    if raw or not name or default_storage.exists(name):
+        return
+    transaction.on_commit(partial(_bring_back, name))
+
+
+def photo_is_back(athlete):
+    """
+    Whether the athlete's photo is among the photos now, rather than still set aside and
+    brought back when the save in progress is committed (`bring_back_removed_photo`).
+    """
+    return default_storage.exists(athlete.photo.name)
 
 
 def photo_is_gone(photo_name):

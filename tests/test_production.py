@@ -21,6 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
+from django.db.models.signals import post_save
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -319,6 +320,85 @@ def test_undoing_a_delete_of_athletes_one_of_whose_photos_was_purged_is_refused_
     # Nothing moved either: the other photo stays set aside, for a later undo.
     assert all(default_storage.exists(removed_name(name)) for name in files_of(kept))
     assert not default_storage.exists(kept)
+
+
+def test_an_undo_that_fails_after_bringing_back_a_photo_leaves_it_set_aside(
+    ana, media_root, django_capture_on_commit_callbacks
+):
+    # The undo brought the first athlete's photo back from removed/ as it saved her, then
+    # failed on the second (his slug taken since) and was rolled back: the files stayed
+    # among the photos with no athlete using them, where the purge never looks.
+    photo = stored_photo("athletes/mota.jpg")
+    first = AthleteFactory(given_name="Rosa", family_name="Mota", photo=photo)
+    second = AthleteFactory(given_name="Carlos", family_name="Lopes")
+    page = action_page(ana, "delete_selected", first, second)
+    with django_capture_on_commit_callbacks(execute=True):
+        ana.post(changelist_url(Athlete), form_data(page, form_id="delete-form"))
+    deleted = Revision.objects.latest("pk")
+    newcomer = AthleteFactory(given_name="Carlos", family_name="Lopes", slug=second.slug)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        said = page_html(undo(ana, deleted))
+
+    assert "this revision cannot be undone" in said
+    assert not Athlete.objects.filter(pk__in=[first.pk, second.pk]).exists()
+    assert not any(default_storage.exists(name) for name in files_of(photo))
+    assert all(default_storage.exists(removed_name(name)) for name in files_of(photo))
+
+    # Once the slug is free again, the undo goes through and the photo is back.
+    newcomer.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "Undone:" in page_html(undo(ana, deleted))
+    assert Athlete.objects.get(pk=first.pk).photo.name == photo
+    assert all(default_storage.exists(name) for name in files_of(photo))
+    assert not any(default_storage.exists(removed_name(name)) for name in files_of(photo))
+
+
+def test_an_undo_that_fails_on_a_database_error_after_the_athletes_save_moves_no_photo(
+    ana, media_root, django_capture_on_commit_callbacks
+):
+    photo = stored_photo("athletes/mota.jpg")
+    athlete = AthleteFactory(given_name="Rosa", family_name="Mota", photo=photo)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert confirm_delete(ana, athlete).status_code == 302
+    deleted = Revision.objects.latest("pk")
+
+    def fail(sender, instance, **kwargs):
+        raise OperationalError("disk I/O error")
+
+    post_save.connect(fail, sender=Athlete, dispatch_uid="test.fail")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert undo(ana, deleted).status_code == 503
+    finally:
+        post_save.disconnect(sender=Athlete, dispatch_uid="test.fail")
+
+    assert not Athlete.objects.filter(pk=athlete.pk).exists()
+    assert not any(default_storage.exists(name) for name in files_of(photo))
+    assert all(default_storage.exists(removed_name(name)) for name in files_of(photo))
+
+
+def test_a_profile_saved_with_a_photo_still_set_aside_gets_it_back_with_thumbnails(
+    ana, media_root, django_capture_on_commit_callbacks
+):
+    # An athlete written back without signals (a restored database) names a photo whose
+    # file is still set aside, without thumbnails: saving the profile puts the photo back,
+    # and the thumbnails are made from it once it is there.
+    photo = "athletes/mota.jpg"
+    buffer = BytesIO()
+    Image.frombytes("RGB", (600, 300), os.urandom(600 * 300 * 3)).save(buffer, "JPEG")
+    default_storage.save(removed_name(photo), ContentFile(buffer.getvalue()))
+    athlete = AthleteFactory(given_name="Rosa", family_name="Mota")
+    Athlete.objects.filter(pk=athlete.pk).update(photo=photo)
+    athlete.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert save_change(ana, athlete, biography="Marathon.").status_code == 302
+
+    assert all(default_storage.exists(name) for name in files_of(photo))
+    assert not default_storage.exists(removed_name(photo))
+    page = ana.get(athlete.get_absolute_url()).content.decode()
+    assert default_storage.url(thumbnail_name(photo, 240)) in page
 
 
 def sqlite_file(path, value):
