@@ -390,6 +390,11 @@ class Competition(RemembersLoaded, ArchiveModel):
     def natural_key(self):
         return (self.slug,)
 
+    @property
+    def at_altitude(self):
+        """Held high enough for its marks to carry an "A" (ALTITUDE_M)."""
+        return self.altitude_m is not None and self.altitude_m >= ALTITUDE_M
+
     def clean(self):
         for field in ("start_date", "end_date"):
             day = getattr(self, field)
@@ -944,8 +949,7 @@ class Result(RemembersLoaded, ArchiveModel):
 
     @property
     def at_altitude(self):
-        altitude = self.event.competition.altitude_m
-        return altitude is not None and altitude >= ALTITUDE_M
+        return self.event.competition.at_altitude
 
     # The kind kept apart that each flag says, where it says one (a mark at altitude counts).
     APART_FLAGS = {"w": "wind", "nwi": "wind", "h": "hand", "i": "indoor"}

@@ -5,6 +5,7 @@ Reading a result list pasted as sources print it:
     2  Ilya Markov  RUS  1:20:16
     3 SEGURA Bernardo MEX 1:20:23
     =4 Bob Brown (JAM) 20.31 (+0.3)
+    4 Bob Beamon USA 8.90 A +2.0
     T5 Carl Cole USA 20.35 -0.2 q
     6 Dan Dale USA 20.41 PB (+0.3) (q)
     DNF Name (MEX)
@@ -12,7 +13,7 @@ Reading a result list pasted as sources print it:
 Each line becomes a `PastedRow`: place or status, the name as written, the nation's code
 (IOC, or the vehicle code some sources print: EC, E, PL…), the mark as text with the wind
 written after it and whether it is a hand time ("10.1h"), the tags printed with those
-("WR", "Q", "(PB)": see `split_tags`), the one
+("WR", "Q", "(PB)": see `split_tags`), whether it was made at altitude ("A"), the one
 athlete whose name it is (accents, case and word order ignored) and, when there is none,
 the athletes whose name is near (a typo, a missing middle name, a family name alone),
 offered to the editor and never chosen for them.
@@ -32,6 +33,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.formats import number_format
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -47,7 +49,7 @@ from revisions.tokens import check_scope_token, scope_token
 from . import marks
 from .bestmarks import deferred
 from .forms import WindField
-from .models import MAX_PLACE, RECORD_TAGS, Event, Result, canonical_records
+from .models import ALTITUDE_M, MAX_PLACE, RECORD_TAGS, Event, Result, canonical_records
 from .rules import result_list_problems, saved_row_problem
 
 _STATUSES = {"DNF": "DNF", "DNS": "DNS", "DQ": "DQ", "DSQ": "DQ", "NM": "NM"}
@@ -75,6 +77,11 @@ _WIND_AFTER_MARK = re.compile(
 )
 _WIND_AIDED = re.compile(r"\s*(?:w|\(\s*w\s*\))$", re.IGNORECASE)
 _HAND_TIMED = re.compile(r"(?<=\d)\s*h$", re.IGNORECASE)
+# The "A" of a mark made at altitude, printed as a tag is ("9.95 A", "8.90 A +2.0") or glued
+# to the mark or its wind ("10.05A", "(+0.3)A"): capital only, and only after the mark, so
+# that a name's initial ("A. Smith") is never taken for it, nor the area record's "AR".
+_ALTITUDE = "A"
+_ALTITUDE_GLUED = re.compile(r"(?<=[\d)])A(?=[\s(\[]|$)")
 # A mark those can follow: digits and separators, a metre sign at most ("10.1", "1:46.7",
 # "8,12 m"). A time in units ("1 h 20' 07.5") is left whole: no wind is read in its races.
 _PLAIN_MARK = re.compile(r"^\d[\d:.,]*(?:\s*m)?$", re.IGNORECASE)
@@ -127,6 +134,7 @@ class PastedRow:
     # The wind as written ("+0.3"), "w" for a wind-aided mark with no reading, or "".
     wind: str = ""
     hand_timed: bool = False
+    at_altitude: bool = False
     # The tags printed with the mark: record tags (or words that are none, for the form to
     # refuse), the qualification for the note, and those left out, as printed.
     records: str = ""
@@ -182,8 +190,10 @@ def split_line(line, codes):
             row.name = rest[: max(cut - 1, 0)].strip()
             rest = rest[max(cut - 1, 0) :]
     row.name = f"{unread} {row.name}".strip()
-    rest, tags = split_tags(rest.strip())
-    row.records, row.note, row.left_out = (" ".join(kept) for kept in sort_tags(tags))
+    rest, tags = split_tags(_ALTITUDE_GLUED.sub(" A", rest).strip())
+    records, note, left_out, altitude = sort_tags(tags)
+    row.records, row.note, row.left_out = (" ".join(kept) for kept in (records, note, left_out))
+    row.at_altitude = bool(altitude)
     row.mark, row.wind, row.hand_timed = split_mark(rest)
     status_as_mark = _STATUS_AS_MARK.match(row.mark)
     if status_as_mark:
@@ -285,23 +295,25 @@ def unplaced_after_mark(text):
 
 def sort_tags(tags):
     """
-    The record tags, the qualification and the tags left out among `tags`. A record
-    equalled ("=WR") is the record's tag, as the rules ratify a record equalled; the record
-    tags come once each, in the order a result keeps them; a word that is no tag the paste
-    reads goes with the record tags, where the row's form refuses it.
+    The record tags, the qualification, the tags left out and the altitude flags ("A")
+    among `tags`. A record equalled ("=WR") is the record's tag, as the rules ratify a record
+    equalled; the record tags come once each, in the order a result keeps them; a word that
+    is no tag the paste reads goes with the record tags, where the row's form refuses it.
     """
-    records, note, left_out = [], [], []
+    records, note, left_out, altitude = [], [], [], []
     for tag in tags:
         plain = tag.removeprefix("=")
         if plain in RECORD_TAGS:
             records.append(plain)
+        elif tag == _ALTITUDE:
+            altitude.append(tag)
         elif tag in _QUALIFIED:
             note.append(tag)
         elif plain in _WORKED_OUT:
             left_out.append(tag)
         else:
             records.append(tag)
-    return canonical_records(" ".join(records)).split(), note, left_out
+    return canonical_records(" ".join(records)).split(), note, left_out, altitude
 
 
 def starts_a_name(text):
@@ -625,6 +637,9 @@ class PastedRowForm(forms.Form):
         form_class=PastedWindField, widget=forms.TextInput(attrs={"size": 4}), help_text=""
     )
     hand_timed = Result._meta.get_field("hand_timed").formfield()
+    # The sheet's "A": the archive flags a mark from its competition's altitude, which the
+    # row must then agree with.
+    at_altitude = forms.BooleanField(label=_("at altitude"), required=False)
     records = Result._meta.get_field("records").formfield(
         widget=forms.TextInput(attrs={"size": 6}), help_text=""
     )
@@ -811,6 +826,11 @@ class BasePastedRowFormSet(forms.BaseFormSet):
             form["hand_timed"].value() for form in self.forms
         )
 
+    @cached_property
+    def shows_altitude(self):
+        """An altitude column where a row's mark was printed with an "A"."""
+        return any(form["at_altitude"].value() for form in self.forms)
+
     def tally(self):
         """How the rows stand, for the line above the preview."""
         rows = [form for form in self.forms if form["include"].value()]
@@ -868,6 +888,21 @@ class BasePastedRowFormSet(forms.BaseFormSet):
             form.add_error("nation", _("“%(code)s” is not a nation code.") % {"code": code})
         elif data["country"] is None and athlete is None:
             form.add_error("nation", _("A new athlete needs a nation."))
+        competition = self.event.competition
+        if data.get("at_altitude") and not competition.at_altitude:
+            form.add_error(
+                "at_altitude",
+                _(
+                    "The sheet prints an “A” (at altitude) after this mark, but %(competition)s "
+                    "is not given an altitude of %(least)s m or more, and a mark is flagged by "
+                    "its competition's altitude. Give the competition its altitude, or untick "
+                    "this to save the result without the flag."
+                )
+                % {
+                    "competition": competition,
+                    "least": number_format(ALTITUDE_M, force_grouping=True),
+                },
+            )
         text = (data.get("mark") or "").strip()
         data["mark"] = data["decimals"] = None
         if text:
@@ -996,6 +1031,7 @@ def preview_data(rows, prefix=None):
             "mark": row.mark,
             "wind": row.wind,
             "hand_timed": "on" if row.hand_timed else "",
+            "at_altitude": "on" if row.at_altitude else "",
             "records": row.records,
             "note": row.note,
             "left_out": row.left_out,

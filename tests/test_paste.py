@@ -51,10 +51,10 @@ def slug(pk):
     return Athlete.objects.get(pk=pk).slug
 
 
-def event_in(code, indoor=False):
+def event_in(code, indoor=False, altitude_m=None):
     """A men's final of 2001 in Canada, in the discipline of `code`, with no results yet."""
     competition = CompetitionFactory(
-        year=2001, country=Country.objects.get(code="CAN"), indoor=indoor
+        year=2001, country=Country.objects.get(code="CAN"), indoor=indoor, altitude_m=altitude_m
     )
     return EventFactory(
         competition=competition,
@@ -331,6 +331,79 @@ def test_the_sheets_example_of_a_walkers_world_record_is_read(ana, final_2001, p
     assert int(form["athlete"].value()) == perez.pk
     assert paste_save(ana, final_2001, response).status_code == 302
     assert final_2001.results.get().record_tags == ["WR"]
+
+
+# A mark made at altitude: an "A" right after it, glued or not, before or after the wind.
+
+# A line, and the discipline, mark, wind and record tags its result is saved with.
+AT_ALTITUDE = [
+    ("1 Bob Beamon USA 8.90 A +2.0", "LJ", "8.90", Decimal("2.0"), ""),
+    ("1 Carl Cole USA 10.05A", "100", "10.05", None, ""),
+    ("1 Carl Cole USA 9.95 A", "100", "9.95", None, ""),
+    ("1 Carl Cole USA 10.05A +0.3", "100", "10.05", Decimal("0.3"), ""),
+    ("1 Carl Cole USA 10.05 +0.3 A", "100", "10.05", Decimal("0.3"), ""),
+    ("1 Carl Cole USA 10.05 (+0.3)A", "100", "10.05", Decimal("0.3"), ""),
+    ("1 Carl Cole (USA) 10.05A(-0.2) AR", "100", "10.05", Decimal("-0.2"), "AR"),
+    ("1 Carl Cole USA 10.05 A NR", "100", "10.05", None, "NR"),
+]
+
+
+@pytest.mark.parametrize(("line", "code", "mark", "wind", "records"), AT_ALTITUDE)
+def test_an_a_after_the_mark_is_read_as_altitude_shown_and_saved(
+    ana, line, code, mark, wind, records
+):
+    # The "A" was refused as an unknown record tag, or the whole mark ("10.05A") as no mark.
+    event = event_in(code, altitude_m=2240)
+    response = paste_preview(ana, event, line)
+    form = response.context["formset"].forms[0]
+    assert not form.errors
+    assert (form["mark"].value(), form["records"].value()) == (mark, records)
+    assert "At altitude" in page_text(response)
+    assert re.search(
+        r'<input type="checkbox" name="form-0-at_altitude"[^>]*checked', row_html(response, 1)
+    )
+    assert paste_save(ana, event, response).status_code == 302
+    result = event.results.get()
+    assert (result.wind, result.records) == (wind, records)
+    assert "A" in result.flags
+
+
+# A line with an "A" that is no altitude flag, and the name and record tags read from it.
+NOT_ALTITUDE = [
+    ("1 A. Smith USA 10.05", "A. Smith", ""),
+    ("1 A Smith USA 10.05 -0.2", "A Smith", ""),
+    ("1 Smith A. USA 10.05 AR", "Smith A.", "AR"),
+]
+
+
+@pytest.mark.parametrize(("line", "name", "records"), NOT_ALTITUDE)
+def test_an_a_in_the_name_or_the_area_record_is_no_altitude_flag(ana, line, name, records):
+    hundred = event_in("100", altitude_m=2240)
+    response = paste_preview(ana, hundred, line)
+    form = response.context["formset"].forms[0]
+    assert not form.errors
+    assert (form["name"].value(), form["records"].value()) == (name, records)
+    assert not form["at_altitude"].value()
+    assert "At altitude" not in page_text(response)
+
+
+@pytest.mark.parametrize("altitude_m", [None, 560])
+def test_an_altitude_flag_where_the_competition_is_not_high_is_a_row_error(ana, altitude_m):
+    hundred = event_in("100", altitude_m=altitude_m)
+    response = paste_preview(ana, hundred, "1 Ed Ewing USA 10.01 +0.1\n2 Carl Cole USA 10.05 A")
+    forms = response.context["formset"].forms
+    assert not forms[0].errors
+    said = unescape(row_html(response, 2))
+    assert "is not given an altitude of 1,000 m or more" in said
+    assert hundred.competition.name in said
+    assert "Row 2, at altitude: " in unescape(page_html(response))
+    before = row_counts()
+    refused = paste_save(ana, hundred, response)
+    assert refused.status_code == 200
+    assert row_counts() == before
+    # Unticked, the row saves without the flag.
+    assert paste_save(ana, hundred, refused, **{"form-1-at_altitude": ""}).status_code == 302
+    assert "A" not in hundred.results.get(place=2).flags
 
 
 @pytest.mark.parametrize("tag", ["PB", "SB", "WL", "=PB", "=SB"])
@@ -838,7 +911,10 @@ def test_a_pasted_time_keeps_its_decimals_and_a_sprint_to_the_tenth_needs_its_h(
 def test_every_field_of_the_preview_is_described_by_text_on_the_page(ana):
     # A screen reader reads a field's described-by aloud: an id the page lacks reads nothing.
     hundred = event_in("100")
-    lines = "1 Carl Cole USA 10.05 +0.3 WR\n2 Dan Dix USA 10.1h\n3 Eli Eaton USA 10.12 XYZ"
+    lines = (
+        "1 Carl Cole USA 10.05 +0.3 WR\n2 Dan Dix USA 10.1h\n3 Eli Eaton USA 10.12 XYZ\n"
+        "4 Finn Ford USA 10.15 A"
+    )
     for response in (ana.get(paste_url(hundred)), paste_preview(ana, hundred, lines)):
         assert b"aria-describedby" in response.content
         assert undescribed(response) == []
