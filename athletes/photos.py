@@ -361,10 +361,12 @@ def photo_is_gone(photo_name):
     return not any(map(default_storage.exists, (photo_name, removed_name(photo_name))))
 
 
-def _unused(photo_name, athlete_pk):
+def _unused(photo_name):
+    """Whether no athlete names the photo, once the change is committed (the athlete's own
+    row included: changed and changed back in one transaction, it shows the photo again)."""
     from .models import Athlete
 
-    return not Athlete.objects.filter(photo=photo_name).exclude(pk=athlete_pk).exists()
+    return not Athlete.objects.filter(photo=photo_name).exists()
 
 
 def forget_replaced_photo(sender, instance, raw=False, **kwargs):
@@ -373,14 +375,14 @@ def forget_replaced_photo(sender, instance, raw=False, **kwargs):
         return
     old = sender.objects.filter(pk=instance.pk).values_list("photo", flat=True).first()
     if old and old != instance.photo.name:
-        transaction.on_commit(lambda: _unused(old, instance.pk) and delete_photo_files(old))
+        transaction.on_commit(lambda: _unused(old) and delete_photo_files(old))
 
 
 def forget_deleted_photo(sender, instance, **kwargs):
     """post_delete: once the delete is committed, the athlete's photo is removed."""
     name = instance.photo.name
     if name:
-        transaction.on_commit(lambda: _unused(name, instance.pk) and delete_photo_files(name))
+        transaction.on_commit(lambda: _unused(name) and delete_photo_files(name))
 
 
 def _stored_files(folder):
