@@ -203,9 +203,11 @@ def json_mistake(text, error):
     """
     What is wrong at a `json.JSONDecodeError`, and where, in the words of someone who edits
     a fixture by hand: the usual slips (a comma after the last item, a comma left out,
-    single quotes, a key without quotes, a file cut short) said plainly; any other mistake
-    in Python's words, at its line and column.
+    single quotes, a key without quotes, a file cut short or empty) said plainly; any
+    other mistake in Python's words, at its line and column.
     """
+    if not text.strip():
+        return "the file is empty: a fixture is a JSON list of objects"
     position = error.pos
     line, column = error.lineno, error.colno
     before = text[:position].rstrip()

@@ -488,6 +488,8 @@ SOURCE = '{"model": "athletes.source", "fields": {"slug": "x", "title": "X"}}'
             "with '}]', without the comma of line 3, column 27.",
             id="file cut short after a comma",
         ),
+        pytest.param("", "the file is empty: a fixture is a JSON list of objects", id="empty"),
+        pytest.param(" \n\n", "the file is empty", id="white space only"),
     ],
 )
 def test_a_slip_in_a_hand_edited_fixture_is_said_plainly(reference_data, tmp_path, text, said):
