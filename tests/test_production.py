@@ -126,28 +126,18 @@ def test_a_replaced_photo_and_its_thumbnails_are_removed(
     old, new = stored_photo("athletes/old.jpg"), stored_photo("athletes/new.jpg")
     athlete = AthleteFactory(photo=old)
     with django_capture_on_commit_callbacks(execute=True):
-        athlete.photo = new
-        athlete.save()
+        replaced(athlete, new)
     assert not any(default_storage.exists(name) for name in files_of(old))
     assert all(default_storage.exists(name) for name in files_of(new))
     # Set aside, for an undo to bring back.
     assert all(default_storage.exists(removed_name(name)) for name in files_of(old))
 
-
-def test_a_photo_given_back_in_the_same_transaction_stays(
-    reference_data, media_root, django_capture_on_commit_callbacks
-):
-    # Changed and changed back before the commit (one transaction saving the athlete
-    # twice), the photo was set aside though the athlete shows it.
-    old, new = stored_photo("athletes/old.jpg"), stored_photo("athletes/new.jpg")
-    athlete = AthleteFactory(photo=old)
+    # Changed and changed back in one transaction (the athlete saved twice), the photo was
+    # set aside though the athlete shows it.
     with django_capture_on_commit_callbacks(execute=True):
-        athlete.photo = new
-        athlete.save()
-        athlete.photo = old
-        athlete.save()
-    assert all(default_storage.exists(name) for name in files_of(old))
-    assert not any(default_storage.exists(name) for name in files_of(new))
+        replaced(athlete, stored_photo("athletes/newer.jpg"))
+        replaced(athlete, new)
+    assert all(default_storage.exists(name) for name in files_of(new))
 
 
 def test_a_deleted_athletes_photo_is_removed_unless_another_uses_it(
