@@ -330,24 +330,28 @@ class Athlete(ArchiveModel):
         if self.date_of_birth and self.retired_on and self.retired_on < self.date_of_birth:
             raise ValidationError({"retired_on": _("An athlete cannot retire before birth.")})
 
-    def undo_refusal(self, replaced):
-        """
-        An undo that gives the athlete back a photo whose file was purged since (or lost) is
-        refused: the profile would show a broken image, and only a backup has the file.
-        """
+    def undo_files_gone(self, replaced):
         from .photos import photo_is_gone
 
         name = self.photo.name
         if not name or (replaced is not None and replaced.photo.name == name):
-            return None
-        if not photo_is_gone(name):
+            return []
+        return ["photo"] if photo_is_gone(name) else []
+
+    def undo_refusal(self, replaced):
+        """
+        An undo that gives the athlete back a photo whose file was purged since (or lost) is
+        refused: the profile would show a broken image, and only a backup has the file (or
+        the editor has the undo leave the photo empty, knowingly).
+        """
+        if "photo" not in self.undo_files_gone(replaced):
             return None
         return _(
             "The photo of “%(athlete)s” (%(photo)s) cannot be put back: its file has been "
             "purged from the storage since, and the profile would show a missing image. "
             "Nothing was undone. An administrator can restore the file from a backup under "
             "that name; then undo again."
-        ) % {"athlete": self, "photo": name}
+        ) % {"athlete": self, "photo": self.photo.name}
 
     # The profile's <img> sources, from the photo's name alone: no database query.
     @property

@@ -168,3 +168,11 @@ class ArchiveModel(QuickLoad, models.Model):
         Athletes refuse a photo whose file is gone.
         """
         return None
+
+    def undo_files_gone(self, replaced):
+        """
+        The file fields (names) an undo would write back as this snapshot holds them, over
+        `replaced`, though their files are gone (purged since): what `undo_refusal` refuses,
+        and what an editor may choose to have the undo leave empty instead.
+        """
+        return []

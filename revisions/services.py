@@ -20,6 +20,19 @@ class UndoRefused(Exception):
     """The revision cannot be undone as a whole; nothing was changed."""
 
 
+class FilesGone(UndoRefused):
+    """
+    Refused only because rows would get back files purged since (`files`, their names):
+    everything else about the undo was tried and holds. `refusals` says why, row by row;
+    the same undo asked `without_files=files` leaves those fields empty instead.
+    """
+
+    def __init__(self, refusals, files):
+        super().__init__(" ".join(refusals))
+        self.refusals = refusals
+        self.files = files
+
+
 def _later_changes(record, revision_id):
     """Snapshots of the same row written after `record` by another revision."""
     history = record.__class__.objects
@@ -91,26 +104,29 @@ def _check_parents(snapshot):
         )
 
 
-def _refusal(record):
+def _written_back(record):
     """
-    Why the row `record` wrote cannot be written back as it was before (see
-    `ArchiveModel.undo_refusal`), or None. Asked of every row before any is written: a
-    refusal halfway would leave behind what the rows written before it did outside the
-    database (a photo's files brought back for an athlete who is not).
+    What undoing `record` writes back: the snapshot and the row it writes over (None when
+    the revision deleted it); None when the undo writes nothing back (it removes an added row).
     """
     if record.history_type == "~":
         previous = record.prev_record
-        return previous.instance.undo_refusal(record.instance) if previous else None
+        return (previous.instance, record.instance) if previous else None
     if record.history_type == "-":
-        return record.instance.undo_refusal(None)
+        return record.instance, None
     return None
 
 
-def _restore(snapshot, citations_from):
-    """Write a row back as `snapshot` shows it; its citations as `citations_from` has them."""
+def _restore(snapshot, citations_from, without=()):
+    """
+    Write a row back as `snapshot` shows it, less the file fields named in `without` (left
+    empty); its citations as `citations_from` has them.
+    """
     _check_parents(snapshot)
     model = snapshot.instance_type
     obj = snapshot.instance
+    for name in without:
+        setattr(obj, name, "")
     stored = model._default_manager.filter(pk=obj.pk).first()
     if stored is None:
         # A deleted row comes back: after the last version it ever had, so that a form
@@ -134,12 +150,15 @@ def _restore(snapshot, citations_from):
 
 
 @transaction.atomic
-def revision_undo(*, revision_id, user):
+def revision_undo(*, revision_id, user, without_files=None):
     """
     Undo the revision `revision_id` as `user`; returns the undoing revision. Raises
     UndoRefused (nothing changed) when it was undone already, or a row it wrote has been
     changed since by another revision, or a row it added is now needed by another, or a row
-    cannot be written back as it was (its photo purged since).
+    cannot be written back as it was. FilesGone when only files purged since stand in the
+    way: given their names as `without_files`, exactly as FilesGone named them (a page
+    shown before others changed what is missing is refused), the undo leaves those fields
+    empty and its comment names them.
     """
     wait_for_writers()
     undone = Revision.objects.select_for_update().filter(pk=revision_id).first()
@@ -150,6 +169,9 @@ def revision_undo(*, revision_id, user):
     records = records_of_revision(undone)
     if not records:
         raise UndoRefused(_("This revision changed nothing that can be undone."))
+    # Asked of every row before any is written: a refusal halfway would leave behind what
+    # the rows written before it did outside the database (a photo's files brought back).
+    refusals, gone, purged, left_out = [], {}, [], []
     for record in records:
         later = _later_changes(record, undone.pk).first()
         if later is not None:
@@ -164,24 +186,56 @@ def revision_undo(*, revision_id, user):
                     "when": later.history_date.strftime("%Y-%m-%d %H:%M"),
                 }
             )
-        if refusal := _refusal(record):
+        written = _written_back(record)
+        if written is None:
+            continue
+        snapshot, replaced = written
+        refusal = snapshot.undo_refusal(replaced)
+        files = snapshot.undo_files_gone(replaced)
+        if refusal and not files:
             raise UndoRefused(refusal)
+        if files:
+            refusals.append(refusal)
+            gone[(record.instance_type, snapshot.pk)] = files
+            purged.extend(getattr(snapshot, name).name for name in files)
+            left_out.extend(
+                _("%(field)s of “%(object)s” (%(file)s)")
+                % {
+                    "field": snapshot._meta.get_field(name).verbose_name,
+                    "object": snapshot,
+                    "file": getattr(snapshot, name).name,
+                }
+                for name in files
+            )
+    if without_files is not None and not purged:
+        raise UndoRefused(
+            _(
+                "No file this undo would give back is missing now: nothing was undone. The "
+                "page was out of date or altered; undo again as usual."
+            )
+        )
+    leave_out = without_files is not None and sorted(without_files) == sorted(purged)
     comment = _("Undo of %(revision)s") % {"revision": undone}
+    if leave_out:
+        comment += "\n" + _("Without the files purged since, left empty: %(files)s.") % {
+            "files": "; ".join(left_out)
+        }
     try:
         with revision(kind=Revision.Kind.UNDO, user=user, comment=comment) as state:
             # The last write first: a pasted result goes before the athlete it created,
             # a deleted competition comes back before its events.
             own = {(record.instance_type, record.instance.pk) for record in records}
             for record in reversed(records):
+                key = (record.instance_type, record.instance.pk)
                 if record.history_type == "+":
                     _delete_added(record, own)
                 elif record.history_type == "~":
                     previous = record.prev_record
                     if previous is not None:
-                        _restore(previous, previous)
+                        _restore(previous, previous, gone.get(key, ()))
                 else:
                     # A delete's snapshot is taken after its citations are gone.
-                    _restore(record, record.prev_record or record)
+                    _restore(record, record.prev_record or record, gone.get(key, ()))
             undoing = state.revision
     except ProtectedError as error:
         names = ", ".join(str(obj) for obj in list(error.protected_objects)[:5])
@@ -199,6 +253,10 @@ def revision_undo(*, revision_id, user):
                 "that row first."
             )
         ) from None
+    if purged and not leave_out:
+        # Everything else holds, as the undo made without those files shows: it is rolled
+        # back, and the editor asked whether to make it so.
+        raise FilesGone(refusals, sorted(purged))
     if undoing is not None:
         undone.undone_by = undoing
         undone.save(update_fields=["undone_by"])

@@ -30,8 +30,16 @@ from athletes.models import Athlete
 from athletes.photos import THUMBNAIL_WIDTHS, removed_name, thumbnail_name
 from revisions.models import Revision
 
-from .factories import AthleteFactory
-from .helpers import action_page, changelist_url, confirm_delete, form_data, page_html, save_change
+from .factories import AthleteFactory, ResultFactory
+from .helpers import (
+    action_page,
+    changelist_url,
+    confirm_delete,
+    confirmation_form,
+    form_data,
+    page_html,
+    save_change,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -326,6 +334,155 @@ def test_undoing_a_delete_of_athletes_one_of_whose_photos_was_purged_is_refused_
     # Nothing moved either: the other photo stays set aside, for a later undo.
     assert all(default_storage.exists(removed_name(name)) for name in files_of(kept))
     assert not default_storage.exists(kept)
+
+
+def purged_away(photo):
+    """The photo's files set aside, then purged, as a purge does after PHOTO_REMOVED_DAYS."""
+    for name in files_of(photo):
+        default_storage.delete(removed_name(name))
+
+
+def revision_page(client, revision):
+    return client.get(reverse("admin:revisions_revision_change", args=[revision.pk]))
+
+
+WITHOUT = "Undo without the missing photos"
+
+
+def without_photos(page):
+    """What the refusal's "Undo without the missing photos" posts, clicked as shown."""
+    return {**form_data(page, form_id="undo-without-files-form"), "undo_without_files": "1"}
+
+
+@pytest.fixture
+def mota_merged(ana, media_root, django_capture_on_commit_callbacks):
+    """
+    Rosa Mota's second record, with her photo and a result, merged into the first; the
+    photo then purged: (the merge, the second record, her result, the photo's name).
+    """
+    photo = stored_photo("athletes/mota.jpg")
+    # With a photo of her own: a merge gives the record kept the other's photo if it has none.
+    keep = AthleteFactory(
+        given_name="Rosa", family_name="Mota", sex="W", photo=stored_photo("athletes/rosa.jpg")
+    )
+    duplicate = AthleteFactory(
+        given_name="R.",
+        family_name="Mota",
+        slug="r-mota",
+        sex="W",
+        country=keep.country,
+        photo=photo,
+    )
+    result = ResultFactory(
+        athlete=duplicate, country=keep.country, event__sex="W", event__competition__year=1988
+    )
+    page = action_page(ana, "merge_athletes", keep, duplicate)
+    confirmed = confirmation_form(page, "merge-form", keep=str(keep.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert ana.post(changelist_url(Athlete), confirmed).status_code == 302
+    merge = Revision.objects.latest("pk")
+    assert merge.kind == Revision.Kind.MERGE
+    purged_away(photo)
+    return merge, duplicate, result, photo
+
+
+def test_an_undo_refused_only_for_a_purged_photo_offers_to_undo_without_it(
+    ana, mota_merged, django_capture_on_commit_callbacks
+):
+    # The athlete could never come back, nor the results the merge gave away, unless a
+    # backup held the photo's file.
+    merge, duplicate, result, photo = mota_merged
+    assert WITHOUT not in page_html(revision_page(ana, merge))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = ana.post(
+            reverse("admin:revisions_revision_change", args=[merge.pk]), {"undo": "1"}
+        )
+
+    said = page_html(refused)
+    assert "The photo of “R. Mota” (athletes/mota.jpg) cannot be put back" in said
+    assert WITHOUT in said
+    assert not Athlete.objects.filter(pk=duplicate.pk).exists()
+    assert Revision.objects.latest("pk") == merge
+
+    with django_capture_on_commit_callbacks(execute=True):
+        undone = ana.post(
+            reverse("admin:revisions_revision_change", args=[merge.pk]),
+            without_photos(refused),
+            follow=True,
+        )
+
+    said = page_html(undone)
+    assert "Undone without the files purged since" in said
+    assert "left empty: photo of “R. Mota” (athletes/mota.jpg)." in said
+    back = Athlete.objects.get(pk=duplicate.pk)
+    assert back.photo.name == ""
+    result.refresh_from_db()
+    assert result.athlete_id == duplicate.pk
+    profile = ana.get(back.get_absolute_url())
+    assert profile.status_code == 200
+    assert "mota.jpg" not in profile.content.decode()
+    assert not default_storage.exists(photo)
+    undoing = Revision.objects.get(pk=merge.pk).undone_by
+    assert undoing.kind == Revision.Kind.UNDO
+    # Its history shows the photo as it came back: empty.
+    assert back.history.latest("history_date").photo == ""
+
+    # The undo is one revision like any other: it can itself be undone.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "Undone:" in page_html(undo(ana, undoing))
+    result.refresh_from_db()
+    assert not Athlete.objects.filter(pk=duplicate.pk).exists()
+    assert result.athlete_id != duplicate.pk
+
+
+def test_undo_without_photos_is_not_offered_when_something_else_refuses_the_undo(
+    ana, mota_merged, django_capture_on_commit_callbacks
+):
+    merge, duplicate, result, photo = mota_merged
+    taken = AthleteFactory(given_name="R.", family_name="Mota", slug=duplicate.slug)
+    url = reverse("admin:revisions_revision_change", args=[merge.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        said = page_html(undo(ana, merge))
+        forged = page_html(
+            ana.post(url, {"undo_without_files": "1", "without_file": photo}, follow=True)
+        )
+
+    for page in (said, forged):
+        assert "this revision cannot be undone" in page
+        assert WITHOUT not in page
+    assert Athlete.objects.get(slug=duplicate.slug) == taken
+    assert not Athlete.objects.filter(pk=duplicate.pk).exists()
+    assert Revision.objects.get(pk=merge.pk).undone_by is None
+
+
+def test_undo_without_photos_posted_from_a_stale_or_forged_page_changes_nothing(
+    ana, mota_merged, django_capture_on_commit_callbacks
+):
+    merge, duplicate, result, photo = mota_merged
+    url = reverse("admin:revisions_revision_change", args=[merge.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        offered = without_photos(ana.post(url, {"undo": "1"}))
+
+    # Another photo named than the one purged: refused as the undo is, offered anew.
+    with django_capture_on_commit_callbacks(execute=True):
+        forged = ana.post(url, {**offered, "without_file": "athletes/other.jpg"})
+    assert "The photo of “R. Mota” (athletes/mota.jpg) cannot be put back" in page_html(forged)
+    assert form_data(forged, form_id="undo-without-files-form")["without_file"] == photo
+
+    # The file restored from a backup since the page was shown: nothing to leave out.
+    default_storage.save(photo, ContentFile(b"jpeg"))
+    with django_capture_on_commit_callbacks(execute=True):
+        stale = page_html(ana.post(url, offered, follow=True))
+    assert "No file this undo would give back is missing now: nothing was undone." in stale
+
+    assert not Athlete.objects.filter(pk=duplicate.pk).exists()
+    assert Revision.objects.get(pk=merge.pk).undone_by is None
+    # The normal undo gives the photo back with the athlete.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert "Undone:" in page_html(undo(ana, merge))
+    assert Athlete.objects.get(pk=duplicate.pk).photo.name == photo
 
 
 def test_an_undo_that_fails_after_bringing_back_a_photo_leaves_it_set_aside(
