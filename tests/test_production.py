@@ -485,6 +485,31 @@ def test_undo_without_photos_posted_from_a_stale_or_forged_page_changes_nothing(
     assert Athlete.objects.get(pk=duplicate.pk).photo.name == photo
 
 
+def test_a_delete_undone_without_its_purged_photo_still_brings_back_the_other_photos(
+    ana, media_root, django_capture_on_commit_callbacks
+):
+    purged, kept = stored_photo("athletes/purged.jpg"), stored_photo("athletes/kept.jpg")
+    first = AthleteFactory(given_name="Rosa", family_name="Mota", photo=purged)
+    second = AthleteFactory(given_name="Fernanda", family_name="Ribeiro", photo=kept)
+    page = action_page(ana, "delete_selected", first, second)
+    with django_capture_on_commit_callbacks(execute=True):
+        ana.post(changelist_url(Athlete), form_data(page, form_id="delete-form"))
+    deleted = Revision.objects.latest("pk")
+    purged_away(purged)
+    url = reverse("admin:revisions_revision_change", args=[deleted.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = ana.post(url, {"undo": "1"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        said = page_html(ana.post(url, without_photos(refused), follow=True))
+
+    assert "left empty: photo of “Rosa Mota” (athletes/purged.jpg)." in said
+    assert "Fernanda Ribeiro" not in said.split("left empty:")[1].split("</p>")[0]
+    assert Athlete.objects.get(pk=first.pk).photo.name == ""
+    assert Athlete.objects.get(pk=second.pk).photo.name == kept
+    assert all(default_storage.exists(name) for name in files_of(kept))
+
+
 def test_an_undo_that_fails_after_bringing_back_a_photo_leaves_it_set_aside(
     ana, media_root, django_capture_on_commit_callbacks
 ):
