@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.template import loader
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger("archive.availability")
@@ -45,10 +46,18 @@ def database_unavailable(error):
     return any(marker in text for marker in UNAVAILABLE)
 
 
-def busy_response(request, retry_after=None):
+def in_readers_language(request):
+    """
+    The reader's language for an answer given before `LocaleMiddleware` chose it: else the
+    answer speaks whatever language the process last served a page in.
+    """
+    return translation.override(translation.get_language_from_request(request))
 
+
+def busy_response(request, retry_after=None):
     retry_after = retry_after or settings.RETRY_AFTER_SECONDS
-    body = loader.render_to_string("503.html", {"retry_after": retry_after})
+    with in_readers_language(request):
+        body = loader.render_to_string("503.html", {"retry_after": retry_after})
     response = HttpResponse(body, status=503)
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "no-store"
@@ -90,7 +99,8 @@ class RequestBodyLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.MAX_REQUEST_BYTES:
-            body = loader.render_to_string("413.html", {"limit": settings.MAX_REQUEST_BYTES})
+            with in_readers_language(request):
+                body = loader.render_to_string("413.html", {"limit": settings.MAX_REQUEST_BYTES})
             response = HttpResponse(body, status=413)
             # The body was not read: the connection cannot be reused for another request.
             # gunicorn closes it when asked; Django's development server (wsgiref) reads
@@ -135,17 +145,25 @@ class AdminQuerySanityMiddleware:
 
     def __call__(self, request):
         if request.path_info.startswith("/" + settings.ADMIN_URL):
-            for key, values in request.GET.lists():
-                if "\x00" in key or any("\x00" in value for value in values):
-                    return self.refused(request, _("“%(name)s” holds a NUL character."), key)
-                if any(len(value) > ADMIN_QUERY_LENGTH for value in values):
-                    return self.refused(
-                        request,
-                        _("“%(name)s” is longer than %(length)s characters."),
-                        key,
-                        length=ADMIN_QUERY_LENGTH,
-                    )
+            with in_readers_language(request):
+                refusal = self.refusal(request)
+            if refusal is not None:
+                return refusal
         return self.get_response(request)
+
+    def refusal(self, request):
+        """The 400 for a NUL or an overlong value in the query string, or None."""
+        for key, values in request.GET.lists():
+            if "\x00" in key or any("\x00" in value for value in values):
+                return self.refused(request, _("“%(name)s” holds a NUL character."), key)
+            if any(len(value) > ADMIN_QUERY_LENGTH for value in values):
+                return self.refused(
+                    request,
+                    _("“%(name)s” is longer than %(length)s characters."),
+                    key,
+                    length=ADMIN_QUERY_LENGTH,
+                )
+        return None
 
     @staticmethod
     def refused(request, message, name, **values):

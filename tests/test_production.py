@@ -23,7 +23,7 @@ from django.db import OperationalError
 from django.db.backends.utils import CursorWrapper
 from django.db.models.signals import post_save
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from athletes.models import Athlete
@@ -53,6 +53,55 @@ def test_a_body_larger_than_the_limit_is_refused_before_it_is_read(client, setti
     assert response.status_code == 413
     assert "too large" in response.content.decode()
     body.read.assert_not_called()
+
+
+def refusals_before_the_page(client, settings):
+    """
+    The answers given before a page's language is chosen: a body too large, a database
+    away, a NUL in an admin filter.
+    """
+    settings.MAX_REQUEST_BYTES = 1000
+    yield lambda **headers: client.generic(
+        "POST",
+        "/admin/login/",
+        data=b"",
+        CONTENT_LENGTH="100000",
+        **{"wsgi.input": mock.MagicMock()},
+        **headers,
+    )
+    with mock.patch.object(
+        CursorWrapper, "execute", side_effect=OperationalError("database is locked")
+    ):
+        yield lambda **headers: client.get("/athletes/", **headers)
+    yield lambda **headers: client.get("/admin/athletes/athlete/?q=%00", **headers)
+
+
+@pytest.mark.parametrize(
+    "language, said",
+    [
+        ("en", ["What you sent is too large", "The archive is busy", "holds a NUL character"]),
+        (
+            "es",
+            [
+                "Lo que envió es demasiado grande",
+                "El archivo está ocupado",
+                "contiene un carácter NUL",
+            ],
+        ),
+    ],
+)
+def test_a_refusal_before_the_page_is_in_the_readers_language(
+    client, settings, reference_data, language, said
+):
+    # The process served a reader of the other language last: its language was left active,
+    # and these answers, given before the page's language is chosen, were in it.
+    other = "es" if language == "en" else "en"
+    pages = []
+    for ask in refusals_before_the_page(client, settings):
+        translation.activate(other)
+        pages.append(ask(HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    translation.deactivate()
+    assert [words in page for words, page in zip(said, pages, strict=True)] == [True] * 3
 
 
 def test_an_oversized_upload_to_the_development_server_gets_the_same_page(live_server, settings):
