@@ -20,8 +20,8 @@ from athletes.models import (
     Country,
     SearchWord,
     fold,
-    name_words,
     starting_with,
+    typed_words,
 )
 from results.models import Competition, Discipline
 
@@ -93,7 +93,7 @@ def suggestion(query):
     The query with each word that matches no athlete's word replaced by the closest one
     that does (among those sharing its first two letters), or None when nothing is near.
     """
-    words = list(dict.fromkeys(name_words(query)))[:MAX_QUERY_WORDS]
+    words = typed_words(query)[:MAX_QUERY_WORDS]
     typed = [word for word in words if len(word) >= 3]
     if not typed:
         return None

@@ -62,6 +62,34 @@ def name_words(text):
     return _WORD.findall(fold(text))
 
 
+# What readers type inside a name, or leave out, or type as a space: Chepng'etich is also
+# written Chepngetich, O'Brien OBrien, Jean-Pierre Jean Pierre or Jeanpierre.
+_APOSTROPHE = re.compile(r"['`]")
+
+
+def indexed_words(text):
+    """
+    The words search finds a name by: its folded words and, where an apostrophe or a hyphen
+    joins some, those written as one ("Chepng'etich" gives chepng, etich and chepngetich),
+    each cut to WORD_LENGTH.
+    """
+    words = set(name_words(text))
+    for written in fold(text).split():
+        parts = _WORD.findall(written)
+        if len(parts) > 1:
+            words.add("".join(parts))
+    return {word[:WORD_LENGTH] for word in words}
+
+
+def typed_words(text):
+    """
+    The words of what a reader typed, as search looks them up: an apostrophe joins what it
+    separates ("o'brien" is obrien), so that a name stored with or without it is found; a
+    hyphen separates, as both halves and the whole are indexed.
+    """
+    return list(dict.fromkeys(name_words(_APOSTROPHE.sub("", fold(text)))))
+
+
 def _after(prefix):
     """
     The first string past every word starting with `prefix` (words are [a-z0-9]), or None:
@@ -194,7 +222,7 @@ class AthleteQuerySet(models.QuerySet):
         athletes, so each of them is checked instead, by the words of that athlete alone: a
         common word ("maria") then costs nothing.
         """
-        words = list(dict.fromkeys(name_words(text)))[:MAX_QUERY_WORDS]
+        words = typed_words(text)[:MAX_QUERY_WORDS]
         if not words:
             return self.none()
         found = self
@@ -472,10 +500,10 @@ class SearchWord(models.Model):
 
 def athlete_words(athlete, aliases):
     """The set of words search finds `athlete` by: their name's and their aliases'."""
-    words = set(name_words(f"{athlete.given_name} {athlete.family_name}"))
+    words = indexed_words(f"{athlete.given_name} {athlete.family_name}")
     for alias in aliases:
-        words.update(name_words(alias))
-    return {word[:WORD_LENGTH] for word in words}
+        words.update(indexed_words(alias))
+    return words
 
 
 def index_names(athlete_ids):

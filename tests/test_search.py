@@ -1,6 +1,10 @@
 """Search that finds: word order, accents, capitals, scripts and aliases ignored."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
+from django.utils.text import slugify
 
 from athletes.models import Alias, Athlete, SearchWord, Sex
 
@@ -110,3 +114,119 @@ def test_the_directory_filter_within_a_nation_finds_the_same(client, perez):
     assert "1 athlete Name Nation Sex Born Pérez, Jefferson Ecuador" in within
     elsewhere = page_text(client.get("/athletes/", {"q": "perez jeff", "country": "MEX"}))
     assert "Pérez, Jefferson" not in elsewhere
+
+
+# Names as real archives hold them: two family names, particles, apostrophes, hyphens,
+# letters other languages write otherwise, family names first.
+ARCHIVE_NAMES = [
+    ("Jefferson", "Pérez Quezada"),
+    ("Ana Gabriela", "Guevara"),
+    ("Paula", "Radcliffe"),
+    ("Sifan", "Hassan"),
+    ("Haile", "Gebrselassie"),
+    ("Kenenisa", "Bekele"),
+    ("Ruth", "Chepng'etich"),
+    ("Jean-Pierre", "Xavier"),
+    ("Sydney", "McLaughlin-Levrone"),
+    ("Jakob", "Ingebrigtsen"),
+    ("Karsten", "Warholm"),
+    ("Bjørn", "Ødegård"),
+    ("Sindre", "Buraas"),
+    ("Mohamed", "Farah"),
+    ("Daniel", "Ñíguez"),
+    ("Andrés", "Núñez"),
+    ("Thomas", "Müller"),
+    ("Karl", "Mueller"),
+    ("Shiwen", "Ye"),
+    ("Bingtian", "Su"),
+    ("Robert", "Korzeniowski"),
+    ("Femke", "van der Bol"),
+    ("Juan", "de la Cruz"),
+    ("Sean", "O'Brien"),
+    ("Liam", "OBrien"),
+]
+
+
+@pytest.fixture
+def archive_names(reference_data):
+    athletes = {
+        f"{given} {family}": AthleteFactory(
+            slug=slugify(f"{given} {family}"), given_name=given, family_name=family
+        )
+        for given, family in ARCHIVE_NAMES
+    }
+    Alias.objects.create(athlete=athletes["Mohamed Farah"], name="Mo Farah")
+    return athletes
+
+
+@pytest.mark.parametrize(
+    "query, slug",
+    [
+        ("perez quezada", "jefferson-perez-quezada"),
+        ("Quezada", "jefferson-perez-quezada"),
+        ("JEFFERSON   pérez", "jefferson-perez-quezada"),
+        ("jeff quez", "jefferson-perez-quezada"),
+        ("guevara ana gabriela", "ana-gabriela-guevara"),
+        ("radcliffe", "paula-radcliffe"),
+        ("mo farah", "mohamed-farah"),
+        ("farah mohamed", "mohamed-farah"),
+        ("ye shiwen", "shiwen-ye"),
+        ("su bingtian", "bingtian-su"),
+        ("korzeniowski", "robert-korzeniowski"),
+        ("femke van der bol", "femke-van-der-bol"),
+        ("bol femke", "femke-van-der-bol"),
+        ("de la cruz", "juan-de-la-cruz"),
+        ("mclaughlin", "sydney-mclaughlin-levrone"),
+        ("levrone sydney", "sydney-mclaughlin-levrone"),
+        ("McLaughlin-Levrone", "sydney-mclaughlin-levrone"),
+        ("bjorn odegard", "bjrn-degard"),
+        ("sindre buraas", "sindre-buraas"),
+        ("ingebrigtsen", "jakob-ingebrigtsen"),
+        ("warholm", "karsten-warholm"),
+        # An apostrophe typed straight, curly or not at all; a hyphen typed, left out or
+        # a space.
+        ("Ruth Chepng'etich", "ruth-chepngetich"),
+        ("ruth chepng’etich", "ruth-chepngetich"),
+        ("chepngetich", "ruth-chepngetich"),
+        ("Chepnget", "ruth-chepngetich"),
+        ("jean-pierre", "jean-pierre-xavier"),
+        ("jean pierre xavier", "jean-pierre-xavier"),
+        ("jeanpierre", "jean-pierre-xavier"),
+        ("mclaughlinlevrone", "sydney-mclaughlin-levrone"),
+    ],
+)
+def test_a_name_as_readers_type_it_finds_the_athlete(client, archive_names, query, slug):
+    assert found_athletes(client, query) == [slug]
+
+
+@pytest.mark.parametrize("query", ["O'Brien", "o’brien", "obrien", "OBRIEN"])
+def test_an_apostrophe_typed_or_not_finds_the_name_stored_with_or_without(
+    client, archive_names, query
+):
+    assert set(found_athletes(client, query)) == {"liam-obrien", "sean-obrien"}
+
+
+def test_an_apostrophe_typed_as_a_space_finds_the_name_stored_with_it(client, archive_names):
+    assert found_athletes(client, "o brien") == ["sean-obrien"]
+
+
+def test_an_accent_left_out_finds_the_name_but_another_letter_does_not(client, archive_names):
+    assert found_athletes(client, "nunez") == ["andres-nunez"]
+    assert found_athletes(client, "niguez") == ["daniel-niguez"]
+
+
+def test_a_typo_in_a_family_name_is_suggested(client, archive_names):
+    response = client.get("/search/", {"q": "gebreselassie"})
+    assert response.context["suggestion"] == "gebrselassie"
+
+
+def test_the_migration_indexes_the_joined_words_of_names_stored_before(client, archive_names):
+    migration = importlib.import_module(
+        "athletes.migrations.0008_search_words_joined_by_apostrophes_and_hyphens"
+    )
+    SearchWord.objects.filter(word__in=["chepngetich", "obrien"]).delete()
+    assert found_athletes(client, "chepngetich") == []
+    migration.index_every_name_again(django_apps, None)
+    assert found_athletes(client, "chepngetich") == ["ruth-chepngetich"]
+    assert set(found_athletes(client, "obrien")) == {"liam-obrien", "sean-obrien"}
+    assert found_athletes(client, "mo farah") == ["mohamed-farah"]

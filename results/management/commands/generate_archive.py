@@ -31,7 +31,7 @@ from django.db.models import Q
 from django.db.models.fields import NOT_PROVIDED
 from tqdm import tqdm
 
-from athletes.models import Athlete, Country, SearchWord, Sex, fold, name_words, sort_name
+from athletes.models import Athlete, Country, SearchWord, Sex, fold, indexed_words, sort_name
 from results import bestmarks
 from results.bulk import indexes_dropped, load_settings, refresh_statistics
 from results.caching import archive_changed
@@ -539,7 +539,7 @@ class Generator:
                             country,
                         )
                     )
-                    words += [(pk, word) for word in sorted(name_words(f"{given} {family}"))]
+                    words += [(pk, word) for word in sorted(indexed_words(f"{given} {family}"))]
                     entrant = (pk, country)
                     group = rng.choice(specialities)
                     for year in range(debut, last + 1):
