@@ -67,17 +67,33 @@ def name_words(text):
 _APOSTROPHE = re.compile(r"['`]")
 
 
+# How passports and entry lists spell letters that folding would only strip (ICAO 9303):
+# Müller is also Mueller, Bjørn Bjoern, Ødegård Oedegaard.
+_PASSPORT_LETTERS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "ø": "oe", "å": "aa"}
+    | {"Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "Ø": "Oe", "Å": "Aa"}
+)
+
+
+def passport_spelling(text):
+    """`text` with ä, ö, ü, ø and å spelt as passports spell them: "Müller" gives "Mueller"."""
+    return unicodedata.normalize("NFC", text or "").translate(_PASSPORT_LETTERS)
+
+
 def indexed_words(text):
     """
-    The words search finds a name by: its folded words and, where an apostrophe or a hyphen
-    joins some, those written as one ("Chepng'etich" gives chepng, etich and chepngetich),
-    each cut to WORD_LENGTH.
+    The words search finds a name by: its folded words, also as a passport spells them
+    ("Müller" gives muller and mueller) and, where an apostrophe or a hyphen joins some,
+    those written as one ("Chepng'etich" gives chepng, etich and chepngetich), each cut to
+    WORD_LENGTH.
     """
-    words = set(name_words(text))
-    for written in fold(text).split():
-        parts = _WORD.findall(written)
-        if len(parts) > 1:
-            words.add("".join(parts))
+    words = set()
+    for spelling in {text, passport_spelling(text)}:
+        words.update(name_words(spelling))
+        for written in fold(spelling).split():
+            parts = _WORD.findall(written)
+            if len(parts) > 1:
+                words.add("".join(parts))
     return {word[:WORD_LENGTH] for word in words}
 
 
@@ -88,6 +104,18 @@ def typed_words(text):
     hyphen separates, as both halves and the whole are indexed.
     """
     return list(dict.fromkeys(name_words(_APOSTROPHE.sub("", fold(text)))))
+
+
+def typed_spellings(text):
+    """
+    Each typed word (`typed_words`) with its passport spelling, the same unless it holds ä,
+    ö, ü, ø or å: "Müller" gives (muller, mueller), found stored as Müller, Muller or Mueller.
+    """
+    folded = name_words(_APOSTROPHE.sub("", fold(text)))
+    spelt = name_words(_APOSTROPHE.sub("", fold(passport_spelling(text))))
+    if len(spelt) != len(folded):
+        spelt = folded
+    return list(dict.fromkeys(zip(folded, spelt, strict=True)))
 
 
 def _after(prefix):
@@ -222,12 +250,15 @@ class AthleteQuerySet(models.QuerySet):
         athletes, so each of them is checked instead, by the words of that athlete alone: a
         common word ("maria") then costs nothing.
         """
-        words = typed_words(text)[:MAX_QUERY_WORDS]
+        words = typed_spellings(text)[:MAX_QUERY_WORDS]
         if not words:
             return self.none()
         found = self
-        for word in words:
-            matching = SearchWord.objects.filter(starting_with(word[:WORD_LENGTH]))
+        for spellings in words:
+            condition = models.Q()
+            for word in dict.fromkeys(spellings):
+                condition |= starting_with(word[:WORD_LENGTH])
+            matching = SearchWord.objects.filter(condition)
             if within_few:
                 found = found.filter(Exists(matching.filter(athlete=OuterRef("pk"))))
             else:

@@ -7,6 +7,7 @@ each list, and each must name its index rather than scan a table.
 import pytest
 from django.db import connection
 
+from athletes.models import Athlete
 from results.models import Championship, Discipline, ListedMark
 from results.standings.lists import (
     best_mark_progression,
@@ -107,3 +108,17 @@ def test_a_championships_medal_table_reads_its_index(perez, group_by, index):
     else:
         assert "Seq Scan on results_medal" not in chosen, chosen
         assert "championship_id" in chosen, chosen
+
+
+@pytest.mark.parametrize("query", ["perez", "jefferson pérez", "müller", "chepng'etich"])
+def test_athlete_search_reads_the_words_index(perez, query):
+    """Each typed word (and its passport spelling) is a range of the words' index: the
+    athletes' table is read by key only, whatever the archive holds."""
+    sql, params = Athlete.objects.search(query)[:20].query.sql_with_params()
+    chosen = plan(sql, params)
+    if connection.vendor == "sqlite":
+        assert "COVERING INDEX sqlite_autoindex_athletes_searchword_1" in chosen, chosen
+        assert "SCAN athletes_" not in chosen and "SCAN U0" not in chosen, chosen
+    else:
+        assert "Seq Scan on athletes_searchword" not in chosen, chosen
+        assert "Seq Scan on athletes_athlete" not in chosen, chosen
