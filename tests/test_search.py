@@ -4,12 +4,14 @@ import importlib
 
 import pytest
 from django.apps import apps as django_apps
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.text import slugify
 
 from athletes.models import Alias, Athlete, SearchWord, Sex
 
 from .factories import AthleteFactory
-from .helpers import count_queries, page_text
+from .helpers import changelist_url, count_queries, page_text
 
 
 @pytest.fixture
@@ -261,3 +263,37 @@ def test_the_migration_indexes_the_passport_spelling_of_names_stored_before(clie
     migration.rebuild.index_every_name_again(django_apps, None)
     assert found_athletes(client, "mueller") == ["karl-mueller", "thomas-muller"]
     assert found_athletes(client, "bjoern") == ["bjrn-degard"]
+
+
+def admin_found(client, query):
+    response = client.get(changelist_url(Athlete), {"q": query})
+    assert response.status_code == 200
+    return sorted(athlete.slug for athlete in response.context["cl"].result_list)
+
+
+@pytest.mark.parametrize(
+    "query, slugs",
+    [
+        ("chepngetich", ["ruth-chepngetich"]),
+        ("Chepng’etich ruth", ["ruth-chepngetich"]),
+        ("jeanpierre", ["jean-pierre-xavier"]),
+        ("mueller thomas", ["thomas-muller"]),
+        ("quezada jefferson", ["jefferson-perez-quezada"]),
+        ("MO FARAH", ["mohamed-farah"]),
+        ("bol femke", ["femke-van-der-bol"]),
+    ],
+)
+def test_the_admin_finds_an_athlete_as_the_public_search_does(
+    editor_client, archive_names, query, slugs
+):
+    assert admin_found(editor_client, query) == slugs
+
+
+def test_the_admin_finds_an_athlete_by_slug(editor_client, archive_names):
+    assert admin_found(editor_client, "sydney-mclaughlin-levrone") == ["sydney-mclaughlin-levrone"]
+
+
+def test_the_admin_search_reads_the_words_index_not_the_athletes(editor_client, archive_names):
+    with CaptureQueriesContext(connection) as queries:
+        admin_found(editor_client, "chepngetich")
+    assert not [q["sql"] for q in queries if "LIKE" in q["sql"] and "athletes_athlete" in q["sql"]]
