@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from athletes.admin import URL_FIELDS
+from athletes.models import Athlete
 from revisions.admin import ArchiveAdmin, ArchiveInline, SafeAutocompleteSelect, valid_pk
 from revisions.tokens import run_if_unchanged, scope_token
 
@@ -324,8 +325,19 @@ class ResultAdmin(ArchiveAdmin):
         "event__discipline",
         "event__competition",
     ]
-    search_fields = ["athlete__search_name", "athlete__slug", "event__competition__name"]
+    # The competition by its name here; the athlete as search finds them (get_search_results).
+    search_fields = ["event__competition__name"]
     autocomplete_fields = ["event", "athlete", "country", "sources"]
+
+    def get_search_results(self, request, queryset, search_term):
+        # An athlete's name as editors type it ("Pérez", "mueller") against the words search
+        # reads, accents and capitals ignored: not a LIKE over the folded name, which missed
+        # "Pérez" as typed.
+        by_competition, duplicates = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return by_competition, duplicates
+        athletes = Athlete.objects.search(search_term).values("pk")
+        return by_competition | queryset.filter(athlete__in=athletes), duplicates
 
     @admin.display(description=_("mark"), ordering="mark")
     def formatted_mark(self, result):

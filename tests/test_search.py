@@ -6,9 +6,11 @@ import pytest
 from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils.text import slugify
 
 from athletes.models import Alias, Athlete, SearchWord, Sex
+from results.models import Result
 
 from .factories import AthleteFactory
 from .helpers import changelist_url, count_queries, page_text
@@ -297,3 +299,36 @@ def test_the_admin_search_reads_the_words_index_not_the_athletes(editor_client, 
     with CaptureQueriesContext(connection) as queries:
         admin_found(editor_client, "chepngetich")
     assert not [q["sql"] for q in queries if "LIKE" in q["sql"] and "athletes_athlete" in q["sql"]]
+
+
+def test_the_directory_filter_finds_the_variants_within_a_nation_too(client, archive_names):
+    karl = archive_names["Karl Mueller"]
+    ruth = archive_names["Ruth Chepng'etich"]
+    assert "Mueller, Karl" in page_text(
+        client.get("/athletes/", {"q": "Müller", "country": karl.country.code})
+    )
+    assert "Chepng'etich, Ruth" in page_text(
+        client.get("/athletes/", {"q": "chepngetich", "country": ruth.country.code})
+    )
+    assert "Chepng'etich, Ruth" in page_text(client.get("/athletes/", {"q": "chepngetich"}))
+
+
+def test_the_athlete_picker_of_a_result_finds_the_variants(editor_client, archive_names):
+    query = {"app_label": "results", "model_name": "result", "field_name": "athlete"}
+    response = editor_client.get(reverse("admin:autocomplete"), {**query, "term": "mueller"})
+    offered = [option["text"] for option in response.json()["results"]]
+    assert len(offered) == 2 and all("Mueller" in o or "Müller" in o for o in offered)
+
+
+@pytest.mark.parametrize("query", ["Pérez", "perez jefferson", "PÉREZ"])
+def test_the_results_admin_finds_an_athletes_results_by_the_name_as_typed(
+    editor_client, perez, query
+):
+    response = editor_client.get(changelist_url(Result), {"q": query})
+    athletes = {result.athlete.slug for result in response.context["cl"].result_list}
+    assert athletes == {"jefferson-perez"}
+
+
+def test_the_results_admin_still_finds_results_by_competition(editor_client, perez):
+    response = editor_client.get(changelist_url(Result), {"q": "Atlanta"})
+    assert response.context["cl"].result_count > 0
