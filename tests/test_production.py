@@ -361,16 +361,23 @@ def test_undoing_a_photo_change_whose_old_photo_was_purged_is_refused(
     assert Athlete.objects.get(pk=athlete.pk).photo.name == old
 
 
-def test_undoing_a_delete_of_athletes_one_of_whose_photos_was_purged_is_refused_whole(
-    ana, media_root, django_capture_on_commit_callbacks
-):
+def two_athletes_deleted(ana, django_capture_on_commit_callbacks):
+    """Two athletes with photos, deleted together by Ana: their photos, them, the revision."""
     purged, kept = stored_photo("athletes/purged.jpg"), stored_photo("athletes/kept.jpg")
     first = AthleteFactory(given_name="Rosa", family_name="Mota", photo=purged)
     second = AthleteFactory(given_name="Fernanda", family_name="Ribeiro", photo=kept)
     page = action_page(ana, "delete_selected", first, second)
     with django_capture_on_commit_callbacks(execute=True):
         ana.post(changelist_url(Athlete), form_data(page, form_id="delete-form"))
-    deleted = Revision.objects.latest("pk")
+    return purged, kept, first, second, Revision.objects.latest("pk")
+
+
+def test_undoing_a_delete_of_athletes_one_of_whose_photos_was_purged_is_refused_whole(
+    ana, media_root, django_capture_on_commit_callbacks
+):
+    purged, kept, first, second, deleted = two_athletes_deleted(
+        ana, django_capture_on_commit_callbacks
+    )
     assert deleted.kind == Revision.Kind.DELETE
     for name in files_of(purged):
         default_storage.delete(removed_name(name))
@@ -537,13 +544,9 @@ def test_undo_without_photos_posted_from_a_stale_or_forged_page_changes_nothing(
 def test_a_delete_undone_without_its_purged_photo_still_brings_back_the_other_photos(
     ana, media_root, django_capture_on_commit_callbacks
 ):
-    purged, kept = stored_photo("athletes/purged.jpg"), stored_photo("athletes/kept.jpg")
-    first = AthleteFactory(given_name="Rosa", family_name="Mota", photo=purged)
-    second = AthleteFactory(given_name="Fernanda", family_name="Ribeiro", photo=kept)
-    page = action_page(ana, "delete_selected", first, second)
-    with django_capture_on_commit_callbacks(execute=True):
-        ana.post(changelist_url(Athlete), form_data(page, form_id="delete-form"))
-    deleted = Revision.objects.latest("pk")
+    purged, kept, first, second, deleted = two_athletes_deleted(
+        ana, django_capture_on_commit_callbacks
+    )
     purged_away(purged)
     url = reverse("admin:revisions_revision_change", args=[deleted.pk])
     with django_capture_on_commit_callbacks(execute=True):
