@@ -4,6 +4,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.test.utils import override_settings
 
 PEREZ_FIXTURE = settings.ATHLETE_FIXTURES_DIR / "jefferson-perez.json"
 ARCHIVE_APPS = {"athletes", "results"}
@@ -21,6 +22,17 @@ def object_storage_bucket():
     bucket = storage["OPTIONS"]["bucket_name"]
     if bucket not in {b["Name"] for b in client.list_buckets().get("Buckets", [])}:
         client.create_bucket(Bucket=bucket)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """
+    Hundreds of tests create an editor, and Django's default hasher spends half a second on
+    each password by design. The tests use a fast one, as Django's own suite does; the site
+    keeps the default (and the reliability runs, a real gunicorn, hash as production does).
+    """
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(scope="session")
