@@ -81,10 +81,11 @@ fixtures: setup ## Reference data first, then every athlete's file.
 superuser: setup
 	$(MANAGE) createsuperuser
 
-# The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process.
+# The suite runs on every core (pytest-xdist); PYTEST_WORKERS=0 runs it in one process. Tests
+# marked with one xdist_group run on one worker (the site crawl of tests/browser/test_quality.py).
 PYTEST_WORKERS ?= auto
 test: setup $(if $(NPM),$(NODE_STAMP)) ## Set up and pass every test (browser tests where Chromium is).
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(if $(filter 0,$(PYTEST_WORKERS)),,--dist loadgroup)
 
 # The Nu HTML Checker (vnu-jar) for the page-validity tests; it needs Java to run.
 $(NODE_STAMP): package.json

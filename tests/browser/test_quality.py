@@ -2,9 +2,10 @@
 
 The pages are visited once, in one crawl, and each test then reads what the crawl recorded:
 loading the archive and opening a page per test would take several times as long. The crawl
-and the checker's run last the session (of each test worker): they hold only what they
-recorded, and a worker of pytest-xdist runs this module's tests among others', which would
-end a module fixture each time another module's test came between, and start it again.
+and the checker's run last the session (of the one test worker that runs this module): they
+hold only what they recorded, and a worker of pytest-xdist runs this module's tests among
+others', which would end a module fixture each time another module's test came between, and
+start it again.
 """
 
 import json
@@ -36,7 +37,9 @@ from .conftest import (
     skip_or_fail,
 )
 
-pytestmark = pytest.mark.browser
+# On one test worker (`--dist loadgroup`, Makefile): a worker crawls the site once for all
+# of them, where each worker that ran one of them crawled it again.
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site-crawl")]
 
 # One page of each type, by a name for the test ids; the last one shows the 404 page.
 PAGES = {
