@@ -10,8 +10,6 @@ Reports are not archive data: saving one neither moves the archive's version (so
 pages stay, see `results.caching`) nor joins an editor's revision (see `DecisionHistory`).
 """
 
-import contextvars
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Q, Value, When
@@ -21,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from athletes.models import Athlete
 from results.models import Competition, Event
+from revisions.context import outside_revision
 from revisions.models import Revision
 
 # How much a reader may write: a paragraph or two, not a document.
@@ -33,14 +32,13 @@ class DecisionHistory(HistoricalRecords):
     simple-history's snapshots, kept apart from the archive's revisions. A snapshot written
     while a revision is open (every admin POST opens one, `revisions.middleware`) is linked
     to it, which would list an editor's decision on a report among the changes to the
-    archive, as a revision with nothing to undo. The open revision is a context variable:
-    an empty context does not see it. Who wrote the snapshot is set on the row itself
-    (`_history_user`), as the services do.
+    archive, as a revision with nothing to undo: the snapshot is written outside it. Who
+    wrote it is set on the row itself (`_history_user`), as the services do.
     """
 
     def create_historical_record(self, instance, history_type, using=None):
-        parent = super().create_historical_record
-        contextvars.Context().run(parent, instance, history_type, using)
+        with outside_revision():
+            super().create_historical_record(instance, history_type, using)
 
 
 class CorrectionQuerySet(models.QuerySet):

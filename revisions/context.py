@@ -50,6 +50,21 @@ def revision(*, kind, user=None, comment=""):
         _current.reset(token)
 
 
+@contextmanager
+def outside_revision():
+    """
+    Code in this block sees no open revision, and keeps every other context variable:
+    among them Django's database connection, which is one per context while an event loop
+    runs in the thread (an empty `contextvars.Context()` would open another connection,
+    outside the caller's transaction).
+    """
+    token = _current.set(None)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
 def current():
     """The open revision's state, or None outside any revision block."""
     return _current.get()

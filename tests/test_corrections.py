@@ -5,15 +5,18 @@ per sender) and nothing public changes until an editor accepts the report, linki
 made, or declines it, in the admin's queue, where every decision is kept in its history.
 """
 
+import asyncio
 import datetime
 import json
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -475,6 +478,36 @@ def test_the_history_of_a_correction_is_kept(ana, correction, ana_revision):
     assert states == [("+", "open", None), ("~", "accepted", "ana")]
     text = page_text(ana.get(change_url(correction)))
     assert "Open (the reader)" in text and "Accepted (ana) Fixed." in text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reports_history_is_written_in_the_transaction_of_the_report(monkeypatch):
+    """
+    With an event loop running in the thread (Playwright's in the browser tests), Django
+    keeps a connection per context. A snapshot written in an empty context went to a new
+    connection, outside the report's transaction: it stayed when the report was rolled
+    back, and on SQLite it found the tables locked.
+    """
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+    def report_rolled_back():
+        try:
+            with transaction.atomic():
+                Correction.objects.create(
+                    kind=Correction.Kind.ATHLETE, about="Someone", what_is_wrong="x", source="y"
+                )
+                assert Correction.history.count() == 1
+                transaction.set_rollback(True)
+            return Correction.objects.count(), Correction.history.count()
+        finally:
+            connection.close()
+
+    async def in_the_loop():
+        return report_rolled_back()
+
+    # In a thread of its own: the browser tests' loop may already run in this one.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        assert thread.submit(asyncio.run, in_the_loop()).result() == (0, 0)
 
 
 def test_a_decision_needs_the_change_permission(correction):
