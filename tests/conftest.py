@@ -5,6 +5,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.test.utils import override_settings
+from django.utils import translation
 
 PEREZ_FIXTURE = settings.ATHLETE_FIXTURES_DIR / "jefferson-perez.json"
 ARCHIVE_APPS = {"athletes", "results"}
@@ -47,6 +48,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
         # With no selected test asking for a database, there is none but the developer's.
         if on_the_test_database():
             load(*settings.REFERENCE_FIXTURES)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """
+    Each test starts in the site's default language. A page asked for in Spanish leaves
+    Spanish active in the test's thread (the locale middleware sets it for each request and
+    leaves it), and a later test's messages made outside a request came out in Spanish.
+    """
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
