@@ -80,16 +80,29 @@ def passport_spelling(text):
     return unicodedata.normalize("NFC", text or "").translate(_PASSPORT_LETTERS)
 
 
+def split_at_capitals(text):
+    """
+    `text` with a space before each capital that follows a small letter: "McLaughlin" gives
+    "Mc Laughlin", "DeVries" "De Vries"; a name in capitals ("MCLAUGHLIN") stays whole.
+    """
+    return "".join(
+        f" {letter}" if index and text[index - 1].islower() and letter.isupper() else letter
+        for index, letter in enumerate(text)
+    )
+
+
 def indexed_words(text):
     """
     The words search finds a name by: its folded words, also as a passport spells them
-    ("Müller" gives muller and mueller) and, where an apostrophe or a hyphen joins some,
-    those written as one ("Chepng'etich" gives chepng, etich and chepngetich), each cut to
-    WORD_LENGTH.
+    ("Müller" gives muller and mueller), the parts a capital inside a word starts
+    ("McLaughlin" gives mclaughlin, mc and laughlin) and, where an apostrophe or a hyphen
+    joins some, those written as one ("Chepng'etich" gives chepng, etich and chepngetich),
+    each cut to WORD_LENGTH.
     """
     words = set()
     for spelling in {text, passport_spelling(text)}:
         words.update(name_words(spelling))
+        words.update(name_words(split_at_capitals(spelling)))
         for written in fold(spelling).split():
             parts = _WORD.findall(written)
             if len(parts) > 1:

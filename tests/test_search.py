@@ -236,6 +236,26 @@ def test_the_migration_indexes_the_joined_words_of_names_stored_before(client, a
     assert found_athletes(client, "mo farah") == ["mohamed-farah"]
 
 
+@pytest.mark.parametrize(
+    "query", ["mc laughlin", "Mc Laughlin-Levrone", "laughlin", "sydney laughlin levrone"]
+)
+def test_a_name_with_a_capital_inside_is_found_by_its_parts(client, archive_names, query):
+    # Readers type McLaughlin as two words as often as one, or only what follows the Mc.
+    assert found_athletes(client, query) == ["sydney-mclaughlin-levrone"]
+
+
+def test_the_migration_indexes_the_parts_of_names_stored_before(client, archive_names):
+    migration = importlib.import_module(
+        "athletes.migrations.0009_search_words_of_a_capital_inside_a_name"
+    )
+    SearchWord.objects.filter(word__in=["mc", "laughlin"]).delete()
+    assert found_athletes(client, "mc laughlin") == []
+    migration.index_names_with_a_capital_inside(django_apps, None)
+    assert found_athletes(client, "mc laughlin") == ["sydney-mclaughlin-levrone"]
+    assert found_athletes(client, "mclaughlin levrone") == ["sydney-mclaughlin-levrone"]
+    assert found_athletes(client, "mo farah") == ["mohamed-farah"]
+
+
 # Passports and entry lists write ä, ö, ü, ø and å as ae, oe, ue, oe and aa (ICAO 9303), and
 # readers type a name so as often as with the letter itself, or without its accent.
 @pytest.mark.parametrize(
