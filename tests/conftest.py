@@ -43,11 +43,44 @@ def django_db_setup(django_db_setup, django_db_blocker):
     rolls its own changes back, which spares each test seconds of validated loading.
     """
     from .helpers import load, on_the_test_database
+    from .snapshots import keep_baseline
 
     with django_db_blocker.unblock():
         # With no selected test asking for a database, there is none but the developer's.
         if on_the_test_database():
             load(*settings.REFERENCE_FIXTURES)
+            keep_baseline()
+            _blockers.append(django_db_blocker)
+
+
+# The database blocker of the session, once its test database is made (`django_db_setup`).
+_blockers = []
+
+
+def runs_in_real_transactions(item):
+    """A test pytest-django ends by emptying the database (`transactional_db`)."""
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or {"transactional_db", "live_server"} & set(item.fixturenames)
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """
+    A test that ran in real transactions leaves the database as the next test expects it:
+    migrated, with the reference data (`django_db_setup`). Done once its fixtures are torn
+    down, so after pytest-django's flush, and never after the last test, whose teardown
+    destroys the test database.
+    """
+    result = yield
+    if nextitem is not None and _blockers and runs_in_real_transactions(item):
+        from .snapshots import restore_baseline
+
+        with _blockers[0].unblock():
+            restore_baseline()
+    return result
 
 
 @pytest.fixture(autouse=True)
@@ -73,8 +106,9 @@ def reference_data(db):
 
     from .helpers import load
 
-    # Tests that run in real transactions (the browser tests) flush the whole database when
-    # they end, reference data included: the next one loads it again.
+    # A test in real transactions (a browser test) empties the tables when it ends, and the
+    # reference data is written back after it (`pytest_runtest_teardown`, above). Loaded
+    # here all the same for a test that finds them empty: a session fixture's flush.
     if not Country.objects.exists():
         load(*settings.REFERENCE_FIXTURES)
 

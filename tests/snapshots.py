@@ -10,6 +10,12 @@ reference data alone, as every test starts): a fixture that wrote rows of its ow
 reference data reloaded under new keys after a browser test's flush, gets a real load again.
 The loader itself is tested by the tests that call `load` (tests/test_fixtures.py and
 others), never through this.
+
+The same rows, written back, also undo a test that ran in real transactions: pytest-django
+empties every table when one ends. The tables as the test database starts them (migrated,
+the reference data loaded) are kept once (`keep_baseline`) and written back after each such
+test (`restore_baseline`, tests/conftest.py), so the tests after it start as every test
+does, and get Pérez's rows written back rather than loaded.
 """
 
 from dataclasses import dataclass
@@ -64,6 +70,21 @@ def _shape(model, rows):
     return (len(rows), max(row[index] for row in rows))
 
 
+def _write(rows):
+    """Each model's table holds exactly its `rows` (model: rows), in one transaction."""
+    with transaction.atomic():
+        for model, table_rows in rows.items():
+            model._base_manager.all()._raw_delete(connection.alias)
+            columns = _columns(model)
+            model._base_manager.bulk_create(
+                model(**dict(zip(columns, row, strict=True))) for row in table_rows
+            )
+        # Keys given, not drawn: PostgreSQL's sequences move on past them.
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), list(rows)):
+                cursor.execute(sql)
+
+
 @dataclass
 class Snapshot:
     models: list  # the tables the load changed
@@ -74,20 +95,37 @@ class Snapshot:
         return _shapes(self.models) == self.before
 
     def restore(self):
-        with transaction.atomic():
-            for model in self.models:
-                model._base_manager.all()._raw_delete(connection.alias)
-                columns = _columns(model)
-                model._base_manager.bulk_create(
-                    model(**dict(zip(columns, row, strict=True))) for row in self.after[model]
-                )
-            # Keys given, not drawn: PostgreSQL's sequences move on past them.
-            with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), self.models):
-                    cursor.execute(sql)
+        _write(self.after)
 
 
 _snapshots = {}
+_baseline = None
+
+
+def keep_baseline():
+    """Keep every table's rows as they are now: the test database as each test starts it."""
+    global _baseline
+    models = _models()
+    _baseline = {model: _rows(model) for model in models}
+
+
+def restore_baseline():
+    """
+    Write back the tables that no longer hold what `keep_baseline` kept. A test that runs in
+    real transactions (a browser test, say) empties every table when it ends, and `migrate`'s
+    signal fills a few again under new keys: without this, each later test of the process
+    would load the reference data and Pérez's file for real, seconds a test on PostgreSQL.
+    """
+    if _baseline is None:
+        return
+    models = list(_baseline)
+    changed = {
+        model: _baseline[model]
+        for model, shape in zip(models, _shapes(models), strict=True)
+        if shape != _shape(model, _baseline[model])
+    }
+    if changed:
+        _write(changed)
 
 
 def load_once(fixture):
