@@ -62,6 +62,23 @@ def row_counts():
     return {model._meta.label_lower: model.objects.count() for model in archive_models()}
 
 
+def forget_planner_statistics():
+    """
+    Drop what ANALYZE gathered, on SQLite, where it outlives the tables' rows: the crawl's
+    statistics of an archive of one athlete made the planner scan the athletes' table in
+    the query-plan tests that ran after it in the same process.
+    """
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE 'sqlite_stat%'")
+        # Dropped, not emptied: a test's ANALYZE that fills a table already there and is
+        # rolled back leaves its figures in the planner, where one that creates the table
+        # and is rolled back takes them away with it.
+        for (table,) in cursor.fetchall():
+            cursor.execute(f"DROP TABLE {table}")
+
+
 def on_the_test_database():
     """
     Whether the connection is to a database the test run made (in memory, or `test_…`).

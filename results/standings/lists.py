@@ -186,7 +186,7 @@ def marks_kept_apart(
     marks = listed_marks(discipline, sex, rows)
     as_good = "mark__lte" if discipline.lower_is_better else "mark__gte"
     # Read from listed_mark_athlete_idx alone, whatever the list's filters.
-    beaten = marks.counted(include).filter(
+    beaten = marks.counted_by_bits(include).filter(
         athlete_id=OuterRef("athlete_id"), **{as_good: OuterRef("mark")}
     )
     apart = (

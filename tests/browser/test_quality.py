@@ -27,7 +27,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from results.bulk import refresh_statistics
 
 from ..conftest import PEREZ_FIXTURE
-from ..helpers import load, on_the_test_database, public_pages
+from ..helpers import forget_planner_statistics, load, on_the_test_database, public_pages
 from .conftest import (
     DESKTOP,
     NAVIGATION_TIMEOUT_MS,
@@ -117,6 +117,7 @@ def crawl(browser, live_server, django_db_setup, django_db_blocker, tmp_path_fac
             for context in contexts.values():
                 context.close()
             call_command("flush", interactive=False, verbosity=0)
+            forget_planner_statistics()
     return visits
 
 
