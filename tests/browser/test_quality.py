@@ -28,6 +28,7 @@ from results.bulk import refresh_statistics
 
 from ..conftest import PEREZ_FIXTURE
 from ..helpers import forget_planner_statistics, load, on_the_test_database, public_pages
+from ..snapshots import restore_baseline
 from .conftest import (
     DESKTOP,
     NAVIGATION_TIMEOUT_MS,
@@ -39,7 +40,14 @@ from .conftest import (
 
 # On one test worker (`--dist loadgroup`, Makefile): a worker crawls the site once for all
 # of them, where each worker that ran one of them crawled it again.
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site-crawl")]
+# Marked for the database, though each test reads only what the crawl recorded: pytest-django
+# makes the test database only when a selected test is (run alone, `-k valid_html`, these
+# checks once crawled the developer's own database, and would have emptied it after).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db,
+    pytest.mark.xdist_group("site-crawl"),
+]
 
 # One page of each type, by a name for the test ids; the last one shows the 404 page.
 PAGES = {
@@ -74,50 +82,70 @@ class Visit:
 
 
 @pytest.fixture(scope="session")
-def crawl(browser, live_server, django_db_setup, django_db_blocker, tmp_path_factory):
+def crawl(browser, django_db_setup, django_db_blocker, tmp_path_factory):
     """Load the archive as shipped, visit every page once, then empty the database again.
 
     For each page it keeps the status, the raw HTML the server sent (for the validator: what
     the browser's DOM serialises back is not what was sent), axe's results and the headings.
+
+    It runs a live server of its own rather than asking for `live_server`: with that among
+    their fixtures, pytest-django would run each of these tests in real transactions and
+    empty the database after each, seventy-odd times. A session fixture is made before any
+    test's transaction begins, so the server sees what it loads.
     """
+    from pytest_django.live_server_helper import LiveServer
+
     # It empties the database when done: never one that is not the test database.
     if not on_the_test_database():
         pytest.fail(f"the crawl would empty {connection.settings_dict['NAME']}: no test database")
     html_dir = tmp_path_factory.mktemp("html")
-    host = urlsplit(live_server.url).hostname
     visits = {}
-    with django_db_blocker.unblock(), modify_settings(ALLOWED_HOSTS={"append": host}):
-        load(*settings.REFERENCE_FIXTURES, PEREZ_FIXTURE)
-        # Fresh planner statistics for the tables just loaded, as a live database keeps. A
-        # test worker's database is no live one: rolled-back tests leave it dead rows, and on
-        # PostgreSQL the statistics a test took inside its transaction stay (a generation
-        # test's 40,000 results for a table that holds 47). Three times, on PostgreSQL, the
-        # head-to-head page's query ran for over a minute in the crawl, where it takes a
-        # millisecond; stale statistics are the one difference from a live database found.
-        refresh_statistics()
-        contexts = {language: new_context(browser, locale=language) for language in ("en", "es")}
+    with django_db_blocker.unblock():
+        server = LiveServer("localhost")
+        host = urlsplit(server.url).hostname
         try:
-            for name, path in PAGES.items():
-                context = contexts["es" if name.endswith("-es") else "en"]
-                page, response = open_page(context, live_server.url + path)
-                html_file = html_dir / f"{name}.html"
-                html_file.write_bytes(response.body())
-                axe, headings = Axe().run(page), page.evaluate(HEADINGS_JS)
-                page.set_viewport_size(PHONE)
-                phone_width = page.evaluate("document.documentElement.scrollWidth")
-                page.set_viewport_size(DESKTOP)
-                visits[name] = Visit(
-                    status=response.status,
-                    html_file=html_file,
-                    axe=axe,
-                    headings=headings,
-                    phone_width=phone_width,
-                )
+            with modify_settings(ALLOWED_HOSTS={"append": host}):
+                visits = visit_every_page(browser, server.url, html_dir)
         finally:
-            for context in contexts.values():
-                context.close()
+            server.stop()
             call_command("flush", interactive=False, verbosity=0)
             forget_planner_statistics()
+            restore_baseline()
+    return visits
+
+
+def visit_every_page(browser, url, html_dir):
+    """Each page of `PAGES`, visited on the server at `url` with the archive as shipped."""
+    load(*settings.REFERENCE_FIXTURES, PEREZ_FIXTURE)
+    # Fresh planner statistics for the tables just loaded, as a live database keeps. A
+    # test worker's database is no live one: rolled-back tests leave it dead rows, and on
+    # PostgreSQL the statistics a test took inside its transaction stay (a generation
+    # test's 40,000 results for a table that holds 47). Three times, on PostgreSQL, the
+    # head-to-head page's query ran for over a minute in the crawl, where it takes a
+    # millisecond; stale statistics are the one difference from a live database found.
+    refresh_statistics()
+    visits = {}
+    contexts = {language: new_context(browser, locale=language) for language in ("en", "es")}
+    try:
+        for name, path in PAGES.items():
+            context = contexts["es" if name.endswith("-es") else "en"]
+            page, response = open_page(context, url + path)
+            html_file = html_dir / f"{name}.html"
+            html_file.write_bytes(response.body())
+            axe, headings = Axe().run(page), page.evaluate(HEADINGS_JS)
+            page.set_viewport_size(PHONE)
+            phone_width = page.evaluate("document.documentElement.scrollWidth")
+            page.set_viewport_size(DESKTOP)
+            visits[name] = Visit(
+                status=response.status,
+                html_file=html_file,
+                axe=axe,
+                headings=headings,
+                phone_width=phone_width,
+            )
+    finally:
+        for context in contexts.values():
+            context.close()
     return visits
 
 
@@ -145,15 +173,8 @@ def open_page(context, url):
 
 
 @pytest.fixture(scope="session")
-def html_errors(request, live_server):
-    """
-    The Nu HTML Checker's errors, by page name, from one run over every page's HTML.
-
-    It asks for `live_server` itself, not only through `crawl`: pytest-django makes the test
-    database only when a selected test asks for one (`live_server` among its fixtures, say),
-    and `crawl`, asked for below, does not count. Run alone (`-k valid_html`), these checks
-    once crawled the developer's own database, and would have emptied it after.
-    """
+def html_errors(request):
+    """The Nu HTML Checker's errors, by page name, from one run over every page's HTML."""
     java = shutil.which("java")
     if java is None:
         skip_or_fail("no `java` on PATH to run the Nu HTML Checker; install a JRE (17+)")
