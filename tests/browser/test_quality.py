@@ -82,36 +82,43 @@ class Visit:
 
 
 @pytest.fixture(scope="session")
-def crawl(browser, django_db_setup, django_db_blocker, tmp_path_factory):
+def crawl_server(django_db_setup):
+    """
+    A live server for the crawl alone, up until the session ends as pytest-django's is: a
+    request's thread may still be closing its connection when the crawl is done, and with
+    the server stopped, SQLite's in-memory connection was no longer its to close.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def crawl(browser, crawl_server, django_db_blocker, tmp_path_factory):
     """Load the archive as shipped, visit every page once, then empty the database again.
 
     For each page it keeps the status, the raw HTML the server sent (for the validator: what
     the browser's DOM serialises back is not what was sent), axe's results and the headings.
 
-    It runs a live server of its own rather than asking for `live_server`: with that among
+    It has a live server of its own rather than asking for `live_server`: with that among
     their fixtures, pytest-django would run each of these tests in real transactions and
     empty the database after each, seventy-odd times. A session fixture is made before any
     test's transaction begins, so the server sees what it loads.
     """
-    from pytest_django.live_server_helper import LiveServer
-
     # It empties the database when done: never one that is not the test database.
     if not on_the_test_database():
         pytest.fail(f"the crawl would empty {connection.settings_dict['NAME']}: no test database")
     html_dir = tmp_path_factory.mktemp("html")
-    visits = {}
-    with django_db_blocker.unblock():
-        server = LiveServer("localhost")
-        host = urlsplit(server.url).hostname
+    host = urlsplit(crawl_server.url).hostname
+    with django_db_blocker.unblock(), modify_settings(ALLOWED_HOSTS={"append": host}):
         try:
-            with modify_settings(ALLOWED_HOSTS={"append": host}):
-                visits = visit_every_page(browser, server.url, html_dir)
+            return visit_every_page(browser, crawl_server.url, html_dir)
         finally:
-            server.stop()
             call_command("flush", interactive=False, verbosity=0)
             forget_planner_statistics()
             restore_baseline()
-    return visits
 
 
 def visit_every_page(browser, url, html_dir):
