@@ -1351,6 +1351,8 @@ class ListedMarkQuerySet(models.QuerySet):
         better marks as a range after it, and found none that were there (3.51 finds them).
         """
         mask = ListedMark.mask(include)
+        if not mask:
+            return self.filter(apart=0)  # Legal marks alone: one value, sought in the index.
         return self.alias(apart_with_counted=F("apart").bitor(mask)).filter(apart_with_counted=mask)
 
     def kept_apart(self, include=()):
