@@ -76,10 +76,16 @@ def pytest_runtest_teardown(item, nextitem):
     """
     result = yield
     if nextitem is not None and _blockers and runs_in_real_transactions(item):
+        from django.db import connection
+
         from .snapshots import restore_baseline
 
         with _blockers[0].unblock():
             restore_baseline()
+            # Closed again, as the test's teardown left it. With Playwright's event loop in
+            # the thread, Django keeps a connection per context, and the one opened here was
+            # left open: the test database could not be dropped at the session's end.
+            connection.close()
     return result
 
 
