@@ -6,8 +6,8 @@ goes: half a second a load on PostgreSQL, and some three hundred tests start fro
 archive as shipped. The first load of a process is a real one; what it changed, table by
 table, is kept, and later tests get the same rows written back directly, in one
 transaction. Only when each of those tables holds what it held before that first load (the
-reference data alone, as every test starts): a fixture that wrote rows of its own first, or
-reference data reloaded under new keys after a browser test's flush, gets a real load again.
+reference data alone, as every test starts): after a fixture that wrote rows of its own
+first, or reference data loaded again under new keys, it is a real load again.
 The loader itself is tested by the tests that call `load` (tests/test_fixtures.py and
 others), never through this.
 
