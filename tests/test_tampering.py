@@ -203,15 +203,27 @@ def _forms_in(value):
 
 
 def choice_keys(response):
-    """The submitted names of every foreign key and many-to-many field on the page."""
-    return sorted(
-        {
-            form.add_prefix(name)
-            for form in forms_of(response)
-            for name, field in form.fields.items()
-            if isinstance(field, ModelChoiceField)
-        }
-    )
+    """
+    The submitted names of every foreign key and many-to-many field on the page. The rows of
+    a formset are forms of one class: its first and last rows (a saved row and a blank one,
+    where it has both) stand for the others.
+    """
+    keys = {
+        form.add_prefix(name)
+        for form in forms_of(response)
+        for name, field in form.fields.items()
+        if isinstance(field, ModelChoiceField)
+    }
+    rows = {}
+    for key in keys:
+        if match := re.fullmatch(r"(.+)-(\d+)-([^-]+)", key):
+            rows.setdefault((match[1], match[3]), []).append(int(match[2]))
+    kept = {
+        f"{prefix}-{row}-{name}"
+        for (prefix, name), found in rows.items()
+        for row in (min(found), max(found))
+    }
+    return sorted(key for key in keys if key in kept or not re.fullmatch(r".+-\d+-[^-]+", key))
 
 
 def submit_names(response):
