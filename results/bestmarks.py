@@ -28,7 +28,7 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, F, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 
-from athletes.models import Athlete
+from athletes.models import Athlete, indexed_once
 
 from .bulk import loaded_in_bulk
 from .caching import one_change
@@ -172,8 +172,9 @@ def deferred():
     Within this block, the derived tables are refreshed, and the archive's version moved on
     (`caching.one_change`), once at its end (still inside the caller's transaction) rather
     than at each save: a fixture load or an event of five hundred results costs a few
-    queries per discipline instead of several per result. Nested blocks refresh at the
-    outermost one's end.
+    queries per discipline instead of several per result. The search words of the athletes
+    saved are written once as well (`athletes.models.indexed_once`). Nested blocks refresh
+    at the outermost one's end.
     """
     if _pending.get() is not None:
         yield
@@ -190,7 +191,9 @@ def deferred():
     )
     with one_change():
         try:
-            yield
+            # The search words of the athletes saved, written once too.
+            with indexed_once():
+                yield
             pending = _pending.get()
         finally:
             _pending.reset(token)

@@ -13,7 +13,7 @@ from athletes.models import Alias, Athlete, SearchWord, Sex
 from results.models import Result
 
 from .factories import AthleteFactory
-from .helpers import changelist_url, count_queries, page_text
+from .helpers import changelist_url, count_queries, page_text, paste_preview, paste_save
 
 
 @pytest.fixture
@@ -60,6 +60,14 @@ def test_an_alias_is_found_and_forgotten_when_deleted(client, perez):
     assert found_athletes(client, "bortchine") == ["valery-borchin"]
     alias.delete()
     assert found_athletes(client, "bortchine") == []
+
+
+def test_the_athletes_a_paste_creates_are_found_by_their_names(client, ana, final_2001):
+    # A paste writes its new athletes' words once, after the last of them is saved.
+    lines = "1. Ágata Marchadora (GUA) 1:30:00\n2. Walker McTester (GUA) 1:31:00"
+    assert paste_save(ana, final_2001, paste_preview(ana, final_2001, lines)).status_code == 302
+    assert found_athletes(client, "agata marchadora") == ["agata-marchadora"]
+    assert found_athletes(client, "tester walker") == ["walker-mctester"]
 
 
 def test_a_renamed_athlete_is_found_by_the_new_name_only(client, sanchez):
