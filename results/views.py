@@ -172,9 +172,14 @@ def championship_detail(request, slug):
 
 def discipline_list(request):
     disciplines = Discipline.objects.order_by("venue", "position", "code")
+    # Looked up by value: get_venue_display() translated every label of the choices again
+    # for each discipline, as long as the rest of the page took to render.
+    venues = dict(Discipline.Venue.choices)
     groups = {}
     for discipline in disciplines:
-        groups.setdefault(discipline.get_venue_display(), []).append(discipline)
+        groups.setdefault(str(venues.get(discipline.venue, discipline.venue)), []).append(
+            discipline
+        )
     return render(
         request, "results/discipline_list.html", {"groups": groups, "title": _("All-time lists")}
     )
