@@ -263,7 +263,7 @@ def test_the_sheets_source_is_chosen_by_autocomplete(editor, walk):
 
 
 # A save of a sheet with one row changed: the page's own queries and that row's, as many
-# whatever the number of rows (2,062 for 500 rows when each row was read again on save).
+# whatever the number of rows (9,000 for 500 rows when each row was read and checked again).
 QUERIES_OF_A_500_ROW_SAVE = 65
 
 
