@@ -214,16 +214,15 @@ def choice_keys(response):
         for name, field in form.fields.items()
         if isinstance(field, ModelChoiceField)
     }
-    rows = {}
+    kept, rows = set(), {}
     for key in keys:
         if match := re.fullmatch(r"(.+)-(\d+)-([^-]+)", key):
             rows.setdefault((match[1], match[3]), []).append(int(match[2]))
-    kept = {
-        f"{prefix}-{row}-{name}"
-        for (prefix, name), found in rows.items()
-        for row in (min(found), max(found))
-    }
-    return sorted(key for key in keys if key in kept or not re.fullmatch(r".+-\d+-[^-]+", key))
+        else:
+            kept.add(key)
+    for (prefix, name), found in rows.items():
+        kept.update(f"{prefix}-{row}-{name}" for row in (min(found), max(found)))
+    return sorted(kept)
 
 
 def submit_names(response):
